@@ -1,0 +1,3 @@
+"""lambdaops: serverless hygiene for AWS Lambda."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Checks: pure functions from an inventory (and settings) to findings, one per module."""

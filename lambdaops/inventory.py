@@ -1,0 +1,211 @@
+"""The inventory: plain dataclasses the collect layer fills and the checks read.
+
+A part that could not be read for an (account, region) is absent from its dict and has an
+ErrorRecord in `errors`; checks treat absence as "unknown", never as zero or "none".
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lambdaops.model import ErrorRecord
+
+Scope = tuple[str, str]  # (account_id, region)
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    account_id: str
+    region: str
+    name: str
+    arn: str
+    runtime: str | None  # None for container-image functions
+    memory_mb: int
+    code_size_bytes: int
+    last_modified: datetime
+    role_arn: str
+    package_type: str = "Zip"
+    env_var_names: tuple[str, ...] = ()  # names only: values can be secrets and are never kept
+    log_group: str | None = None
+    description: str = ""
+
+    @property
+    def scope(self) -> Scope:
+        return (self.account_id, self.region)
+
+
+class ActivityStatus(enum.StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    NEW = "new"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What the Invocations metric says of one function."""
+
+    status: ActivityStatus
+    window_invocations: float | None  # sum over the --days window; None when unreadable
+    last_invocation: datetime | None  # start of the latest bucket with invocations, None if none seen
+    days_since_invocation: int | None
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    concurrency_limit: int
+    unreserved: int
+    code_size_limit: int  # bytes (TotalCodeSize quota)
+    code_size_used: int  # bytes
+    function_count: int
+
+    @property
+    def total_reserved(self) -> int:
+        return self.concurrency_limit - self.unreserved
+
+
+@dataclass(frozen=True)
+class ProvisionedConfig:
+    qualifier: str
+    requested: int
+    allocated: int
+    available: int
+    status: str
+
+
+@dataclass(frozen=True)
+class RegionMetrics:
+    """Region-wide concurrency use over the audit window."""
+
+    peak_concurrency: float | None  # None: no datapoints (idle) -> treated as 0 only if metric_read
+    metric_name: str
+    metric_read: bool
+
+
+@dataclass(frozen=True)
+class FunctionMetrics:
+    throttles: float
+    peak_concurrency: float | None
+
+
+@dataclass(frozen=True)
+class UrlConfig:
+    url: str
+    auth_type: str
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str
+    code_size_bytes: int
+    last_modified: datetime
+
+
+@dataclass(frozen=True)
+class AliasInfo:
+    name: str
+    function_version: str
+    additional_versions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    arn: str
+    name: str
+    kind: str  # customer-managed | aws-managed
+    document: Any  # parsed JSON, or a raw string when it could not be parsed
+    attachment_count: int
+
+
+@dataclass(frozen=True)
+class InlinePolicy:
+    name: str
+    document: Any
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    arn: str
+    name: str
+    inline_policies: tuple[InlinePolicy, ...]
+    attached_policy_arns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IamDetails:
+    roles: dict[str, RoleInfo]  # by role ARN
+    policies: dict[str, ManagedPolicy]  # by policy ARN
+
+
+@dataclass(frozen=True)
+class BillingAlarm:
+    name: str
+    arn: str
+    threshold: float
+    currency: str | None
+    service: str | None
+    linked_account: str | None
+    actions_enabled: bool
+    alarm_actions: tuple[str, ...]
+    state: str
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic_arn: str
+    protocol: str
+    endpoint: str  # for email: the address (not a secret; it is what the user passed)
+    confirmed: bool
+    subscription_arn: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    limit: float
+    unit: str
+    time_unit: str
+    notifications: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class BillingState:
+    alarms: tuple[BillingAlarm, ...]
+    subscriptions: dict[str, tuple[Subscription, ...]]  # by topic ARN
+    budgets: tuple[Budget, ...] | None  # None: budgets could not be read
+    metrics_flowing: bool | None
+    current_charges: float | None
+
+
+@dataclass
+class Inventory:
+    """Everything collected for one run; dict keys say which scope each part covers."""
+
+    accounts: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)  # (account, region) pairs actually read
+    functions: dict[Scope, list[FunctionInfo]] = field(default_factory=dict)
+    activity: dict[str, Activity] = field(default_factory=dict)  # by function ARN
+    window_days: int = 0
+    account_settings: dict[Scope, AccountSettings] = field(default_factory=dict)
+    reserved: dict[str, int | None] = field(default_factory=dict)  # by function ARN; None = no limit
+    provisioned: dict[str, list[ProvisionedConfig]] = field(default_factory=dict)
+    region_metrics: dict[Scope, RegionMetrics] = field(default_factory=dict)
+    function_metrics: dict[str, FunctionMetrics] = field(default_factory=dict)
+    resource_policies: dict[str, Any] = field(default_factory=dict)  # by ARN; None = no policy
+    function_urls: dict[str, list[UrlConfig]] = field(default_factory=dict)
+    iam: dict[str, IamDetails] = field(default_factory=dict)  # by account
+    billing: dict[str, BillingState] = field(default_factory=dict)  # by account
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # by function ARN
+    versions: dict[str, list[VersionInfo]] = field(default_factory=dict)  # by unqualified ARN
+    aliases: dict[str, list[AliasInfo]] = field(default_factory=dict)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    now: datetime | None = None
+
+    def all_functions(self) -> list[FunctionInfo]:
+        return [f for scope in sorted(self.functions) for f in self.functions[scope]]

@@ -1,0 +1,226 @@
+"""The report model shared by every layer: severities, findings, errors, plan changes, the report."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = "|".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r}; use one of {names}") from None
+
+    def lowered(self, steps: int = 1) -> Severity:
+        return Severity(max(Severity.INFO, self - steps))
+
+
+class FindingStatus(enum.StrEnum):
+    FAIL = "fail"
+    MUTED = "muted"
+    BASELINED = "baselined"
+
+
+def fingerprint(check_id: str, account_id: str, region: str, resource: str, detail: str = "") -> str:
+    """Stable identity of a finding: never includes counts, dates or other volatile values."""
+    raw = "\x1f".join((check_id, account_id, region, resource, detail))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Finding:
+    check_id: str
+    severity: Severity
+    account_id: str
+    region: str
+    resource_arn: str
+    resource_name: str
+    message: str
+    remediation: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    detail: str = ""  # tells apart several findings of one check on one resource (policy, statement)
+    status: FindingStatus = FindingStatus.FAIL
+    status_reason: str | None = None
+    # set when a finding is read back from a JSON report (merge): the detail is not in the report
+    fixed_fingerprint: str | None = field(default=None, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        if self.fixed_fingerprint is not None:
+            return self.fixed_fingerprint
+        return fingerprint(self.check_id, self.account_id, self.region, self.resource_arn, self.detail)
+
+    def with_status(self, status: FindingStatus, reason: str | None) -> Finding:
+        return replace(self, status=status, status_reason=reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "check_id": self.check_id,
+            "severity": self.severity.label,
+            "account_id": self.account_id,
+            "region": self.region,
+            "resource_arn": self.resource_arn,
+            "resource_name": self.resource_name,
+            "message": self.message,
+            "evidence": dict(self.evidence),
+            "remediation": self.remediation,
+            "status": self.status.value,
+            "fingerprint": self.fingerprint,
+        }
+        if self.status_reason is not None:
+            out["status_reason"] = self.status_reason
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(
+            check_id=str(data["check_id"]),
+            severity=Severity.parse(str(data["severity"])),
+            account_id=str(data["account_id"]),
+            region=str(data["region"]),
+            resource_arn=str(data["resource_arn"]),
+            resource_name=str(data["resource_name"]),
+            message=str(data["message"]),
+            remediation=str(data.get("remediation", "")),
+            evidence=dict(data.get("evidence") or {}),
+            detail=str(data.get("fingerprint", "")),
+            status=FindingStatus(str(data.get("status", "fail"))),
+            status_reason=data.get("status_reason"),
+            fixed_fingerprint=data.get("fingerprint"),
+        )
+
+
+def scope_arn(service: str, region: str, account_id: str) -> str:
+    """The ARN form CONTRACT.md gives findings about an account or region rather than a resource."""
+    return f"arn:aws:{service}:{region}:{account_id}:"
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """A gap in the report: something that could not be read (or changed). Never an empty result."""
+
+    account_id: str
+    region: str
+    operation: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "account_id": self.account_id,
+            "region": self.region,
+            "operation": self.operation,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+class ChangeStatus(enum.StrEnum):
+    PLANNED = "planned"
+    APPLIED = "applied"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str
+    resource_arn: str
+    params: Mapping[str, Any]
+    status: ChangeStatus
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "resource_arn": self.resource_arn,
+            "params": dict(self.params),
+            "status": self.status.value,
+            "reason": self.reason,
+        }
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(ts: datetime | None) -> str | None:
+    """ISO 8601 UTC with a Z, seconds precision: stable in reports."""
+    if ts is None:
+        return None
+    return ts.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class Report:
+    command: str
+    generated_at: datetime
+    accounts: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    functions: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    changes: list[Change] | None = None  # write commands only
+    sections: dict[str, Any] = field(default_factory=dict)  # command-specific extras (e.g. pools)
+    warnings: list[str] = field(default_factory=list)  # shown on stderr, not part of the JSON
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(
+            self.findings,
+            key=lambda f: (-f.severity, f.check_id, f.account_id, f.region, f.resource_name, f.detail),
+        )
+
+    def sorted_errors(self) -> list[ErrorRecord]:
+        return sorted(
+            set(self.errors), key=lambda e: (e.account_id, e.region, e.operation, e.code, e.message)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        from lambdaops import __version__
+
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "lambdaops", "version": __version__},
+            "command": self.command,
+            "generated_at": iso(self.generated_at),
+            "scope": {"accounts": sorted(set(self.accounts)), "regions": sorted(set(self.regions))},
+            "functions": self.functions,
+            "findings": [f.to_dict() for f in self.sorted_findings()],
+            "errors": [e.to_dict() for e in self.sorted_errors()],
+            "summary": summarize(self.findings),
+        }
+        if self.changes is not None:
+            out["changes"] = [c.to_dict() for c in self.changes]
+        out.update(self.sections)
+        return out
+
+
+def summarize(findings: Sequence[Finding]) -> dict[str, Any]:
+    by_sev = {s.label: 0 for s in sorted(Severity, reverse=True)}
+    by_status = {s.value: 0 for s in FindingStatus}
+    for f in findings:
+        by_status[f.status.value] += 1
+        if f.status is FindingStatus.FAIL:
+            by_sev[f.severity.label] += 1
+    return {"failing_by_severity": by_sev, "by_status": by_status, "total": len(findings)}

@@ -1,0 +1,280 @@
+"""Settings: defaults < lambdaops.toml < LAMBDAOPS_* environment < flags.
+
+Unknown keys are an error naming the line, so a typo never silently changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lambdaops.errors import UsageError
+from lambdaops.model import Severity
+
+DEFAULT_CONFIG_NAME = "lambdaops.toml"
+MAX_DAYS = 455  # CloudWatch keeps hourly data 455 days: nothing older can be dated
+
+
+@dataclass(frozen=True)
+class Suppression:
+    check: str
+    reason: str
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    resource: str | None = None
+    expires: date | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    all_regions: bool = False
+    fail_on: Severity | None = Severity.HIGH  # None = never fail on findings
+    workers: int = 8
+    days: int = 10
+    concurrency_days: int = 14
+    concurrency_floor: int = 100
+    peak_warn_percent: float = 80.0
+    peak_high_percent: float = 95.0
+    reservation_unused_ratio: float = 4.0
+    keep_versions: int = 5
+    runtime_warn_days: int = 90
+    code_storage_warn_percent: float = 80.0
+    strict: bool = False
+    accounts: tuple[str, ...] = ()
+    exclude_accounts: tuple[str, ...] = ()
+    role_name: str | None = None
+    external_id: str | None = None
+    suppressions: tuple[Suppression, ...] = ()
+    config_path: Path | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+# key -> (field name, parser). Parsers raise ValueError with a message naming the expected form.
+def _int_range(lo: int, hi: int) -> Any:
+    def parse(v: Any) -> int:
+        if isinstance(v, bool):
+            raise ValueError(f"expected a whole number from {lo} to {hi}")
+        try:
+            n = int(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a whole number from {lo} to {hi}, got {v!r}") from None
+        if isinstance(v, float) and v != n:
+            raise ValueError(f"expected a whole number from {lo} to {hi}, got {v!r}")
+        if not lo <= n <= hi:
+            raise ValueError(f"expected a whole number from {lo} to {hi}, got {n}")
+        return n
+
+    return parse
+
+
+def _percent(v: Any) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a percentage from 1 to 100, got {v!r}") from None
+    if not 1 <= f <= 100:
+        raise ValueError(f"expected a percentage from 1 to 100, got {v!r}")
+    return f
+
+
+def _positive_float(v: Any) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a number above 1, got {v!r}") from None
+    if f <= 1:
+        raise ValueError(f"expected a number above 1, got {v!r}")
+    return f
+
+
+def parse_fail_on(v: Any) -> Severity | None:
+    text = str(v).strip().lower()
+    if text == "none":
+        return None
+    return Severity.parse(text)
+
+
+def _str_list(v: Any) -> tuple[str, ...]:
+    if isinstance(v, str):
+        items = [p.strip() for p in v.split(",")]
+    elif isinstance(v, list):
+        items = [str(p).strip() for p in v]
+    else:
+        raise ValueError("expected a list of strings (or a comma-separated string)")
+    return tuple(i for i in items if i)
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    text = str(v).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, got {v!r}")
+
+
+def _opt_str(v: Any) -> str | None:
+    text = str(v).strip()
+    return text or None
+
+
+KEYS: dict[str, tuple[str, Any]] = {
+    "profile": ("profile", _opt_str),
+    "regions": ("regions", _str_list),
+    "all_regions": ("all_regions", _bool),
+    "fail_on": ("fail_on", parse_fail_on),
+    "workers": ("workers", _int_range(1, 64)),
+    "days": ("days", _int_range(1, MAX_DAYS)),
+    "concurrency_days": ("concurrency_days", _int_range(1, MAX_DAYS)),
+    "concurrency_floor": ("concurrency_floor", _int_range(0, 100_000)),
+    "peak_warn_percent": ("peak_warn_percent", _percent),
+    "peak_high_percent": ("peak_high_percent", _percent),
+    "reservation_unused_ratio": ("reservation_unused_ratio", _positive_float),
+    "keep_versions": ("keep_versions", _int_range(0, 10_000)),
+    "runtime_warn_days": ("runtime_warn_days", _int_range(0, 3650)),
+    "code_storage_warn_percent": ("code_storage_warn_percent", _percent),
+    "strict": ("strict", _bool),
+    "accounts": ("accounts", _str_list),
+    "exclude_accounts": ("exclude_accounts", _str_list),
+    "role_name": ("role_name", _opt_str),
+    "external_id": ("external_id", _opt_str),
+}
+SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*\[*\s*{re.escape(key)}\s*[\]=]", re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _where(path: Path, line: int | None) -> str:
+    return f"{path}:{line}" if line else str(path)
+
+
+def load_config(path: Path | None, explicit: bool) -> tuple[dict[str, Any], tuple[Suppression, ...], Path | None]:
+    """Read and validate a config file. Returns (settings values, suppressions, path read)."""
+    if path is None:
+        candidate = Path.cwd() / DEFAULT_CONFIG_NAME
+        if not candidate.is_file():
+            return {}, (), None
+        path = candidate
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"config file {path} not found; fix the --config path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read config file {path}: {exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: malformed TOML: {exc}; fix the file or pass another --config") from None
+    values: dict[str, Any] = {}
+    suppressions: list[Suppression] = []
+    for key, value in raw.items():
+        if key == "suppress":
+            suppressions.extend(_parse_suppressions(path, text, value))
+            continue
+        if key not in KEYS:
+            known = ", ".join(sorted([*KEYS, "suppress"]))
+            raise UsageError(
+                f"{_where(path, _line_of(text, key))}: unknown key {key!r}; known keys: {known}"
+            )
+        name, parser = KEYS[key]
+        try:
+            values[name] = parser(value)
+        except ValueError as exc:
+            raise UsageError(f"{_where(path, _line_of(text, key))}: {key}: {exc}") from None
+    _ = explicit
+    return values, tuple(suppressions), path
+
+
+def _parse_suppressions(path: Path, text: str, value: Any) -> list[Suppression]:
+    if not isinstance(value, list):
+        raise UsageError(f"{_where(path, _line_of(text, 'suppress'))}: use [[suppress]] tables")
+    lines = [i + 1 for i, ln in enumerate(text.splitlines()) if ln.strip().startswith("[[suppress]]")]
+    out = []
+    for i, entry in enumerate(value):
+        line = lines[i] if i < len(lines) else None
+        where = _where(path, line)
+        if not isinstance(entry, dict):
+            raise UsageError(f"{where}: a [[suppress]] entry must be a table")
+        unknown = set(entry) - SUPPRESS_KEYS
+        if unknown:
+            raise UsageError(
+                f"{where}: unknown key {sorted(unknown)[0]!r} in [[suppress]]; "
+                f"known keys: {', '.join(sorted(SUPPRESS_KEYS))}"
+            )
+        check = entry.get("check")
+        if not isinstance(check, str) or not check.strip():
+            raise UsageError(f"{where}: [[suppress]] needs check = \"<check id or glob>\"")
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise UsageError(f"{where}: [[suppress]] for {check!r} needs a reason = \"why this is accepted\"")
+        expires = entry.get("expires")
+        if expires is not None:
+            if isinstance(expires, str):
+                try:
+                    expires = date.fromisoformat(expires)
+                except ValueError:
+                    raise UsageError(f"{where}: expires must be a date YYYY-MM-DD, got {expires!r}") from None
+            elif not isinstance(expires, date):
+                raise UsageError(f"{where}: expires must be a date YYYY-MM-DD")
+        try:
+            accounts = _str_list(entry.get("accounts", []))
+            regions = _str_list(entry.get("regions", []))
+        except ValueError as exc:
+            raise UsageError(f"{where}: {exc}") from None
+        resource = entry.get("resource")
+        out.append(
+            Suppression(
+                check=check.strip(),
+                reason=reason.strip(),
+                accounts=accounts,
+                regions=regions,
+                resource=str(resource) if resource is not None else None,
+                expires=expires,
+                line=line,
+            )
+        )
+    return out
+
+
+def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, (name, parser) in KEYS.items():
+        env_key = f"LAMBDAOPS_{key.upper()}"
+        if env_key in environ:
+            try:
+                values[name] = parser(environ[env_key])
+            except ValueError as exc:
+                raise UsageError(f"{env_key}: {exc}") from None
+    return values
+
+
+def build_settings(config_path: Path | None, flags: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
+    """Merge defaults, config file, environment and flags (flags given as None are unset)."""
+    file_values, suppressions, path = load_config(config_path, explicit=config_path is not None)
+    merged: dict[str, Any] = {}
+    merged.update(file_values)
+    merged.update(env_values(os.environ if environ is None else environ))
+    for name, value in flags.items():
+        if value is None or value == () or value == []:
+            continue
+        merged[name] = value
+    return Settings(suppressions=suppressions, config_path=path, **merged)
