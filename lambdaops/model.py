@@ -184,6 +184,7 @@ class Report:
     changes: list[Change] | None = None  # write commands only
     sections: dict[str, Any] = field(default_factory=dict)  # command-specific extras (e.g. pools)
     warnings: list[str] = field(default_factory=list)  # shown on stderr, not part of the JSON
+    view: dict[str, Any] = field(default_factory=dict)  # hints for the human table, not in the JSON
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(

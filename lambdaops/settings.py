@@ -167,7 +167,9 @@ def _where(path: Path, line: int | None) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
-def load_config(path: Path | None, explicit: bool) -> tuple[dict[str, Any], tuple[Suppression, ...], Path | None]:
+def load_config(
+    path: Path | None, explicit: bool
+) -> tuple[dict[str, Any], tuple[Suppression, ...], Path | None]:
     """Read and validate a config file. Returns (settings values, suppressions, path read)."""
     if path is None:
         candidate = Path.cwd() / DEFAULT_CONFIG_NAME
@@ -192,9 +194,7 @@ def load_config(path: Path | None, explicit: bool) -> tuple[dict[str, Any], tupl
             continue
         if key not in KEYS:
             known = ", ".join(sorted([*KEYS, "suppress"]))
-            raise UsageError(
-                f"{_where(path, _line_of(text, key))}: unknown key {key!r}; known keys: {known}"
-            )
+            raise UsageError(f"{_where(path, _line_of(text, key))}: unknown key {key!r}; known keys: {known}")
         name, parser = KEYS[key]
         try:
             values[name] = parser(value)
@@ -222,10 +222,10 @@ def _parse_suppressions(path: Path, text: str, value: Any) -> list[Suppression]:
             )
         check = entry.get("check")
         if not isinstance(check, str) or not check.strip():
-            raise UsageError(f"{where}: [[suppress]] needs check = \"<check id or glob>\"")
+            raise UsageError(f'{where}: [[suppress]] needs check = "<check id or glob>"')
         reason = entry.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            raise UsageError(f"{where}: [[suppress]] for {check!r} needs a reason = \"why this is accepted\"")
+            raise UsageError(f'{where}: [[suppress]] for {check!r} needs a reason = "why this is accepted"')
         expires = entry.get("expires")
         if expires is not None:
             if isinstance(expires, str):
@@ -267,7 +267,9 @@ def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
-def build_settings(config_path: Path | None, flags: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
+def build_settings(
+    config_path: Path | None, flags: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> Settings:
     """Merge defaults, config file, environment and flags (flags given as None are unset)."""
     file_values, suppressions, path = load_config(config_path, explicit=config_path is not None)
     merged: dict[str, Any] = {}

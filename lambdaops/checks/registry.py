@@ -21,9 +21,7 @@ if TYPE_CHECKING:
 CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
 
 # Modules holding checks; add a new module here and it joins the catalogue, `scan` and the docs.
-CHECK_MODULES = (
-    "lambdaops.checks.lambda_inactive",
-)
+CHECK_MODULES = ("lambdaops.checks.lambda_inactive",)
 
 # Inventory parts a check can need; the collect layer gathers only what the selected checks need.
 PARTS = frozenset(
@@ -75,7 +73,9 @@ def all_checks() -> dict[str, CheckInfo]:
     return dict(sorted(_REGISTRY.items()))
 
 
-def select(patterns: Iterable[str] = (), skip: Iterable[str] = (), group: str | None = None) -> list[CheckInfo]:
+def select(
+    patterns: Iterable[str] = (), skip: Iterable[str] = (), group: str | None = None
+) -> list[CheckInfo]:
     """Checks matching any of `patterns` (globs; all when empty) and none of `skip`.
 
     Raises ValueError naming a pattern that matches no check, so a typo never silently runs nothing.

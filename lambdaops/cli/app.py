@@ -1,0 +1,83 @@
+"""The Typer application and the one error boundary every command runs inside."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from lambdaops import __version__
+from lambdaops.cli.list_inactive import list_inactive
+
+app = typer.Typer(
+    name="lambdaops",
+    help="Serverless hygiene for AWS Lambda: idle functions, concurrency, billing guardrails, IAM.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lambdaops {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """lambdaops: find and fix what accumulates in AWS Lambda accounts."""
+
+
+app.command("list-inactive")(list_inactive)
+
+
+def _one_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return " ".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: maps every failure to one clear line and the contract's exit code."""
+    from lambdaops.cli.runner import debug_enabled
+    from lambdaops.errors import ExitCode, LambdaopsError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        rv = app(args=args, prog_name="lambdaops", standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+    except LambdaopsError as exc:
+        print(f"lambdaops: error: {_one_line(str(exc))}", file=sys.stderr)
+        code = int(exc.exit_code)
+    except typer.Exit as exc:
+        code = int(exc.exit_code)
+    except typer.Abort:
+        print("lambdaops: aborted", file=sys.stderr)
+        code = int(ExitCode.INTERNAL)
+    except typer.TyperException as exc:  # usage errors from option parsing
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        hint = ""
+        if getattr(exc, "ctx", None) is not None:
+            hint = f" (see `{exc.ctx.command_path} --help`)"  # type: ignore[attr-defined]
+        print(f"lambdaops: error: {_one_line(message)}{hint}", file=sys.stderr)
+        code = int(getattr(exc, "exit_code", ExitCode.USAGE))
+    except KeyboardInterrupt:
+        print("lambdaops: interrupted", file=sys.stderr)
+        code = 130
+    except Exception as exc:
+        if debug_enabled():
+            raise
+        print(
+            f"lambdaops: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]} "
+            "(a bug: rerun with LAMBDAOPS_DEBUG=1 for the traceback and report it)",
+            file=sys.stderr,
+        )
+        code = int(ExitCode.INTERNAL)
+    sys.exit(code)

@@ -1,0 +1,231 @@
+"""Options every command accepts, declared once (CONTRACT.md) and added to each command by `command`."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+AWS = "AWS scope"
+OUT = "Output"
+
+
+@dataclass(frozen=True)
+class Common:
+    profile: str | None
+    regions: tuple[str, ...]
+    all_regions: bool
+    output: str | None
+    output_file: Path | None
+    fail_on: str | None
+    demo: bool
+    no_progress: bool
+    config: Path | None
+    workers: int | None
+    accounts: str | None
+    org: bool
+    role_name: str | None
+    external_id: str | None
+    exclude_accounts: str | None
+    shard: str | None
+
+
+_COMMON_PARAMS: list[tuple[str, Any, Any]] = [
+    (
+        "profile",
+        Annotated[str | None, typer.Option("--profile", help="AWS profile to use.", rich_help_panel=AWS)],
+        None,
+    ),
+    (
+        "region",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--region",
+                help="Region to read (repeatable). Default: the profile's region.",
+                rich_help_panel=AWS,
+            ),
+        ],
+        None,
+    ),
+    (
+        "all_regions",
+        Annotated[
+            bool,
+            typer.Option("--all-regions", help="Every region enabled for the account.", rich_help_panel=AWS),
+        ],
+        False,
+    ),
+    (
+        "accounts",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--accounts",
+                help="Comma-separated account ids to read through --role-name.",
+                rich_help_panel=AWS,
+            ),
+        ],
+        None,
+    ),
+    (
+        "org",
+        Annotated[
+            bool, typer.Option("--org", help="Every ACTIVE account of the organization.", rich_help_panel=AWS)
+        ],
+        False,
+    ),
+    (
+        "role_name",
+        Annotated[
+            str | None,
+            typer.Option("--role-name", help="Role to assume in each account.", rich_help_panel=AWS),
+        ],
+        None,
+    ),
+    (
+        "external_id",
+        Annotated[
+            str | None,
+            typer.Option("--external-id", help="External id for the role assumption.", rich_help_panel=AWS),
+        ],
+        None,
+    ),
+    (
+        "exclude_accounts",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--exclude-accounts", help="Comma-separated account ids to skip.", rich_help_panel=AWS
+            ),
+        ],
+        None,
+    ),
+    (
+        "shard",
+        Annotated[
+            str | None,
+            typer.Option("--shard", help="I/N: read a stable share of the accounts.", rich_help_panel=AWS),
+        ],
+        None,
+    ),
+    (
+        "demo",
+        Annotated[
+            bool,
+            typer.Option(
+                "--demo", help="Run against the built-in demo account (no AWS needed).", rich_help_panel=AWS
+            ),
+        ],
+        False,
+    ),
+    (
+        "output",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help="table, json, csv, markdown (scan: also sarif, junit). Default: table on a terminal, else json.",
+                rich_help_panel=OUT,
+            ),
+        ],
+        None,
+    ),
+    (
+        "output_file",
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--output-file", help="Write the report here instead of stdout.", rich_help_panel=OUT
+            ),
+        ],
+        None,
+    ),
+    (
+        "fail_on",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--fail-on",
+                help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
+                rich_help_panel=OUT,
+            ),
+        ],
+        None,
+    ),
+    (
+        "no_progress",
+        Annotated[
+            bool, typer.Option("--no-progress", help="No progress bars on stderr.", rich_help_panel=OUT)
+        ],
+        False,
+    ),
+    (
+        "config",
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--config", help="Config file (default: ./lambdaops.toml if present).", rich_help_panel=OUT
+            ),
+        ],
+        None,
+    ),
+    (
+        "workers",
+        Annotated[
+            int | None,
+            typer.Option(
+                "--workers", help="Parallel (account, region) workers (default 8).", rich_help_panel=OUT
+            ),
+        ],
+        None,
+    ),
+]
+_COMMON_NAMES = {name for name, _, _ in _COMMON_PARAMS}
+
+
+def with_common(func: F) -> F:
+    """Append the common options to a command and pass them in as `common: Common`."""
+    sig = inspect.signature(func, eval_str=True)
+    own = [p for p in sig.parameters.values() if p.name != "common"]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+        for name, ann, default in _COMMON_PARAMS
+    ]
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in list(kwargs) if name in _COMMON_NAMES}
+        common = Common(
+            profile=values["profile"],
+            regions=tuple(values["region"] or ()),
+            all_regions=values["all_regions"],
+            output=values["output"],
+            output_file=values["output_file"],
+            fail_on=values["fail_on"],
+            demo=values["demo"],
+            no_progress=values["no_progress"],
+            config=values["config"],
+            workers=values["workers"],
+            accounts=values["accounts"],
+            org=values["org"],
+            role_name=values["role_name"],
+            external_id=values["external_id"],
+            exclude_accounts=values["exclude_accounts"],
+            shard=values["shard"],
+        )
+        return func(common=common, **kwargs)
+
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + extra
+    wrapper.__signature__ = sig.replace(parameters=params)
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    del wrapper.__wrapped__
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,242 @@
+"""What every command does around its own work: settings, AWS context, rendering, exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lambdaops.cli.options import Common
+from lambdaops.errors import ExitCode, UsageError
+from lambdaops.model import FindingStatus, Report, Severity
+from lambdaops.settings import MAX_DAYS, Settings, build_settings, parse_fail_on
+
+BASE_FORMATS = ("table", "json", "csv", "markdown")
+DEMO_REGIONS = ("eu-central-1", "eu-west-1")
+
+
+def stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+def warn(message: str) -> None:
+    print(f"lambdaops: warning: {message}", file=sys.stderr)
+
+
+def info(message: str) -> None:
+    print(f"lambdaops: {message}", file=sys.stderr)
+
+
+def settings_from(common: Common, **command_flags: Any) -> Settings:
+    flags: dict[str, Any] = dict(command_flags)
+    if common.fail_on is not None:
+        try:
+            flags["fail_on"] = parse_fail_on(common.fail_on)
+        except ValueError as exc:
+            raise UsageError(f"--fail-on: {exc}") from None
+        if flags["fail_on"] is None:
+            flags["fail_on_none"] = True
+    if common.workers is not None:
+        if not 1 <= common.workers <= 64:
+            raise UsageError(f"--workers must be from 1 to 64, got {common.workers}")
+        flags["workers"] = common.workers
+    flags["profile"] = common.profile
+    flags["regions"] = common.regions or None
+    flags["all_regions"] = common.all_regions or None
+    none_fail = flags.pop("fail_on_none", False)
+    settings = build_settings(common.config, flags)
+    if none_fail:
+        settings = settings.replace(fail_on=None)
+    return settings
+
+
+def validate_choice(flag: str, value: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise UsageError(f"{flag}: unknown value {value!r}; use one of {', '.join(choices)}")
+    return value
+
+
+def validate_days(flag: str, value: int | None, lo: int = 1, hi: int = MAX_DAYS) -> int | None:
+    if value is not None and not lo <= value <= hi:
+        raise UsageError(f"{flag} must be from {lo} to {hi} (CloudWatch keeps {MAX_DAYS} days), got {value}")
+    return value
+
+
+def resolve_output(requested: str | None, formats: Sequence[str]) -> str:
+    if requested is None:
+        return "table" if sys.stdout.isatty() else "json"
+    fmt = requested.strip().lower()
+    if fmt not in formats:
+        raise UsageError(f"unknown output format {requested!r}; use one of {', '.join(formats)}")
+    return fmt
+
+
+@dataclass
+class Run:
+    """One command's AWS context and settings."""
+
+    common: Common
+    settings: Settings
+    output: str
+    ctx: Any  # lambdaops.collect.context.AwsContext (typed loosely: boto3 stays out of --help)
+    regions: dict[str, list[str]]
+    now: datetime
+    warnings: list[str] = field(default_factory=list)
+    errors: list[Any] = field(default_factory=list)  # ErrorRecords found while resolving scope
+
+    @property
+    def account_ids(self) -> list[str]:
+        return [a.account_id for a in self.ctx.accounts]
+
+    @property
+    def scope_pairs(self) -> list[tuple[str, str]]:
+        return [(a, r) for a, rs in self.regions.items() for r in rs]
+
+    @property
+    def all_regions(self) -> list[str]:
+        return sorted({r for rs in self.regions.values() for r in rs})
+
+    def progress(self, total: int, label: str) -> Any:
+        return Progress(total, label, enabled=stderr_is_tty() and not self.common.no_progress)
+
+
+class Progress:
+    """A rich progress bar on stderr when it is a terminal; a no-op otherwise."""
+
+    def __init__(self, total: int, label: str, enabled: bool) -> None:
+        self.enabled = enabled and total > 0
+        self._progress: Any = None
+        self._task: Any = None
+        self.total = total
+        self.label = label
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.label, total=self.total)
+        return self
+
+    def advance(self) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+@contextmanager
+def open_run(common: Common, settings: Settings, formats: Sequence[str] = BASE_FORMATS) -> Iterator[Run]:
+    """Resolve output, credentials, accounts and regions; in --demo, inside the emulated account."""
+    from lambdaops.model import utc_now
+
+    output = resolve_output(common.output, formats)
+    with ExitStack() as stack:
+        if common.demo:
+            settings = settings.replace(profile=None)  # the demo account needs no profile
+            from lambdaops.demo import demo_account
+
+            stack.enter_context(demo_account())
+        from lambdaops.collect.scope import resolve_scope
+
+        ctx, regions, errors, warnings = resolve_scope(
+            common, settings, default_regions=DEMO_REGIONS if common.demo else ()
+        )
+        run = Run(common, settings, output, ctx, regions, utc_now(), warnings=warnings, errors=errors)
+        yield run
+
+
+def finish(
+    run: Run,
+    report: Report,
+    table: Callable[[Report, Any], None] | None = None,
+    baseline: frozenset[str] = frozenset(),
+) -> None:
+    """Apply suppressions, write the report, and exit with the contract's code."""
+    import typer
+
+    from lambdaops.suppress import apply_status, expiry_warnings
+
+    today = run.now.date()
+    report.errors = [*run.errors, *report.errors]
+    report.warnings = [*run.warnings, *expiry_warnings(run.settings.suppressions, today), *report.warnings]
+    report.findings = apply_status(
+        report.findings, run.settings.suppressions, today, baseline, tags=report.view.get("tags")
+    )
+    emit(report, run.output, run.common.output_file, table)
+    raise typer.Exit(int(exit_code_for(report, run.settings.fail_on)))
+
+
+def exit_code_for(report: Report, fail_on: Severity | None) -> ExitCode:
+    if report.errors:
+        return ExitCode.INCOMPLETE
+    if fail_on is None:
+        return ExitCode.OK
+    failing = [f for f in report.findings if f.status is FindingStatus.FAIL and f.severity >= fail_on]
+    return ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+def emit(
+    report: Report,
+    output: str,
+    output_file: Path | None,
+    table: Callable[[Report, Any], None] | None = None,
+) -> None:
+    """Write the report: stdout carries the report and nothing else."""
+    for message in report.warnings:
+        warn(message)
+    if output == "table":
+        from rich.console import Console
+
+        if output_file is not None:
+            import io
+
+            buf = io.StringIO()
+            console = Console(file=buf, width=160, no_color=True, force_terminal=False)
+            _render_table(report, console, table)
+            from lambdaops.fileio import write_atomic
+
+            write_atomic(output_file, buf.getvalue())
+        else:
+            console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+            _render_table(report, console, table)
+        return
+    from lambdaops.render import render
+
+    text = render(report, output)
+    if output_file is not None:
+        from lambdaops.fileio import write_atomic
+
+        write_atomic(output_file, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _render_table(report: Report, console: Any, table: Callable[[Report, Any], None] | None) -> None:
+    if table is not None:
+        table(report, console)
+    else:
+        from lambdaops.render.table import render_findings_table
+
+        render_findings_table(report, console)
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("LAMBDAOPS_DEBUG", "") not in ("", "0", "false")

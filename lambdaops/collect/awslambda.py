@@ -1,0 +1,100 @@
+"""Lambda reads: functions (paginated), account settings, per-function concurrency."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from lambdaops.collect.guard import error_record
+from lambdaops.inventory import AccountSettings, FunctionInfo
+from lambdaops.model import ErrorRecord
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
+# Read operations this module performs (the generated IAM policy is built from these declarations).
+OPERATIONS = (
+    "lambda:ListFunctions",
+    "lambda:GetAccountSettings",
+    "lambda:GetFunctionConcurrency",
+    "lambda:ListProvisionedConcurrencyConfigs",
+)
+
+LIST_PAGE_SIZE = 50  # ListFunctions' maximum
+
+
+def parse_lambda_time(text: str) -> datetime:
+    """Lambda writes `2026-11-27T12:00:00.000+0000` (moto: `...000Z`); both parse on 3.11+."""
+    ts = datetime.fromisoformat(text)
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return ts.astimezone(UTC)
+
+
+def function_from_api(item: Mapping[str, Any], account_id: str, region: str) -> FunctionInfo:
+    env = item.get("Environment") or {}
+    # Only the names of environment variables are kept: their values can be secrets.
+    env_names = tuple(sorted((env.get("Variables") or {}).keys()))
+    logging_config = item.get("LoggingConfig") or {}
+    return FunctionInfo(
+        account_id=account_id,
+        region=region,
+        name=str(item["FunctionName"]),
+        arn=str(item["FunctionArn"]),
+        runtime=item.get("Runtime"),
+        memory_mb=int(item.get("MemorySize") or 0),
+        code_size_bytes=int(item.get("CodeSize") or 0),
+        last_modified=parse_lambda_time(str(item["LastModified"])),
+        role_arn=str(item.get("Role") or ""),
+        package_type=str(item.get("PackageType") or "Zip"),
+        env_var_names=env_names,
+        log_group=logging_config.get("LogGroup") or f"/aws/lambda/{item['FunctionName']}",
+        description=str(item.get("Description") or ""),
+    )
+
+
+def list_functions(
+    client: LambdaClient, account_id: str, region: str
+) -> tuple[list[FunctionInfo], ErrorRecord | None]:
+    """Every function of a region, 50 a page.
+
+    Pages are followed by hand rather than through a paginator so that a page that fails after
+    botocore's retries keeps every page already read and reports the gap, instead of losing the
+    region's results.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    functions: list[FunctionInfo] = []
+    marker: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {"MaxItems": LIST_PAGE_SIZE}
+        if marker:
+            kwargs["Marker"] = marker
+        try:
+            page = client.list_functions(**kwargs)
+        except (ClientError, BotoCoreError) as exc:
+            return functions, error_record(exc, account_id, region, "lambda:ListFunctions")
+        functions.extend(function_from_api(item, account_id, region) for item in page.get("Functions", []))
+        marker = page.get("NextMarker")
+        if not marker:
+            return functions, None
+
+
+def get_account_settings_from(resp: Mapping[str, Any]) -> AccountSettings:
+    limit = resp.get("AccountLimit", {})
+    usage = resp.get("AccountUsage", {})
+    return AccountSettings(
+        concurrency_limit=int(limit.get("ConcurrentExecutions", 0)),
+        unreserved=int(limit.get("UnreservedConcurrentExecutions", 0)),
+        code_size_limit=int(limit.get("TotalCodeSize", 0)),
+        code_size_used=int(usage.get("TotalCodeSize", 0)),
+        function_count=int(usage.get("FunctionCount", 0)),
+    )
+
+
+def get_reserved_concurrency(client: LambdaClient, function_name: str) -> int | None:
+    """The function's reservation; None when it has none (0 is a limit: the function is switched off)."""
+    resp = client.get_function_concurrency(FunctionName=function_name)
+    value = resp.get("ReservedConcurrentExecutions")
+    return None if value is None else int(value)

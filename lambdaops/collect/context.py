@@ -1,0 +1,148 @@
+"""Sessions, credentials and clients: built once, shared by the worker threads (clients are thread-safe)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lambdaops.errors import UsageError
+
+if TYPE_CHECKING:
+    import boto3
+
+# Retries: with 20% of requests failing independently, 10 attempts leave ~1e-7 odds of losing a
+# call (0.2**10), where botocore's default 3 would lose about 1 call in 125.
+MAX_ATTEMPTS = 10
+CONNECT_TIMEOUT_S = 5
+READ_TIMEOUT_S = 30
+GLOBAL_REGION = "us-east-1"  # IAM, Organizations, STS and the billing metric live here
+
+CREDENTIAL_ERROR_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidAccessKeyId",
+        "AuthFailure",
+    }
+)
+
+
+def _client_config(max_pool: int) -> Any:
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+        max_pool_connections=max_pool,
+        user_agent_extra="lambdaops",
+    )
+
+
+@dataclass
+class Account:
+    """One account lambdaops reads: its id and the boto3 session that reaches it."""
+
+    account_id: str
+    session: boto3.Session
+    label: str = ""
+
+
+@dataclass
+class AwsContext:
+    """Builds and caches clients; one per (account, region, service), shared across threads."""
+
+    accounts: list[Account]
+    workers: int = 8
+    scope_accounts: list[str] = field(default_factory=list)  # asked for, including unreachable ones
+    _clients: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, account: Account, service: str, region: str) -> Any:
+        key = (account.account_id, region, service)
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                # Building a client walks the (not thread-safe) session: do it under the lock.
+                found = account.session.client(
+                    service,  # type: ignore[call-overload]
+                    region_name=region,
+                    config=_client_config(max(10, self.workers * 2)),
+                )
+                self._clients[key] = found
+            return found
+
+
+def make_session(profile: str | None, region: str | None = None) -> boto3.Session:
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise UsageError(
+            f"AWS profile {profile!r} not found; check --profile or `aws configure list-profiles`"
+        ) from None
+
+
+def identify(session: boto3.Session) -> str:
+    """The account id behind a session; turns credential problems into a usage error (exit 2)."""
+    from botocore.exceptions import (
+        ClientError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        TokenRetrievalError,
+        UnauthorizedSSOTokenError,
+    )
+
+    try:
+        creds = session.get_credentials()
+    except (TokenRetrievalError, UnauthorizedSSOTokenError) as exc:
+        raise UsageError(f"AWS SSO session expired or missing ({exc}); run `aws sso login`") from None
+    if creds is None:
+        raise UsageError(
+            "no AWS credentials found; set AWS_PROFILE or --profile, run `aws sso login`, or try `--demo`"
+        )
+    try:
+        sts = session.client(
+            "sts", region_name=session.region_name or GLOBAL_REGION, config=_client_config(2)
+        )
+        return str(sts.get_caller_identity()["Account"])
+    except (NoCredentialsError, PartialCredentialsError):
+        raise UsageError(
+            "no usable AWS credentials found; set AWS_PROFILE or --profile, or try `--demo`"
+        ) from None
+    except (TokenRetrievalError, UnauthorizedSSOTokenError) as exc:
+        raise UsageError(f"AWS SSO session expired or missing ({exc}); run `aws sso login`") from None
+    except NoRegionError:
+        raise UsageError("no AWS region; pass --region or set AWS_REGION") from None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in CREDENTIAL_ERROR_CODES:
+            hint = "refresh them (aws sso login, or new session credentials)"
+            raise UsageError(f"AWS credentials rejected ({code}); {hint}") from None
+        raise
+
+
+def known_regions(session: boto3.Session) -> set[str]:
+    regions: set[str] = set()
+    for partition in ("aws", "aws-cn", "aws-us-gov"):
+        regions.update(session.get_available_regions("lambda", partition_name=partition))
+    return regions
+
+
+def validate_regions(session: boto3.Session, regions: Iterable[str]) -> list[str]:
+    known = known_regions(session)
+    out: list[str] = []
+    for region in regions:
+        if region not in known:
+            raise UsageError(f"unknown region {region!r}; use a region code such as eu-west-1")
+        if region not in out:
+            out.append(region)
+    return out

@@ -1,0 +1,171 @@
+"""Build an Inventory: the parts the selected checks need, for every (account, region) in scope.
+
+Region parts run per (account, region) through the bounded pool; account parts (IAM, billing) run
+once per account. Each task fills its own Inventory fragment, merged at the end, so worker threads
+share nothing but the thread-safe clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from lambdaops.collect.context import Account, AwsContext
+from lambdaops.collect.fanout import run_all
+from lambdaops.inventory import Inventory
+from lambdaops.settings import Settings
+
+
+@dataclass
+class RegionJob:
+    ctx: AwsContext
+    account: Account
+    region: str
+    settings: Settings
+    now: datetime
+    parts: frozenset[str]
+    inv: Inventory  # this job's fragment
+
+    def client(self, service: str) -> Any:
+        return self.ctx.client(self.account, service, self.region)
+
+
+@dataclass
+class AccountJob:
+    ctx: AwsContext
+    account: Account
+    settings: Settings
+    now: datetime
+    parts: frozenset[str]
+    inv: Inventory
+    regions: tuple[str, ...]
+
+    def client(self, service: str, region: str) -> Any:
+        return self.ctx.client(self.account, service, region)
+
+
+RegionCollector = Callable[[RegionJob], None]
+AccountCollector = Callable[[AccountJob], None]
+
+# part -> collector, in the order they run inside one region job (functions first: others use them).
+REGION_COLLECTORS: dict[str, RegionCollector] = {}
+ACCOUNT_COLLECTORS: dict[str, AccountCollector] = {}
+# parts that imply others
+PART_DEPENDENCIES: dict[str, frozenset[str]] = {
+    "invocations": frozenset({"functions"}),
+    "concurrency": frozenset({"functions", "account_settings"}),
+    "concurrency_metrics": frozenset({"functions"}),
+    "resource_policies": frozenset({"functions"}),
+    "function_urls": frozenset({"functions"}),
+    "tags": frozenset({"functions"}),
+    "versions": frozenset({"functions"}),
+    "iam": frozenset({"functions"}),
+}
+
+
+def region_collector(part: str) -> Callable[[RegionCollector], RegionCollector]:
+    def deco(fn: RegionCollector) -> RegionCollector:
+        REGION_COLLECTORS[part] = fn
+        return fn
+
+    return deco
+
+
+def account_collector(part: str) -> Callable[[AccountCollector], AccountCollector]:
+    def deco(fn: AccountCollector) -> AccountCollector:
+        ACCOUNT_COLLECTORS[part] = fn
+        return fn
+
+    return deco
+
+
+def expand_parts(parts: Iterable[str]) -> frozenset[str]:
+    out = set(parts)
+    changed = True
+    while changed:
+        changed = False
+        for part in list(out):
+            extra = PART_DEPENDENCIES.get(part, frozenset()) - out
+            if extra:
+                out |= extra
+                changed = True
+    return frozenset(out)
+
+
+def merge_into(target: Inventory, fragment: Inventory) -> None:
+    for f in fields(Inventory):
+        value = getattr(fragment, f.name)
+        if isinstance(value, dict):
+            getattr(target, f.name).update(value)
+        elif isinstance(value, list) and f.name not in ("accounts", "regions"):
+            getattr(target, f.name).extend(value)
+
+
+def _load_collectors() -> None:
+    # Importing the modules registers their collectors.
+    from lambdaops.collect import parts as _parts  # noqa: F401
+
+
+def gather(
+    ctx: AwsContext,
+    regions: dict[str, list[str]],
+    parts: Iterable[str],
+    settings: Settings,
+    now: datetime,
+    days: int | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> Inventory:
+    """Collect `parts` for every account in ctx over its regions (`regions[account_id]`)."""
+    _load_collectors()
+    wanted = expand_parts(parts)
+    inv = Inventory(now=now, window_days=days or settings.days)
+    inv.accounts = [a.account_id for a in ctx.accounts]
+    inv.regions = sorted({r for rs in regions.values() for r in rs})
+
+    region_jobs = [
+        RegionJob(
+            ctx, account, region, settings, now, wanted, Inventory(now=now, window_days=inv.window_days)
+        )
+        for account in ctx.accounts
+        for region in regions.get(account.account_id, [])
+    ]
+    order = [p for p in REGION_COLLECTORS if p in wanted]
+
+    def run_region(job: RegionJob) -> Inventory:
+        job.inv.scopes.append((job.account.account_id, job.region))
+        for part in order:
+            REGION_COLLECTORS[part](job)
+        return job.inv
+
+    fragments = run_all(region_jobs, run_region, ctx.workers, on_done)
+    for fragment in fragments:
+        merge_into(inv, fragment)
+
+    account_parts = [p for p in ACCOUNT_COLLECTORS if p in wanted]
+    if account_parts:
+        account_jobs = [
+            AccountJob(
+                ctx,
+                account,
+                settings,
+                now,
+                wanted,
+                Inventory(now=now),
+                tuple(regions.get(account.account_id, [])),
+            )
+            for account in ctx.accounts
+        ]
+
+        def run_account(job: AccountJob) -> Inventory:
+            # account parts may read the region parts already gathered (e.g. functions -> roles)
+            job.inv.functions = {k: v for k, v in inv.functions.items() if k[0] == job.account.account_id}
+            for part in account_parts:
+                ACCOUNT_COLLECTORS[part](job)
+            job.inv.functions = {}
+            return job.inv
+
+        for fragment in run_all(account_jobs, run_account, ctx.workers):
+            merge_into(inv, fragment)
+    return inv

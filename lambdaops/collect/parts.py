@@ -1,0 +1,43 @@
+"""The inventory parts and the collectors that fill them (registered with gather)."""
+
+from __future__ import annotations
+
+from lambdaops.activity import classify
+from lambdaops.collect import awslambda
+from lambdaops.collect.gather import RegionJob, region_collector
+from lambdaops.collect.guard import guarded
+from lambdaops.collect.invocations import collect_invocations
+
+
+@region_collector("functions")
+def _functions(job: RegionJob) -> None:
+    account_id = job.account.account_id
+    functions, error = awslambda.list_functions(job.client("lambda"), account_id, job.region)
+    job.inv.functions[(account_id, job.region)] = functions
+    if error is not None:
+        job.inv.errors.append(error)
+
+
+@region_collector("account_settings")
+def _account_settings(job: RegionJob) -> None:
+    account_id = job.account.account_id
+    client = job.client("lambda")
+    settings = guarded(
+        job.inv.errors, account_id, job.region, "lambda:GetAccountSettings", client.get_account_settings
+    )
+    if settings is not None:
+        job.inv.account_settings[(account_id, job.region)] = awslambda.get_account_settings_from(settings)
+
+
+@region_collector("invocations")
+def _invocations(job: RegionJob) -> None:
+    account_id = job.account.account_id
+    functions = job.inv.functions.get((account_id, job.region), [])
+    if not functions:
+        return
+    days = job.inv.window_days
+    result = collect_invocations(job.client("cloudwatch"), functions, job.now, days, account_id, job.region)
+    job.inv.errors.extend(result.errors)
+    for fn in functions:
+        data = result.by_arn[fn.arn]
+        job.inv.activity[fn.arn] = classify(fn, data.window_sum, data.last_invocation, job.now, days)

@@ -1,0 +1,183 @@
+"""Which accounts and regions a run reads, and the sessions that reach them."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from lambdaops.collect.context import (
+    GLOBAL_REGION,
+    Account,
+    AwsContext,
+    identify,
+    make_session,
+    validate_regions,
+)
+from lambdaops.collect.guard import error_record
+from lambdaops.errors import UsageError
+from lambdaops.model import ErrorRecord
+from lambdaops.settings import Settings
+
+if TYPE_CHECKING:
+    import boto3
+
+    from lambdaops.cli.options import Common
+
+OPERATIONS = (
+    "sts:GetCallerIdentity",
+    "ec2:DescribeRegions",
+    "organizations:ListAccounts",
+    "sts:AssumeRole",
+)
+ENABLED_OPT_IN = ("opt-in-not-required", "opted-in")
+
+
+def parse_accounts(text: str | None, flag: str) -> list[str]:
+    if not text:
+        return []
+    out = []
+    for part in text.replace(" ", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not (part.isdigit() and len(part) == 12):
+            raise UsageError(f"{flag}: {part!r} is not a 12-digit AWS account id")
+        if part not in out:
+            out.append(part)
+    return out
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        i_text, n_text = text.split("/")
+        i, n = int(i_text), int(n_text)
+    except ValueError:
+        raise UsageError(f"--shard must look like I/N (e.g. 1/4), got {text!r}") from None
+    if n < 1 or not 1 <= i <= n:
+        raise UsageError(f"--shard {text}: I must be from 1 to N and N at least 1")
+    return i, n
+
+
+def in_shard(account_id: str, shard: tuple[int, int] | None) -> bool:
+    """A stable share: an account's shard depends on its id alone, not on the other accounts."""
+    if shard is None:
+        return True
+    i, n = shard
+    digest = int(hashlib.sha256(account_id.encode()).hexdigest(), 16)
+    return digest % n == i - 1
+
+
+def list_org_accounts(session: boto3.Session) -> list[str]:
+    client = session.client("organizations", region_name=GLOBAL_REGION)
+    out: list[str] = []
+    for page in client.get_paginator("list_accounts").paginate():
+        out.extend(str(a["Id"]) for a in page.get("Accounts", []) if a.get("Status") == "ACTIVE")
+    return sorted(out)
+
+
+def assume(base: boto3.Session, account_id: str, role_name: str, external_id: str | None) -> boto3.Session:
+    import boto3
+
+    partition = "aws"
+    sts = base.client("sts", region_name=base.region_name or GLOBAL_REGION)
+    kwargs: dict[str, Any] = {
+        "RoleArn": f"arn:{partition}:iam::{account_id}:role/{role_name}",
+        "RoleSessionName": "lambdaops",
+    }
+    if external_id:
+        kwargs["ExternalId"] = external_id
+    creds = sts.assume_role(**kwargs)["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=base.region_name,
+    )
+
+
+def enabled_regions(session: boto3.Session) -> list[str]:
+    ec2 = session.client("ec2", region_name=session.region_name or GLOBAL_REGION)
+    resp = ec2.describe_regions(AllRegions=True)
+    return sorted(
+        str(r["RegionName"]) for r in resp.get("Regions", []) if r.get("OptInStatus") in ENABLED_OPT_IN
+    )
+
+
+def resolve_scope(
+    common: Common, settings: Settings, default_regions: tuple[str, ...] = ()
+) -> tuple[AwsContext, dict[str, list[str]], list[ErrorRecord], list[str]]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    errors: list[ErrorRecord] = []
+    warnings: list[str] = []
+    base_region = (
+        settings.regions[0] if settings.regions else (default_regions[0] if default_regions else None)
+    )
+    base = make_session(settings.profile, base_region)
+    if base.region_name is None and not settings.regions and not default_regions and not settings.all_regions:
+        raise UsageError("no region: pass --region (repeatable) or --all-regions, or set AWS_REGION")
+    if base.region_name is None:
+        base = make_session(settings.profile, GLOBAL_REGION)
+    base_account = identify(base)
+
+    explicit = parse_accounts(common.accounts, "--accounts") or list(settings.accounts)
+    excluded = set(parse_accounts(common.exclude_accounts, "--exclude-accounts")) | set(
+        settings.exclude_accounts
+    )
+    shard = parse_shard(common.shard)
+    role_name = common.role_name or settings.role_name
+    external_id = common.external_id or settings.external_id
+    multi = bool(explicit) or common.org
+    if common.org and explicit:
+        raise UsageError("use either --org or --accounts, not both")
+    if multi and not role_name:
+        raise UsageError("--org and --accounts need --role-name (the role to assume in each account)")
+
+    if common.org:
+        try:
+            account_ids = list_org_accounts(base)
+        except (ClientError, BotoCoreError) as exc:
+            rec = error_record(exc, base_account, "global", "organizations:ListAccounts")
+            raise UsageError(
+                f"cannot list the organization's accounts ({rec.code}); run from the management or a "
+                "delegated-admin account, or pass --accounts"
+            ) from None
+    elif explicit:
+        account_ids = explicit
+    else:
+        account_ids = [base_account]
+    account_ids = [a for a in account_ids if a not in excluded and in_shard(a, shard)]
+
+    accounts: list[Account] = []
+    for account_id in account_ids:
+        if account_id == base_account:
+            accounts.append(Account(account_id, base))
+            continue
+        assert role_name is not None
+        try:
+            accounts.append(Account(account_id, assume(base, account_id, role_name, external_id)))
+        except (ClientError, BotoCoreError) as exc:
+            errors.append(error_record(exc, account_id, "global", "sts:AssumeRole"))
+
+    explicit_regions = validate_regions(base, settings.regions) if settings.regions else []
+    regions: dict[str, list[str]] = {}
+    for account in accounts:
+        if settings.all_regions:
+            try:
+                regions[account.account_id] = enabled_regions(account.session)
+            except (ClientError, BotoCoreError) as exc:
+                errors.append(error_record(exc, account.account_id, "global", "ec2:DescribeRegions"))
+                regions[account.account_id] = explicit_regions or (
+                    [base.region_name] if base.region_name else []
+                )
+        elif explicit_regions:
+            regions[account.account_id] = explicit_regions
+        elif default_regions:
+            regions[account.account_id] = list(default_regions)
+        else:
+            regions[account.account_id] = [str(base.region_name)]
+    ctx = AwsContext(accounts=accounts, workers=settings.workers)
+    ctx.scope_accounts = sorted(set(account_ids))
+    return ctx, regions, errors, warnings

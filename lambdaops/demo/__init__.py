@@ -1,0 +1,55 @@
+"""The demo account: an in-process AWS emulation (moto) seeded with a realistic account.
+
+`lambdaops <command> --demo` runs inside `demo_account()`: fake credentials, no network, nothing
+real touched. The same seed serves the end-to-end tests (see lambdaops.demo.server --seed demo).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from lambdaops.errors import UsageError
+
+DEMO_ENV = {
+    "AWS_ACCESS_KEY_ID": "demo",
+    "AWS_SECRET_ACCESS_KEY": "demo",
+    "AWS_SESSION_TOKEN": "demo",
+    "AWS_DEFAULT_REGION": "eu-central-1",
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+}
+# Variables that would send calls elsewhere than the emulation, or pick other credentials.
+CLEARED_ENV = (
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
+
+
+@contextmanager
+def demo_account() -> Iterator[None]:
+    try:
+        from moto import mock_aws
+    except ImportError:
+        raise UsageError("the demo account needs the demo extra: pip install 'lambdaops[demo]'") from None
+    from lambdaops.demo import moto_shims
+    from lambdaops.demo.seed import seed_demo
+
+    saved = {k: os.environ.get(k) for k in (*DEMO_ENV, *CLEARED_ENV)}
+    for key in CLEARED_ENV:
+        os.environ.pop(key, None)
+    os.environ.update(DEMO_ENV)
+    moto_shims.install()
+    try:
+        with mock_aws():
+            seed_demo()
+            yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

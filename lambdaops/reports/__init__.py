@@ -1,0 +1,1 @@
+"""The library API: one function per command, from an AWS context to a Report (no Typer here)."""

@@ -1,0 +1,43 @@
+"""list-inactive as a library call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from lambdaops.checks.registry import select
+from lambdaops.collect.context import AwsContext
+from lambdaops.collect.gather import gather
+from lambdaops.model import Report
+from lambdaops.rows import function_row, sort_rows
+from lambdaops.settings import Settings
+
+
+def list_inactive_report(
+    ctx: AwsContext,
+    regions: dict[str, list[str]],
+    settings: Settings,
+    now: datetime,
+    days: int,
+    show: str = "inactive",
+    sort: str = "days-idle",
+    on_done: Callable[[], None] | None = None,
+) -> Report:
+    checks = select(group="list-inactive")
+    inv = gather(ctx, regions, {"functions", "invocations"}, settings, now, days=days, on_done=on_done)
+    rows = [function_row(fn, inv) for fn in inv.all_functions()]
+    statuses = [r["status"] for r in rows]
+    if show == "inactive":
+        rows = [r for r in rows if r["status"] == "inactive"]
+    report = Report(
+        command="list-inactive",
+        generated_at=now,
+        accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+        regions=inv.regions,
+        functions=sort_rows(rows, sort),
+        errors=list(inv.errors),
+    )
+    for check in checks:
+        report.findings.extend(check.run(inv, settings))
+    report.view.update(window_days=days, all_statuses=statuses, show=show)
+    return report
