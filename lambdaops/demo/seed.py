@@ -586,12 +586,12 @@ def _seed_concurrency_metrics(session: Any, now: datetime, batches: dict[str, li
         "eu-central-1": [("image-resize", 4, 212.0)],
     }
     for region, items in throttled.items():
-        for name, days_ago, value in items:
+        for name, ago, value in items:
             batches[region].append(
                 {
                     "MetricName": "Throttles",
                     "Dimensions": [{"Name": "FunctionName", "Value": name}],
-                    "Timestamp": now - timedelta(days=days_ago),
+                    "Timestamp": now - timedelta(days=ago),
                     "Value": value,
                     "Unit": "Count",
                 }
