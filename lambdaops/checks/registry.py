@@ -1,7 +1,9 @@
 """The catalogue of checks: one entry per check id, with its metadata.
 
-Every check module registers its `CheckInfo` here at import time; `all_checks()` imports the
-check modules so that the catalogue is always complete (docs and `lambdaops checks` read it).
+Every module of the `lambdaops.checks` package registers its `CheckInfo` here at import time;
+`all_checks()` imports them all (modules whose names start with `_` or are listed in
+NOT_CHECKS hold shared helpers), so a new check module joins the catalogue, `scan` and the docs
+by existing.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def register(info: CheckInfo) -> CheckInfo:
 
 
 def all_checks() -> dict[str, CheckInfo]:
-    for name in CHECK_MODULES:
+    for name in check_modules():
         importlib.import_module(name)
     return dict(sorted(_REGISTRY.items()))
 

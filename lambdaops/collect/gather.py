@@ -49,9 +49,20 @@ class AccountJob:
 RegionCollector = Callable[[RegionJob], None]
 AccountCollector = Callable[[AccountJob], None]
 
-# part -> collector, in the order they run inside one region job (functions first: others use them).
+# part -> collector. Inside one region job they run in PART_ORDER (functions first: others use them).
 REGION_COLLECTORS: dict[str, RegionCollector] = {}
 ACCOUNT_COLLECTORS: dict[str, AccountCollector] = {}
+PART_ORDER = (
+    "functions",
+    "account_settings",
+    "invocations",
+    "concurrency",
+    "concurrency_metrics",
+    "resource_policies",
+    "function_urls",
+    "tags",
+    "versions",
+)
 # parts that imply others
 PART_DEPENDENCIES: dict[str, frozenset[str]] = {
     "invocations": frozenset({"functions"}),
@@ -104,8 +115,9 @@ def merge_into(target: Inventory, fragment: Inventory) -> None:
 
 
 def _load_collectors() -> None:
-    # Importing the modules registers their collectors.
-    from lambdaops.collect import parts as _parts  # noqa: F401
+    from lambdaops.collect.parts import load_all
+
+    load_all()
 
 
 def gather(
@@ -131,7 +143,8 @@ def gather(
         for account in ctx.accounts
         for region in regions.get(account.account_id, [])
     ]
-    order = [p for p in REGION_COLLECTORS if p in wanted]
+    order = [p for p in PART_ORDER if p in wanted and p in REGION_COLLECTORS]
+    order += sorted(p for p in REGION_COLLECTORS if p in wanted and p not in order)
 
     def run_region(job: RegionJob) -> Inventory:
         job.inv.scopes.append((job.account.account_id, job.region))
