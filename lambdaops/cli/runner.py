@@ -240,3 +240,69 @@ def _render_table(report: Report, console: Any, table: Callable[[Report, Any], N
 
 def debug_enabled() -> bool:
     return os.environ.get("LAMBDAOPS_DEBUG", "") not in ("", "0", "false")
+
+
+def plan_exit_code(report: Report) -> ExitCode:
+    """Write commands: 4 when a change failed (or a read was incomplete), 2 when refused, else 0."""
+    from lambdaops.model import ChangeStatus
+
+    changes = report.changes or []
+    if report.errors or any(c.status is ChangeStatus.FAILED for c in changes):
+        return ExitCode.INCOMPLETE
+    if any(c.status is ChangeStatus.REFUSED for c in changes):
+        return ExitCode.USAGE
+    return ExitCode.OK
+
+
+def confirm_apply(summary: str, yes: bool) -> bool:
+    """On a terminal, --apply asks first unless --yes; without a terminal --apply is the consent."""
+    if yes or not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return True
+    import typer
+
+    return bool(typer.confirm(f"{summary} Proceed?", default=False, err=True))
+
+
+def finish_plan(run: Run, report: Report, table: Callable[[Report, Any], None] | None = None) -> None:
+    """Write the plan report and exit with the write-command code (CONTRACT.md)."""
+    import typer
+
+    report.errors = [*run.errors, *report.errors]
+    report.warnings = [*run.warnings, *report.warnings]
+    emit(report, run.output, run.common.output_file, table or _plan_table)
+    raise typer.Exit(int(plan_exit_code(report)))
+
+
+def _plan_table(report: Report, console: Any) -> None:
+    from rich.table import Table
+
+    from lambdaops.render.functions_table import _print_errors
+
+    changes = report.changes or []
+    table = Table(title=f"{report.command}: plan", title_justify="left", header_style="bold")
+    for col in ("Action", "Resource", "Parameters", "Status", "Reason"):
+        table.add_column(col, overflow="fold")
+    style = {
+        "applied": "green",
+        "planned": "cyan",
+        "unchanged": "dim",
+        "refused": "bold red",
+        "failed": "bold red",
+    }
+    for c in changes:
+        params = ", ".join(f"{k}={v}" for k, v in sorted(c.params.items()))
+        table.add_row(
+            c.action,
+            c.resource_arn,
+            params,
+            f"[{style.get(c.status.value, '')}]{c.status.value}[/]",
+            c.reason,
+        )
+    if changes:
+        console.print(table)
+    else:
+        console.print("Nothing to change.")
+    planned = sum(1 for c in changes if c.status.value == "planned")
+    if planned:
+        console.print(f"{planned} change(s) planned; nothing was changed. Rerun with --apply to make them.")
+    _print_errors(report, console)
