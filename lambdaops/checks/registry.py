@@ -22,9 +22,6 @@ if TYPE_CHECKING:
 
 CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
 
-# Modules holding checks; add a new module here and it joins the catalogue, `scan` and the docs.
-CHECK_MODULES = ("lambdaops.checks.lambda_inactive",)
-
 # Inventory parts a check can need; the collect layer gathers only what the selected checks need.
 PARTS = frozenset(
     {
@@ -41,6 +38,20 @@ PARTS = frozenset(
         "versions",  # published versions and aliases
     }
 )
+
+NOT_CHECKS = frozenset({"registry"})
+
+
+def check_modules() -> list[str]:
+    import pkgutil
+
+    import lambdaops.checks as package
+
+    return sorted(
+        f"{package.__name__}.{m.name}"
+        for m in pkgutil.iter_modules(package.__path__)
+        if not m.name.startswith("_") and m.name not in NOT_CHECKS and not m.name.endswith("_common")
+    )
 
 
 @dataclass(frozen=True)
