@@ -38,6 +38,9 @@ def _root(
 
 app.command("list-inactive")(list_inactive)
 
+# Every command path, for the generated reference and the test that each one is documented.
+COMMANDS = ("list-inactive",)
+
 
 def _one_line(text: str) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
