@@ -32,7 +32,11 @@ def _command_paths() -> list[list[str]]:
 
 
 def commands_page() -> str:
-    parts = [HEADER, "# Command reference\n\n", "Every command's `--help`, as the installed version prints it.\n"]
+    parts = [
+        HEADER,
+        "# Command reference\n\n",
+        "Every command's `--help`, as the installed version prints it.\n",
+    ]
     parts.append("\n## lambdaops\n\n```text\n" + _help([]) + "\n```\n")
     for path in _command_paths():
         parts.append(f"\n## lambdaops {' '.join(path)}\n\n```text\n{_help(path)}\n```\n")
