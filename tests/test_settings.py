@@ -64,7 +64,8 @@ def test_bad_env_value() -> None:
 def test_suppressions_parsed_and_validated(tmp_path: Path) -> None:
     cfg = _write(
         tmp_path,
-        '[[suppress]]\ncheck = "lambda-inactive"\nreason = "DR copies"\nresource = "*-dr-*"\nexpires = 2027-01-31\n',
+        '[[suppress]]\ncheck = "lambda-inactive"\nreason = "DR copies"\n'
+        'resource = "*-dr-*"\nexpires = 2027-01-31\n',
     )
     s = build_settings(cfg, {}, environ={})
     (sup,) = s.suppressions
