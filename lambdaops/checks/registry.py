@@ -23,6 +23,8 @@ CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
 # Modules holding checks; add a new module here and it joins the catalogue, `scan` and the docs.
 CHECK_MODULES = (
     "lambdaops.checks.lambda_inactive",
+    "lambdaops.checks.lambda_deprecated_runtime",
+    "lambdaops.checks.lambda_runtime_deprecating_soon",
 )
 
 # Inventory parts a check can need; the collect layer gathers only what the selected checks need.
