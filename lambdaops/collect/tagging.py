@@ -18,7 +18,9 @@ def function_tags(client: ResourceGroupsTaggingAPIClient) -> dict[str, dict[str,
     """
     out: dict[str, dict[str, str]] = {}
     paginator = client.get_paginator("get_resources")
-    for page in paginator.paginate(ResourceTypeFilters=["lambda:function"], ResourcesPerPage=100):
+    for page in paginator.paginate(
+        ResourceTypeFilters=["lambda:function"], PaginationConfig={"PageSize": 100}
+    ):
         for item in page.get("ResourceTagMappingList", []):
             arn = str(item.get("ResourceARN", ""))
             out[arn] = {str(t["Key"]): str(t["Value"]) for t in item.get("Tags", [])}

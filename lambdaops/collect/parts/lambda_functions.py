@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from lambdaops.activity import classify
 from lambdaops.collect import awslambda
 from lambdaops.collect.gather import RegionJob, region_collector
@@ -67,7 +69,7 @@ def _aliases(job: RegionJob) -> None:
             account_id,
             job.region,
             "lambda:ListAliases",
-            lambda name=fn.name: awslambda.list_aliases(client, name),
+            partial(awslambda.list_aliases, client, fn.name),
         )
         if aliases is not None:
             job.inv.aliases[fn.arn] = aliases
