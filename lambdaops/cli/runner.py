@@ -274,35 +274,10 @@ def finish_plan(run: Run, report: Report, table: Callable[[Report, Any], None] |
 
 
 def _plan_table(report: Report, console: Any) -> None:
-    from rich.table import Table
+    from lambdaops.render.table import render_changes_table, render_errors_table
 
-    from lambdaops.render.functions_table import _print_errors
-
-    changes = report.changes or []
-    table = Table(title=f"{report.command}: plan", title_justify="left", header_style="bold")
-    for col in ("Action", "Resource", "Parameters", "Status", "Reason"):
-        table.add_column(col, overflow="fold")
-    style = {
-        "applied": "green",
-        "planned": "cyan",
-        "unchanged": "dim",
-        "refused": "bold red",
-        "failed": "bold red",
-    }
-    for c in changes:
-        params = ", ".join(f"{k}={v}" for k, v in sorted(c.params.items()))
-        table.add_row(
-            c.action,
-            c.resource_arn,
-            params,
-            f"[{style.get(c.status.value, '')}]{c.status.value}[/]",
-            c.reason,
-        )
-    if changes:
-        console.print(table)
-    else:
-        console.print("Nothing to change.")
-    planned = sum(1 for c in changes if c.status.value == "planned")
+    render_changes_table(report, console)
+    planned = sum(1 for c in report.changes or [] if c.status.value == "planned")
     if planned:
         console.print(f"{planned} change(s) planned; nothing was changed. Rerun with --apply to make them.")
-    _print_errors(report, console)
+    render_errors_table(report, console)
