@@ -167,11 +167,15 @@ def finish(
     report: Report,
     table: Callable[[Report, Any], None] | None = None,
     baseline: frozenset[str] = frozenset(),
+    reports: Sequence[tuple[str, Path]] = (),
+    write_baseline: Path | None = None,
 ) -> None:
-    """Apply suppressions, write the report, and exit with the contract's code."""
+    """Apply suppressions and the baseline, write the report(s), and exit with the contract's code."""
     import typer
 
-    from lambdaops.suppress import apply_status, expiry_warnings
+    from lambdaops.fileio import write_atomic
+    from lambdaops.render import render
+    from lambdaops.suppress import apply_status, baseline_document, expiry_warnings
 
     today = run.now.date()
     report.errors = [*run.errors, *report.errors]
@@ -179,6 +183,12 @@ def finish(
     report.findings = apply_status(
         report.findings, run.settings.suppressions, today, baseline, tags=report.view.get("tags")
     )
+    for fmt, path in reports:
+        write_atomic(path, render(report, fmt))
+    if write_baseline is not None:
+        write_atomic(write_baseline, baseline_document(report.findings))
+        failing = sum(1 for f in report.findings if f.status.value == "fail")
+        info(f"baseline of {failing} finding(s) written to {write_baseline}")
     emit(report, run.output, run.common.output_file, table)
     raise typer.Exit(int(exit_code_for(report, run.settings.fail_on)))
 
