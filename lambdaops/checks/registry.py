@@ -23,6 +23,18 @@ CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
 # Modules holding checks; add a new module here and it joins the catalogue, `scan` and the docs.
 CHECK_MODULES = (
     "lambdaops.checks.lambda_inactive",
+    "lambdaops.checks.iam_action_wildcard",
+    "lambdaops.checks.iam_admin_access",
+    "lambdaops.checks.iam_notaction_allow",
+    "lambdaops.checks.iam_notresource_allow",
+    "lambdaops.checks.iam_passrole_wildcard",
+    "lambdaops.checks.iam_policy_unparseable",
+    "lambdaops.checks.iam_resource_wildcard",
+    "lambdaops.checks.iam_service_wildcard",
+    "lambdaops.checks.iam_shared_role",
+    "lambdaops.checks.lambda_public_invoke",
+    "lambdaops.checks.lambda_public_unlimited",
+    "lambdaops.checks.lambda_public_url",
 )
 
 # Inventory parts a check can need; the collect layer gathers only what the selected checks need.
