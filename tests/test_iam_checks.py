@@ -319,6 +319,8 @@ def test_public_invoke() -> None:
     assert finding.severity is Severity.CRITICAL
     assert (finding.resource_arn, finding.region) == (F.arn, "eu-west-1")
     assert finding.evidence["statement"] == "anyone"
+    assert finding.evidence["principal"] == {"AWS": ["*"]}
+    assert finding.evidence["grants"] == ["lambda:InvokeFunction"]
     assert "remove-permission" in finding.remediation
     assert "--statement-id anyone" in finding.remediation
 

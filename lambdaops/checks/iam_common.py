@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -422,6 +422,10 @@ def _function_unparseable(f: FunctionInfo, err: PolicyParseError) -> Finding:
     )
 
 
+def _principal_evidence(principal: Mapping[str, tuple[str, ...]] | None) -> dict[str, list[str]] | None:
+    return None if principal is None else {k: list(v) for k, v in principal.items()}
+
+
 def _audit_functions(inv: Inventory) -> Audit:
     audit = Audit()
     for f in inv.all_functions():
@@ -441,8 +445,8 @@ def _audit_functions(inv: Inventory) -> Audit:
                     "function_arn": f.arn,
                     "policy_kind": "resource-policy",
                     "statement": _statement_id(stmt),
-                    "principal": dict(stmt.principal or {}) if stmt.not_principal is None else None,
-                    "not_principal": dict(stmt.not_principal) if stmt.not_principal is not None else None,
+                    "principal": _principal_evidence(stmt.principal),
+                    "not_principal": _principal_evidence(stmt.not_principal),
                     "actions": list(stmt.actions or ()),
                     "grants": list(g.actions),
                     "resources": list(stmt.resources or ()),

@@ -217,7 +217,7 @@ def judge(result: RuleResult, denies: Sequence[tuple[str, Statement]], strict: b
 
 # --- resource-based policies (a function's GetPolicy) -------------------------------------------
 
-INVOKE_ACTIONS = ("lambda:invokefunction", "lambda:invokefunctionurl")
+INVOKE_ACTIONS = ("lambda:InvokeFunction", "lambda:InvokeFunctionUrl")
 # Condition keys that tie a grant to a caller (or the resource acting for it).
 PINNING_KEYS = frozenset(
     {
