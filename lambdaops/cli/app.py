@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.scan import checks, scan
 
@@ -38,11 +39,12 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
 
 # Every command path, for the generated reference and the test that each one is documented.
-COMMANDS = ("list-inactive", "scan", "checks")
+COMMANDS = ("list-inactive", "audit-iam", "scan", "checks")
 
 
 def _one_line(text: str) -> str:

@@ -42,6 +42,9 @@ Shims, and why each exists:
   rules that moto skips: at most 500 queries, each ``Id`` unique and starting with a lowercase letter.
   Metric-math expressions and Metric Insights (``SELECT``) queries still go through moto's own code.
 
+* Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
+  (``lambdaops.demo.policy_shim``).
+
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
 function reserved at 0 (only ``GetFunction`` hides it), and ``PutMetricData`` keeps datapoints with old
 timestamps, so the index sees them.
@@ -169,6 +172,9 @@ def install() -> None:
         LambdaResponse.list_provisioned_concurrency_configs = _list_provisioned_concurrency_configs
         LambdaResponse.list_function_url_configs = _list_function_url_configs
         CloudWatchResponse.get_metric_data = _get_metric_data
+        from lambdaops.demo import policy_shim
+
+        policy_shim.install()
         _installed.set()
 
 
