@@ -18,8 +18,10 @@ how it copes with a real network:
   sequential callers): ``throttle`` (Lambda: HTTP 429 ``TooManyRequestsException``; JSON/CBOR
   protocols: 400 ``ThrottlingException``, with CloudWatch's query-compatible code ``Throttling``;
   query: 400 ``Throttling``; EC2: 503 ``RequestLimitExceeded``; rest-xml: 503 ``SlowDown``), ``5xx``
-  (500 ``InternalFailure`` or 503 ``ServiceUnavailable``, Lambda 500 ``ServiceException``), ``drop``
-  (the connection is closed without an answer) and ``slow`` (the answer comes ``slow_ms`` late);
+  (500 ``InternalFailure`` or 503 ``ServiceUnavailable``; Lambda: ``ServiceException`` with either),
+  ``drop`` (the connection is closed without an answer) and ``slow`` (the answer comes ``slow_ms``
+  late, so a client with a shorter read timeout gives up and retries). ``fault_operations`` limits
+  faults to some operations, ``max_faults`` caps how many are injected in all;
 * denies chosen operations (``"lambda:ListFunctions"``, globs like ``"iam:*"`` allowed) or regions
   every time with HTTP 403 in the service's format: ``AccessDeniedException`` (Lambda and JSON
   protocols; CloudWatch's query-compatible code ``AccessDenied``), ``AccessDenied`` (query),
