@@ -463,18 +463,14 @@ class _Series:
 
 
 class _MetricIndex:
-    """Index over a backend's ``metric_data`` list, which moto only ever appends to."""
+    """Index over a backend's ``metric_data`` list. moto only ever appends to that list, and its
+    reset() drops this index together with the rest of the backend's state."""
 
     def __init__(self) -> None:
-        self._source: list[Any] | None = None
         self._indexed = 0
         self.series: dict[_SeriesKey, _Series] = {}
 
     def refresh(self, data: list[Any]) -> None:
-        if data is not self._source or len(data) < self._indexed:
-            self._source = data
-            self._indexed = 0
-            self.series = {}
         for datum in data[self._indexed :]:
             key = _series_key(datum.namespace, datum.name, ((d.name, d.value) for d in datum.dimensions))
             self.series.setdefault(key, _Series()).add(_epoch(datum.timestamp), datum)
