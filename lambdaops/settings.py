@@ -50,6 +50,9 @@ class Settings:
     runtime_warn_days: int = 90
     code_storage_warn_percent: float = 80.0
     strict: bool = False
+    # AWS client timeouts (seconds); botocore retries a timed-out attempt like any transient error.
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
     accounts: tuple[str, ...] = ()
     exclude_accounts: tuple[str, ...] = ()
     role_name: str | None = None
@@ -98,6 +101,21 @@ def _positive_float(v: Any) -> float:
     if f <= 1:
         raise ValueError(f"expected a number above 1, got {v!r}")
     return f
+
+
+def _seconds(lo: float, hi: float) -> Any:
+    def parse(v: Any) -> float:
+        if isinstance(v, bool):
+            raise ValueError(f"expected seconds from {lo:g} to {hi:g}")
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected seconds from {lo:g} to {hi:g}, got {v!r}") from None
+        if not lo <= f <= hi:  # also refuses nan
+            raise ValueError(f"expected seconds from {lo:g} to {hi:g}, got {v!r}")
+        return f
+
+    return parse
 
 
 def parse_fail_on(v: Any) -> Severity | None:
@@ -149,6 +167,8 @@ KEYS: dict[str, tuple[str, Any]] = {
     "runtime_warn_days": ("runtime_warn_days", _int_range(0, 3650)),
     "code_storage_warn_percent": ("code_storage_warn_percent", _percent),
     "strict": ("strict", _bool),
+    "connect_timeout": ("connect_timeout", _seconds(0.1, 300)),
+    "read_timeout": ("read_timeout", _seconds(0.1, 900)),
     "accounts": ("accounts", _str_list),
     "exclude_accounts": ("exclude_accounts", _str_list),
     "role_name": ("role_name", _opt_str),

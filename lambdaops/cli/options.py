@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -195,6 +196,19 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
 _COMMON_NAMES = {name for name, _, _ in _COMMON_PARAMS}
 
 
+@contextlib.contextmanager
+def command_boundary() -> Iterator[None]:
+    """The error boundary, inside each command so that it holds however the app is invoked (console
+    script, python -m, Typer's test runner): a LambdaopsError becomes one line on stderr and its
+    exit code."""
+    try:
+        yield
+    except LambdaopsError as exc:
+        message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
+        print(f"lambdaops: error: {message}", file=sys.stderr)
+        raise typer.Exit(int(exc.exit_code)) from None
+
+
 def with_common(func: F) -> F:
     """Append the common options to a command and pass them in as `common: Common`."""
     sig = inspect.signature(func, eval_str=True)
@@ -225,14 +239,8 @@ def with_common(func: F) -> F:
             exclude_accounts=values["exclude_accounts"],
             shard=values["shard"],
         )
-        try:
+        with command_boundary():
             return func(common=common, **kwargs)
-        except LambdaopsError as exc:
-            # The error boundary, inside the command so that it holds however the app is invoked
-            # (console script, python -m, Typer's test runner): one line on stderr, the exit code.
-            message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
-            print(f"lambdaops: error: {message}", file=sys.stderr)
-            raise typer.Exit(int(exc.exit_code)) from None
 
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + extra
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]

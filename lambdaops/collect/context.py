@@ -13,10 +13,12 @@ if TYPE_CHECKING:
     import boto3
 
 # Retries: with 20% of requests failing independently, 10 attempts leave ~1e-7 odds of losing a
-# call (0.2**10), where botocore's default 3 would lose about 1 call in 125.
+# call (0.2**10), where botocore's default 3 would lose about 1 call in 125. See docs/reliability.md.
 MAX_ATTEMPTS = 10
-CONNECT_TIMEOUT_S = 5
-READ_TIMEOUT_S = 30
+# Defaults; `connect_timeout` / `read_timeout` in lambdaops.toml or LAMBDAOPS_CONNECT_TIMEOUT /
+# LAMBDAOPS_READ_TIMEOUT override them (Settings). A timed-out attempt is retried like a 5xx.
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 30.0
 GLOBAL_REGION = "us-east-1"  # IAM, Organizations, STS and the billing metric live here
 
 CREDENTIAL_ERROR_CODES = frozenset(
@@ -32,13 +34,21 @@ CREDENTIAL_ERROR_CODES = frozenset(
 )
 
 
-def _client_config(max_pool: int) -> Any:
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = CONNECT_TIMEOUT_S
+    read: float = READ_TIMEOUT_S
+
+
+def client_config(max_pool: int, timeouts: Timeouts | None = None) -> Any:
+    """Every lambdaops client's botocore Config: standard retries, bounded attempts, timeouts."""
     from botocore.config import Config
 
+    timeouts = timeouts or Timeouts()
     return Config(
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
-        connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
+        connect_timeout=timeouts.connect,
+        read_timeout=timeouts.read,
         max_pool_connections=max_pool,
         user_agent_extra="lambdaops",
     )
@@ -59,6 +69,7 @@ class AwsContext:
 
     accounts: list[Account]
     workers: int = 8
+    timeouts: Timeouts = field(default_factory=Timeouts)
     scope_accounts: list[str] = field(default_factory=list)  # asked for, including unreachable ones
     _clients: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -72,7 +83,7 @@ class AwsContext:
                 found = account.session.client(
                     service,  # type: ignore[call-overload]
                     region_name=region,
-                    config=_client_config(max(10, self.workers * 2)),
+                    config=client_config(max(10, self.workers * 2), self.timeouts),
                 )
                 self._clients[key] = found
             return found
@@ -90,7 +101,7 @@ def make_session(profile: str | None, region: str | None = None) -> boto3.Sessio
         ) from None
 
 
-def identify(session: boto3.Session) -> str:
+def identify(session: boto3.Session, timeouts: Timeouts | None = None) -> str:
     """The account id behind a session; turns credential problems into a usage error (exit 2)."""
     from botocore.exceptions import (
         ClientError,
@@ -111,7 +122,7 @@ def identify(session: boto3.Session) -> str:
         )
     try:
         sts = session.client(
-            "sts", region_name=session.region_name or GLOBAL_REGION, config=_client_config(2)
+            "sts", region_name=session.region_name or GLOBAL_REGION, config=client_config(2, timeouts)
         )
         return str(sts.get_caller_identity()["Account"])
     except (NoCredentialsError, PartialCredentialsError):

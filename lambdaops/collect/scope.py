@@ -9,6 +9,8 @@ from lambdaops.collect.context import (
     GLOBAL_REGION,
     Account,
     AwsContext,
+    Timeouts,
+    client_config,
     identify,
     make_session,
     validate_regions,
@@ -23,12 +25,9 @@ if TYPE_CHECKING:
 
     from lambdaops.cli.options import Common
 
-OPERATIONS = (
-    "sts:GetCallerIdentity",
-    "ec2:DescribeRegions",
-    "organizations:ListAccounts",
-    "sts:AssumeRole",
-)
+OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
+# Needed by the caller only with --org / --accounts (lambdaops iam-policy --multi-account).
+MULTI_ACCOUNT_OPERATIONS = ("organizations:ListAccounts", "sts:AssumeRole")
 ENABLED_OPT_IN = ("opt-in-not-required", "opted-in")
 
 
@@ -69,19 +68,25 @@ def in_shard(account_id: str, shard: tuple[int, int] | None) -> bool:
     return digest % n == i - 1
 
 
-def list_org_accounts(session: boto3.Session) -> list[str]:
-    client = session.client("organizations", region_name=GLOBAL_REGION)
+def list_org_accounts(session: boto3.Session, timeouts: Timeouts | None = None) -> list[str]:
+    client = session.client("organizations", region_name=GLOBAL_REGION, config=client_config(2, timeouts))
     out: list[str] = []
     for page in client.get_paginator("list_accounts").paginate():
         out.extend(str(a["Id"]) for a in page.get("Accounts", []) if a.get("Status") == "ACTIVE")
     return sorted(out)
 
 
-def assume(base: boto3.Session, account_id: str, role_name: str, external_id: str | None) -> boto3.Session:
+def assume(
+    base: boto3.Session,
+    account_id: str,
+    role_name: str,
+    external_id: str | None,
+    timeouts: Timeouts | None = None,
+) -> boto3.Session:
     import boto3
 
     partition = "aws"
-    sts = base.client("sts", region_name=base.region_name or GLOBAL_REGION)
+    sts = base.client("sts", region_name=base.region_name or GLOBAL_REGION, config=client_config(2, timeouts))
     kwargs: dict[str, Any] = {
         "RoleArn": f"arn:{partition}:iam::{account_id}:role/{role_name}",
         "RoleSessionName": "lambdaops",
@@ -97,8 +102,10 @@ def assume(base: boto3.Session, account_id: str, role_name: str, external_id: st
     )
 
 
-def enabled_regions(session: boto3.Session) -> list[str]:
-    ec2 = session.client("ec2", region_name=session.region_name or GLOBAL_REGION)
+def enabled_regions(session: boto3.Session, timeouts: Timeouts | None = None) -> list[str]:
+    ec2 = session.client(
+        "ec2", region_name=session.region_name or GLOBAL_REGION, config=client_config(2, timeouts)
+    )
     resp = ec2.describe_regions(AllRegions=True)
     return sorted(
         str(r["RegionName"]) for r in resp.get("Regions", []) if r.get("OptInStatus") in ENABLED_OPT_IN
@@ -120,7 +127,8 @@ def resolve_scope(
         raise UsageError("no region: pass --region (repeatable) or --all-regions, or set AWS_REGION")
     if base.region_name is None:
         base = make_session(settings.profile, GLOBAL_REGION)
-    base_account = identify(base)
+    timeouts = Timeouts(connect=settings.connect_timeout, read=settings.read_timeout)
+    base_account = identify(base, timeouts)
 
     explicit = parse_accounts(common.accounts, "--accounts") or list(settings.accounts)
     excluded = set(parse_accounts(common.exclude_accounts, "--exclude-accounts")) | set(
@@ -137,7 +145,7 @@ def resolve_scope(
 
     if common.org:
         try:
-            account_ids = list_org_accounts(base)
+            account_ids = list_org_accounts(base, timeouts)
         except (ClientError, BotoCoreError) as exc:
             rec = error_record(exc, base_account, "global", "organizations:ListAccounts")
             raise UsageError(
@@ -157,7 +165,7 @@ def resolve_scope(
             continue
         assert role_name is not None
         try:
-            accounts.append(Account(account_id, assume(base, account_id, role_name, external_id)))
+            accounts.append(Account(account_id, assume(base, account_id, role_name, external_id, timeouts)))
         except (ClientError, BotoCoreError) as exc:
             errors.append(error_record(exc, account_id, "global", "sts:AssumeRole"))
 
@@ -166,7 +174,7 @@ def resolve_scope(
     for account in accounts:
         if settings.all_regions:
             try:
-                regions[account.account_id] = enabled_regions(account.session)
+                regions[account.account_id] = enabled_regions(account.session, timeouts)
             except (ClientError, BotoCoreError) as exc:
                 errors.append(error_record(exc, account.account_id, "global", "ec2:DescribeRegions"))
                 regions[account.account_id] = explicit_regions or (
@@ -178,6 +186,6 @@ def resolve_scope(
             regions[account.account_id] = list(default_regions)
         else:
             regions[account.account_id] = [str(base.region_name)]
-    ctx = AwsContext(accounts=accounts, workers=settings.workers)
+    ctx = AwsContext(accounts=accounts, workers=settings.workers, timeouts=timeouts)
     ctx.scope_accounts = sorted(set(account_ids))
     return ctx, regions, errors, warnings

@@ -1,0 +1,288 @@
+"""The IAM permissions lambdaops needs, generated from what the collect and actions layers declare.
+
+Every module under `lambdaops.collect` and `lambdaops.actions` that calls AWS declares the IAM
+actions it needs in module-level tuples:
+
+* `OPERATIONS`: reads (every read-only command needs them);
+* `WRITE_OPERATIONS`: what the commands that change AWS need (`billing-alarm set/remove`,
+  `set-concurrency`, `audit-concurrency --cap-unlimited`, `prune`, `restore`, `prune-versions`);
+* `MULTI_ACCOUNT_OPERATIONS`: what the caller needs for `--org` / `--accounts`.
+
+`policy_document()` turns them into an identity policy (`lambdaops iam-policy`), `permissions()`
+into the table of docs/iam.md. `iam_actions_for()` maps an API call as botocore makes it to the IAM
+actions that authorize it; the test suite records every call lambdaops makes and checks each one is
+allowed by the generated policy, so a call without a declaration fails CI.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+READ = "read"
+WRITE = "write"
+MULTI_ACCOUNT = "multi-account"
+ACCESS_ORDER = (READ, WRITE, MULTI_ACCOUNT)
+DECLARATIONS = {
+    "OPERATIONS": READ,
+    "WRITE_OPERATIONS": WRITE,
+    "MULTI_ACCOUNT_OPERATIONS": MULTI_ACCOUNT,
+}
+PACKAGES = ("lambdaops.collect", "lambdaops.actions")
+POLICY_VERSION = "2012-10-17"
+
+# A declared action is one exact IAM action: a service prefix and an action name, never a wildcard.
+ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
+
+# Calls that need no permission at all. AWS: "No permissions are required to perform this
+# operation", and an explicit Deny cannot block it either, so listing it would only add noise.
+NO_PERMISSION_NEEDED = frozenset({"sts:GetCallerIdentity"})
+
+# botocore service name -> IAM service prefix, where they differ.
+SERVICE_PREFIXES = {
+    "resourcegroupstaggingapi": "tag",
+    "monitoring": "cloudwatch",  # the SigV4 signing name, as the test proxy reports it
+    "tagging": "tag",
+}
+
+# API operation -> the IAM actions that authorize it, where that is not simply "prefix:Operation"
+# (AWS Service Authorization Reference, "API operations defined by ..."). Budgets authorizes every
+# read with ViewBudget and every change with ModifyBudget.
+_BUDGETS_READS = (
+    "DescribeBudget",
+    "DescribeBudgets",
+    "DescribeNotificationsForBudget",
+    "DescribeSubscribersForNotification",
+    "DescribeBudgetPerformanceHistory",
+)
+_BUDGETS_WRITES = (
+    "CreateBudget",
+    "UpdateBudget",
+    "DeleteBudget",
+    "CreateNotification",
+    "UpdateNotification",
+    "DeleteNotification",
+    "CreateSubscriber",
+    "UpdateSubscriber",
+    "DeleteSubscriber",
+)
+API_TO_ACTIONS: dict[str, tuple[str, ...]] = {
+    **{f"budgets:{op}": ("budgets:ViewBudget",) for op in _BUDGETS_READS},
+    **{f"budgets:{op}": ("budgets:ModifyBudget",) for op in _BUDGETS_WRITES},
+    # Lambda: GetFunction returns the function's tags, which needs ListTags on a tagged function;
+    # CreateFunction hands the execution role to Lambda.
+    "lambda:GetFunction": ("lambda:GetFunction", "lambda:ListTags"),
+    "lambda:CreateFunction": ("lambda:CreateFunction", "iam:PassRole"),
+}
+# Creating a resource with tags also needs the service's TagResource permission.
+TAG_ON_CREATE = {
+    "lambda:CreateFunction": "lambda:TagResource",
+    "lambda:CreateEventSourceMapping": "lambda:TagResource",
+    "cloudwatch:PutMetricAlarm": "cloudwatch:TagResource",
+    "sns:CreateTopic": "sns:TagResource",
+    "budgets:CreateBudget": "budgets:TagResource",
+}
+
+# Why each permission is needed: shown by `lambdaops iam-policy` and docs/iam.md. Every declared
+# action must have an entry (tests/test_iam_policy.py), so a new permission is always explained.
+EXPLANATIONS: dict[str, str] = {
+    # scope
+    "sts:GetCallerIdentity": "Which account the credentials belong to. Needs no permission: AWS allows it "
+    "to every caller, even under an explicit Deny.",
+    "ec2:DescribeRegions": "`--all-regions`: the regions enabled for the account (opt-in status).",
+    "organizations:ListAccounts": "`--org`: the ACTIVE accounts of the organization (management or "
+    "delegated-administrator account).",
+    "sts:AssumeRole": "`--org` / `--accounts`: assume `--role-name` in each account to read it.",
+    # lambda reads
+    "lambda:ListFunctions": "Every function of a region, 50 a page; with `FunctionVersion=ALL` its "
+    "published versions too. Only environment variable *names* are kept, never values.",
+    "lambda:GetAccountSettings": "The region's concurrency limit, unreserved concurrency and code storage.",
+    "lambda:GetFunctionConcurrency": "A function's reserved concurrency (only where the account settings "
+    "say some is reserved).",
+    "lambda:ListProvisionedConcurrencyConfigs": "Provisioned concurrency of functions with published "
+    "versions.",
+    "lambda:ListAliases": "Aliases of functions with more versions than are kept: an aliased version "
+    "is in use.",
+    "lambda:GetPolicy": "A function's resource-based policy: who may invoke it (public functions).",
+    "lambda:ListFunctionUrlConfigs": "A function's URLs: an `AuthType NONE` URL is public.",
+    # cloudwatch reads
+    "cloudwatch:GetMetricData": "Invocations, errors, throttles and concurrency metrics, batched 500 "
+    "queries a call: when each function last ran, peaks, throttles; the billing metric.",
+    # tagging
+    "tag:GetResources": "Every function's tags in one paginated pass per region (ownership, "
+    "`lambdaops:ignore`).",
+    # iam
+    "iam:GetAccountAuthorizationDetails": "Every role with its inline and attached policies in a few "
+    "pages, for audit-iam; far fewer calls than per-role reads.",
+}
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One IAM action lambdaops needs, why, and which modules declare it."""
+
+    action: str
+    access: str  # read | write | multi-account
+    modules: tuple[str, ...]
+    why: str
+
+    @property
+    def needs_permission(self) -> bool:
+        return self.action not in NO_PERMISSION_NEEDED
+
+
+class DeclarationError(ValueError):
+    """A module declares something that is not one exact IAM action."""
+
+
+def _modules(package_names: Iterable[str]) -> list[Any]:
+    out = []
+    for name in package_names:
+        try:
+            package = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue  # lambdaops.actions exists only once a write command does
+        out.append(package)
+        for info in pkgutil.walk_packages(package.__path__, f"{name}."):
+            out.append(importlib.import_module(info.name))
+    return out
+
+
+def declarations(package_names: Iterable[str] = PACKAGES) -> dict[str, dict[str, set[str]]]:
+    """action -> access -> declaring modules, from every module's declaration tuples."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for module in _modules(package_names):
+        for attribute, access in DECLARATIONS.items():
+            for action in getattr(module, attribute, ()) or ():
+                if not isinstance(action, str) or not ACTION_RE.match(action):
+                    raise DeclarationError(
+                        f"{module.__name__}.{attribute}: {action!r} is not one exact IAM action "
+                        "such as 'lambda:ListFunctions'"
+                    )
+                found.setdefault(action, {}).setdefault(access, set()).add(module.__name__)
+    return found
+
+
+def permissions(package_names: Iterable[str] = PACKAGES) -> list[Permission]:
+    """Every declared action once, with the least privileged access level that needs it."""
+    out = []
+    for action, by_access in declarations(package_names).items():
+        access = next(a for a in ACCESS_ORDER if a in by_access)
+        modules = tuple(sorted(m for ms in by_access.values() for m in ms))
+        out.append(Permission(action, access, modules, EXPLANATIONS.get(action, "")))
+    return sorted(out, key=lambda p: (ACCESS_ORDER.index(p.access), p.action.lower()))
+
+
+def policy_actions(
+    with_remediation: bool = False,
+    multi_account: bool = False,
+    package_names: Iterable[str] = PACKAGES,
+) -> dict[str, list[str]]:
+    """access level -> the sorted actions the policy allows for it."""
+    wanted = {READ} | ({WRITE} if with_remediation else set()) | ({MULTI_ACCOUNT} if multi_account else set())
+    out: dict[str, list[str]] = {}
+    for perm in permissions(package_names):
+        if perm.access in wanted and perm.needs_permission:
+            out.setdefault(perm.access, []).append(perm.action)
+    return {access: sorted(actions, key=str.lower) for access, actions in out.items()}
+
+
+PASSROLE = "iam:PassRole"
+
+
+def policy_document(
+    with_remediation: bool = False,
+    multi_account: bool = False,
+    role_name: str | None = None,
+    package_names: Iterable[str] = PACKAGES,
+) -> dict[str, Any]:
+    """The identity policy: read-only unless `with_remediation`; no wildcard action anywhere.
+
+    iam:PassRole (restore recreates a function with its execution role) gets its own statement,
+    limited to passing roles to Lambda. With `multi_account`, the caller may list the organization's
+    accounts and assume `role_name` (any role name when None) in them.
+    """
+    by_access = policy_actions(with_remediation, multi_account, package_names)
+    statements: list[dict[str, Any]] = []
+    if by_access.get(READ):
+        statements.append(
+            {"Sid": "LambdaopsRead", "Effect": "Allow", "Action": by_access[READ], "Resource": "*"}
+        )
+    writes = by_access.get(WRITE, [])
+    plain_writes = [a for a in writes if a != PASSROLE]
+    if plain_writes:
+        statements.append(
+            {"Sid": "LambdaopsRemediation", "Effect": "Allow", "Action": plain_writes, "Resource": "*"}
+        )
+    if PASSROLE in writes:
+        statements.append(
+            {
+                "Sid": "LambdaopsPassRoleToLambda",
+                "Effect": "Allow",
+                "Action": [PASSROLE],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+            }
+        )
+    multi = by_access.get(MULTI_ACCOUNT, [])
+    assume = [a for a in multi if a == "sts:AssumeRole"]
+    other = [a for a in multi if a != "sts:AssumeRole"]
+    if other:
+        statements.append(
+            {"Sid": "LambdaopsListAccounts", "Effect": "Allow", "Action": other, "Resource": "*"}
+        )
+    if assume:
+        statements.append(
+            {
+                "Sid": "LambdaopsAssumeRole",
+                "Effect": "Allow",
+                "Action": assume,
+                "Resource": f"arn:aws:iam::*:role/{role_name or '*'}",
+            }
+        )
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def allowed_actions(document: Mapping[str, Any]) -> frozenset[str]:
+    """The exact actions (lower case) a generated policy allows; it holds no wildcard to expand."""
+    out: set[str] = set()
+    for stmt in document.get("Statement", []):
+        if stmt.get("Effect") == "Allow":
+            actions = stmt.get("Action", [])
+            out.update(a.lower() for a in ([actions] if isinstance(actions, str) else actions))
+    return frozenset(out)
+
+
+def iam_prefix(service: str) -> str:
+    """The IAM service prefix of a botocore service name (or SigV4 signing name)."""
+    return SERVICE_PREFIXES.get(service, service)
+
+
+def iam_actions_for(service: str, operation: str, params: Mapping[str, Any] | None = None) -> frozenset[str]:
+    """The IAM actions that authorize one API call (empty when it needs none).
+
+    `service` is the botocore service name or IAM prefix, `operation` the API operation name
+    (`ListFunctions`); `params`, when known, tells whether a create also tags.
+    """
+    key = f"{iam_prefix(service)}:{operation}"
+    if key in NO_PERMISSION_NEEDED:
+        return frozenset()
+    actions = set(API_TO_ACTIONS.get(key, (key,)))
+    if params is not None and params.get("Tags") and key in TAG_ON_CREATE:
+        actions.add(TAG_ON_CREATE[key])
+    return frozenset(actions)
+
+
+def markdown_table(perms: Iterable[Permission]) -> str:
+    """The permissions as a Markdown table: action, access level, why, declaring modules."""
+    rows = ["| action | access | why | declared in |\n", "|---|---|---|---|\n"]
+    for p in perms:
+        access = p.access if p.needs_permission else "none needed"
+        modules = ", ".join(f"`{m}`" for m in p.modules)
+        cells = (f"`{p.action}`", access, p.why or "", modules)
+        rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |\n")
+    return "".join(rows)
