@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.add_typer(billing_app, name="billing-alarm")
 
 
 def _one_line(text: str) -> str:
