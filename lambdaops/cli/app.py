@@ -10,6 +10,7 @@ import typer
 from lambdaops import __version__
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
+from lambdaops.cli.scan import checks, scan
 
 app = typer.Typer(
     name="lambdaops",
@@ -38,7 +39,19 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("scan")(scan)
+app.command("checks")(checks)
 app.add_typer(billing_app, name="billing-alarm")
+
+# Every command path, for the generated reference and the test that each one is documented.
+COMMANDS = (
+    "list-inactive",
+    "scan",
+    "checks",
+    "billing-alarm set",
+    "billing-alarm check",
+    "billing-alarm remove",
+)
 
 
 def _one_line(text: str) -> str:
