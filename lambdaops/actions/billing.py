@@ -68,7 +68,9 @@ class BillingSpec:
     budget: float | None = None
 
     def alarm_keys(self) -> list[tuple[str, float]]:
-        return sorted({(s, t) for s in self.services for t in self.thresholds})
+        return sorted(
+            {(s, t) for s in self.services for t in self.thresholds}, key=lambda k: (k[0] != TOTAL, k)
+        )
 
     def charge_keys(self) -> list[tuple[str, str | None]]:
         return [(self.currency, None if s == TOTAL else s) for s in sorted(set(self.services))]

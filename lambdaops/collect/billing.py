@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from lambdaops.collect.cloudwatch import MetricQuery, get_metric_data
@@ -158,7 +158,8 @@ def month_to_date_charges(
         if service is not None:
             dims.append(("ServiceName", service))
         queries.append(MetricQuery(str(i), NAMESPACE, METRIC, tuple(dims), "Maximum", PERIOD_S))
-    result = get_metric_data(client, queries, start, max(now, start), account_id, BILLING_REGION)
+    end = max(now, start + timedelta(minutes=1))  # StartTime must be before EndTime
+    result = get_metric_data(client, queries, start, end, account_id, BILLING_REGION)
     out: dict[tuple[str, str | None], float | None] = {}
     for i, key in enumerate(keys):
         if str(i) in result.failed:
