@@ -159,7 +159,8 @@ def _confirmation_notes(changes: list[Change], dry_run: bool) -> list[str]:
         if c.status is ChangeStatus.APPLIED:
             notes.append(
                 f"AWS sent a confirmation email to {address}: no billing alert reaches that address until "
-                "its owner clicks the link in it (check spam folders; the link expires after 3 days)"
+                "its owner clicks the link in it (check spam folders; SNS deletes a subscription still "
+                "unconfirmed after 48 hours, and rerunning set then subscribes the address again)"
             )
         elif c.status is ChangeStatus.PLANNED and dry_run:
             notes.append(
