@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.scan import checks, scan
@@ -39,6 +40,7 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
 app.add_typer(billing_app, name="billing-alarm")
@@ -46,6 +48,7 @@ app.add_typer(billing_app, name="billing-alarm")
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
     "list-inactive",
+    "audit-iam",
     "scan",
     "checks",
     "billing-alarm set",

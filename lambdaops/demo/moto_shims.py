@@ -48,6 +48,8 @@ Shims, and why each exists:
   a notification is matched on type, comparison operator, threshold and threshold type, as AWS does;
   an unknown budget or notification answers ``NotFoundException``, a subscriber that is already there
   ``DuplicateRecordException``. (``billing-alarm set --budget`` reads subscribers to stay idempotent.)
+* Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
+  (``lambdaops.demo.policy_shim``).
 
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
 function reserved at 0 (only ``GetFunction`` hides it), and ``PutMetricData`` keeps datapoints with old
@@ -181,6 +183,9 @@ def install() -> None:
         BudgetsResponse.update_budget = _update_budget
         BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
         BudgetsResponse.create_subscriber = _create_subscriber
+        from lambdaops.demo import policy_shim
+
+        policy_shim.install()
         _installed.set()
 
 
@@ -469,18 +474,14 @@ class _Series:
 
 
 class _MetricIndex:
-    """Index over a backend's ``metric_data`` list, which moto only ever appends to."""
+    """Index over a backend's ``metric_data`` list. moto only ever appends to that list, and its
+    reset() drops this index together with the rest of the backend's state."""
 
     def __init__(self) -> None:
-        self._source: list[Any] | None = None
         self._indexed = 0
         self.series: dict[_SeriesKey, _Series] = {}
 
     def refresh(self, data: list[Any]) -> None:
-        if data is not self._source or len(data) < self._indexed:
-            self._source = data
-            self._indexed = 0
-            self.series = {}
         for datum in data[self._indexed :]:
             key = _series_key(datum.namespace, datum.name, ((d.name, d.value) for d in datum.dimensions))
             self.series.setdefault(key, _Series()).add(_epoch(datum.timestamp), datum)
