@@ -375,3 +375,50 @@ def test_check_on_the_demo_account() -> None:
     assert "billing-alarm-missing" in ids and "billing-data-not-enabled" not in ids
     [account] = report["billing"]
     assert account["billing_data_flowing"] is True and account["month_to_date_charges"] > 0
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action behind an API call (Budgets names its actions by what they do, not by operation)."""
+    if service == "budgets":
+        return "budgets:ViewBudget" if operation.startswith("Describe") else "budgets:ModifyBudget"
+    return f"{service}:{operation}"
+
+
+def test_declared_operations_cover_every_call(calls: Calls) -> None:
+    from lambdaops.collect import billing, scope
+
+    assert invoke("billing-alarm", "check", "-o", "json").exit_code == 3
+    reads = {iam_action(s, op) for s, _, op in calls.made}
+    assert reads <= set(billing.OPERATIONS) | set(scope.OPERATIONS)
+
+    calls.clear()
+    assert invoke(*SET, "--budget", "100", "-o", "json").exit_code == 0
+    assert invoke(*SET, "--email", "cfo@example.com", "--budget", "150", "-o", "json").exit_code == 0
+    assert invoke("billing-alarm", "check", "-o", "json").exit_code == 0
+    assert invoke("billing-alarm", "remove", "--apply", "--yes", "-o", "json").exit_code == 0
+    made = {iam_action(s, op) for s, _, op in calls.made}
+    assert made <= set(billing.OPERATIONS) | set(billing.WRITE_OPERATIONS) | set(scope.OPERATIONS)
+    writes = {iam_action(s, op) for s, _, op in calls.writes()}
+    assert writes <= set(billing.WRITE_OPERATIONS)
+    assert not set(billing.WRITE_OPERATIONS) & set(billing.OPERATIONS)
+
+
+def test_check_table_lists_guardrails_and_prints_names_literally(calls: Calls) -> None:
+    boto3.client("cloudwatch", region_name="us-east-1").put_metric_alarm(
+        AlarmName="[bold red]team-billing",
+        Namespace="AWS/Billing",
+        MetricName="EstimatedCharges",
+        Dimensions=[{"Name": "Currency", "Value": "USD"}],
+        Statistic="Maximum",
+        Period=21600,
+        EvaluationPeriods=1,
+        Threshold=250,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        ActionsEnabled=False,
+    )
+    result = invoke("billing-alarm", "check", "-o", "table")
+    assert result.exit_code == 0  # no-action is medium, under the default --fail-on high
+    out = result.stdout
+    assert "Billing alarms (1)" in out and "[bold red]team-billing" in out
+    assert "(actions disabled)" in out and "by hand" in out and "No budget." in out
+    assert "billing-alarm-no-action" in out
