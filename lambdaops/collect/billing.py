@@ -276,17 +276,6 @@ def describe_budgets(client: BudgetsClient, account_id: str) -> list[Budget]:
     return out
 
 
-def describe_budget_raw(client: BudgetsClient, account_id: str, name: str) -> dict[str, Any] | None:
-    from botocore.exceptions import ClientError
-
-    try:
-        return dict(client.describe_budget(AccountId=account_id, BudgetName=name)["Budget"])
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "NotFoundException":
-            return None
-        raise
-
-
 def notification_key(note: Mapping[str, Any]) -> tuple[str, str, float, str]:
     return (
         str(note.get("NotificationType", "")),
