@@ -59,54 +59,62 @@ def checks_page() -> str:
     return "".join(rows)
 
 
+IAM_INTRO = """# IAM permissions
+
+`lambdaops iam-policy` prints the identity policy lambdaops needs; this page is generated from
+the same source: the IAM actions each module of `lambdaops.collect` and `lambdaops.actions`
+declares (`OPERATIONS` for reads, `WRITE_OPERATIONS` for changes, `MULTI_ACCOUNT_OPERATIONS` for
+`--org` / `--accounts`). The test suite records every AWS call lambdaops makes and fails when one
+is not allowed by the generated policy, so neither the policy nor this page can drift.
+
+```sh
+lambdaops iam-policy -o json > lambdaops-read.json               # every read-only command
+lambdaops iam-policy --with-remediation -o json > lambdaops.json # plus the commands that change AWS
+lambdaops iam-policy --multi-account --role-name LambdaopsAudit -o json  # the caller of --org
+```
+
+## What the policy is, and is not
+
+- **Read-only by default.** `list-inactive`, `audit-iam`, `audit-concurrency`,
+  `billing-alarm check` and `scan` need only the read statement. AWS's `ReadOnlyAccess` managed
+  policy also works, but grants read access to every service and every resource's data.
+- **No wildcard action.** Every action is named. Read actions use `Resource: "*"`: the list
+  and account-level reads (`ListFunctions`, `GetAccountSettings`, `GetMetricData`,
+  `GetAccountAuthorizationDetails`, `GetResources`) accept nothing narrower, and the per-function
+  reads must cover every function to audit it.
+- **`--with-remediation`** adds the write actions of `billing-alarm set` / `remove`,
+  `set-concurrency`, `audit-concurrency --cap-unlimited`, `prune`, `restore` and
+  `prune-versions`. Attach it only to the role that runs those commands, and narrow `Resource` to
+  your function, alarm and topic ARNs if you know them. `iam:PassRole` (restore recreates a
+  function with its execution role) is limited to passing roles to Lambda (`iam:PassedToService`).
+- **`--multi-account`** adds what the *calling* identity needs for `--org`
+  (`organizations:ListAccounts`, from the management or a delegated-administrator account) and
+  `--accounts` (`sts:AssumeRole` on `--role-name`). The role assumed in each member account needs
+  the read policy (and its trust policy must trust the caller).
+- **`sts:GetCallerIdentity`** is called once per run but needs no permission: AWS allows it to
+  every caller, even under an explicit Deny, so the policy leaves it out.
+- A denied call never reads as "nothing found": it is listed in the report's `errors` and the
+  exit code is 4 (see [reliability](reliability.md)). Run with the read policy first and check
+  `errors` if a permission boundary or SCP narrows it further.
+
+"""
+
+
 def iam_page() -> str:
     import json
 
     from lambdaops import permissions
 
-    perms = permissions.permissions()
     read_only = json.dumps(permissions.policy_document(), indent=2)
-    parts = [
-        HEADER,
-        "# IAM permissions\n\n",
-        "`lambdaops iam-policy` prints the identity policy lambdaops needs; this page is generated from\n",
-        "the same source: the IAM actions each module of `lambdaops.collect` and `lambdaops.actions`\n",
-        "declares (`OPERATIONS` for reads, `WRITE_OPERATIONS` for changes, `MULTI_ACCOUNT_OPERATIONS` for\n",
-        "`--org` / `--accounts`). The test suite records every AWS call lambdaops makes and fails when one\n",
-        "is not allowed by the generated policy, so neither the policy nor this page can drift.\n\n",
-        "```sh\n",
-        "lambdaops iam-policy -o json > lambdaops-read.json            # every read-only command\n",
-        "lambdaops iam-policy --with-remediation -o json > lambdaops.json # plus the commands that change AWS\n",
-        "lambdaops iam-policy --multi-account --role-name LambdaopsAudit -o json  # the caller of --org\n",
-        "```\n\n",
-        "## What the policy is, and is not\n\n",
-        "- **Read-only by default.** `list-inactive`, `audit-iam`, `audit-concurrency`, `billing-alarm check`\n",
-        "  and `scan` need only the read statement. AWS's `ReadOnlyAccess` managed policy also works,\n",
-        "  but grants read access to every service and every resource's data.\n",
-        "- **No wildcard action.** Every action is named. Read actions use `Resource: \"*\"`: the list\n",
-        "  and account-level reads (`ListFunctions`, `GetAccountSettings`, `GetMetricData`,\n",
-        "  `GetAccountAuthorizationDetails`, `GetResources`) accept nothing narrower, and the per-function\n",
-        "  reads must cover every function to audit it.\n",
-        "- **`--with-remediation`** adds the write actions of `billing-alarm set` / `remove`,\n",
-        "  `set-concurrency`, `audit-concurrency --cap-unlimited`, `prune`, `restore` and `prune-versions`.\n",
-        "  Attach it only to the role that runs those commands, and narrow `Resource` to your function,\n",
-        "  alarm and topic ARNs if you know them. `iam:PassRole` (restore recreates a function with its\n",
-        "  execution role) is limited to passing roles to Lambda (`iam:PassedToService`).\n",
-        "- **`--multi-account`** adds what the *calling* identity needs for `--org` (`organizations:ListAccounts`,\n",
-        "  from the management or a delegated-administrator account) and `--accounts` (`sts:AssumeRole` on\n",
-        "  `--role-name`). The role assumed in each member account needs the read policy (and its trust\n",
-        "  policy must trust the caller).\n",
-        "- **`sts:GetCallerIdentity`** is called once per run but needs no permission: AWS allows it to\n",
-        "  every caller, even under an explicit Deny, so the policy leaves it out.\n",
-        "- A denied call never reads as \"nothing found\": it is listed in the report's `errors` and the\n",
-        "  exit code is 4 (see [reliability](reliability.md)). Run with the read policy first and check\n",
-        "  `errors` if a permission boundary or SCP narrows it further.\n\n",
-        "## The read-only policy\n\n",
-        f"```json\n{read_only}\n```\n\n",
-        "## Every permission\n\n",
-        permissions.markdown_table(perms),
-    ]
-    return "".join(parts)
+    return "".join(
+        [
+            HEADER,
+            IAM_INTRO,
+            f"## The read-only policy\n\n```json\n{read_only}\n```\n\n",
+            "## Every permission\n\n",
+            permissions.markdown_table(permissions.permissions()),
+        ]
+    )
 
 
 PAGES: dict[str, Callable[[], str]] = {

@@ -118,6 +118,28 @@ EXPLANATIONS: dict[str, str] = {
     # iam
     "iam:GetAccountAuthorizationDetails": "Every role with its inline and attached policies in a few "
     "pages, for audit-iam; far fewer calls than per-role reads.",
+    # billing guardrails (us-east-1)
+    "cloudwatch:DescribeAlarms": "billing-alarm check/set: the existing alarms on the `EstimatedCharges` "
+    "metric (filtered client-side).",
+    "cloudwatch:ListMetrics": "billing-alarm check: whether billing data flows at all (no "
+    "`AWS/Billing` metric means an alarm would never fire).",
+    "sns:ListTopics": "billing-alarm check/set: find the alarm's notification topic by name.",
+    "sns:GetTopicAttributes": "billing-alarm check: a topic encrypted with the `aws/sns` key silently "
+    "drops alarm notifications.",
+    "sns:ListSubscriptionsByTopic": "billing-alarm check/set: whether the e-mail subscription exists "
+    "and is confirmed.",
+    "budgets:ViewBudget": "billing-alarm check/set: the account's budgets, their notifications and "
+    "subscribers (DescribeBudgets, DescribeNotificationsForBudget, "
+    "DescribeSubscribersForNotification).",
+    "cloudwatch:PutMetricAlarm": "billing-alarm set: create or update the billing alarm (an upsert by name).",
+    "cloudwatch:TagResource": "billing-alarm set: the alarm is created with lambdaops' tags.",
+    "cloudwatch:DeleteAlarms": "billing-alarm remove: delete the alarms lambdaops created.",
+    "sns:CreateTopic": "billing-alarm set: the alarm's notification topic (idempotent by name).",
+    "sns:TagResource": "billing-alarm set: the topic is created with lambdaops' tags.",
+    "sns:Subscribe": "billing-alarm set: subscribe the e-mail address (AWS asks the owner to confirm).",
+    "budgets:ModifyBudget": "billing-alarm set `--budget`: create or update the budget, its "
+    "notifications and subscribers (CreateBudget, UpdateBudget, CreateNotification, "
+    "CreateSubscriber).",
 }
 
 
