@@ -40,3 +40,27 @@ def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
     assert "AWS_PROFILE" not in os.environ
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lambdaops_calls_are_allowed_by_the_generated_policy() -> Iterator[None]:
+    """Every AWS call lambdaops makes in the whole run must be allowed by `lambdaops iam-policy`.
+
+    Fails the session (an error at the last test's teardown) naming the missing actions; fix it by
+    declaring the action in the calling module's OPERATIONS / WRITE_OPERATIONS tuple.
+    """
+    from tests.support.api_recorder import RECORDER
+
+    RECORDER.install()
+    yield
+    RECORDER.uninstall()
+    missing = RECORDER.missing_from_policy()
+    if missing:
+        lines = [
+            f"  {action}: needed by {', '.join(sorted(calls))}" for action, calls in sorted(missing.items())
+        ]
+        pytest.fail(
+            "lambdaops made AWS calls its generated IAM policy does not allow "
+            "(declare them in the calling module's OPERATIONS / WRITE_OPERATIONS):\n" + "\n".join(lines),
+            pytrace=False,
+        )

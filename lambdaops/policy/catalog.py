@@ -458,6 +458,14 @@ SPEC: dict[str, dict[str, str]] = {
         """,
         "tagging": "TagResource UntagResource",
     },
+    "budgets": {
+        "read": """
+            ViewBudget DescribeBudgetAction DescribeBudgetActionHistories DescribeBudgetActionsForAccount
+            DescribeBudgetActionsForBudget ListTagsForResource
+        """,
+        "write": "ModifyBudget CreateBudgetAction UpdateBudgetAction DeleteBudgetAction ExecuteBudgetAction",
+        "tagging": "TagResource UntagResource",
+    },
 }
 
 # Write-side actions IAM only accepts on Resource "*": a "*" there is not over-broad.
