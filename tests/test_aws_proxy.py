@@ -251,6 +251,16 @@ def test_denied_operations_and_regions_answer_access_denied_every_time(moto_url:
         assert proxy.faults_injected() == {"deny": 6}
 
 
+def test_an_operation_can_be_denied_in_one_region_only(moto_url: str) -> None:
+    with AwsProxy(moto_url, deny_operations=["lambda:GetAccountSettings@eu-west-1"]) as proxy:
+        aws("lambda", proxy.url, region="eu-central-1").get_account_settings()
+        aws("lambda", proxy.url, region="eu-west-1").list_functions()
+        with pytest.raises(ClientError) as refused:
+            aws("lambda", proxy.url, region="eu-west-1").get_account_settings()
+        assert error_of(refused) == ("AccessDeniedException", 403)
+        assert proxy.faults_injected() == {"deny": 1}
+
+
 # --------------------------------------------------------------------------- identifying requests
 
 

@@ -22,10 +22,11 @@ how it copes with a real network:
   ``drop`` (the connection is closed without an answer) and ``slow`` (the answer comes ``slow_ms``
   late, so a client with a shorter read timeout gives up and retries). ``fault_operations`` limits
   faults to some operations, ``max_faults`` caps how many are injected in all;
-* denies chosen operations (``"lambda:ListFunctions"``, globs like ``"iam:*"`` allowed) or regions
-  every time with HTTP 403 in the service's format: ``AccessDeniedException`` (Lambda and JSON
-  protocols; CloudWatch's query-compatible code ``AccessDenied``), ``AccessDenied`` (query),
-  ``UnauthorizedOperation`` (EC2, as AWS answers there).
+* denies chosen operations (``"lambda:ListFunctions"``, globs like ``"iam:*"`` allowed; in one
+  region only with ``"cloudwatch:GetMetricData@eu-west-1"``) or regions every time with HTTP 403 in
+  the service's format: ``AccessDeniedException`` (Lambda and JSON protocols; CloudWatch's
+  query-compatible code ``AccessDenied``), ``AccessDenied`` (query), ``UnauthorizedOperation``
+  (EC2, as AWS answers there).
 
 In-process::
 
@@ -626,7 +627,11 @@ class AwsProxy:
         if info.region and info.region in self.deny_regions:
             return True
         key = info.key.lower()
-        return any(fnmatch.fnmatchcase(key, pattern.lower()) for pattern in self.deny_operations)
+        for entry in self.deny_operations:
+            pattern, _, region = entry.lower().partition("@")
+            if fnmatch.fnmatchcase(key, pattern) and (not region or region == info.region.lower()):
+                return True
+        return False
 
     def _fault_applies(self, info: RequestInfo) -> bool:
         if self.fault_operations is None:
