@@ -7,12 +7,21 @@ Transient faults must change nothing in the report; a denied region or operation
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import pytest
+from botocore.retries.quota import RetryQuota
 
+from lambdaops.collect.context import MAX_ATTEMPTS, Account, AwsContext, Timeouts
 from lambdaops.demo.server import running_server
 from tests.support.api_recorder import RECORDER
 from tests.support.aws_proxy import AwsProxy
@@ -186,3 +195,193 @@ def test_denied_list_functions_in_one_region_leaves_the_rest_of_the_scan(
     # the account-wide parts still read: billing guardrails and IAM roles
     checks = {f["check_id"] for f in got.report["findings"]}
     assert "billing-alarm-missing" in checks and "iam-admin-access" in checks
+
+
+# --------------------------------------------------------------------------- retries, in process
+#
+# The same proxy and server, with lambdaops' own client factory (AwsContext) in this process, so that
+# botocore's retry machinery can be observed. Backoff delays are set to zero: what is under test is
+# how many attempts and how much retry quota a call takes, not how long botocore waits.
+
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, ctx: 0.0)
+
+
+@dataclass
+class QuotaWatch:
+    refused: int = 0
+    lowest: int = RetryQuota.INITIAL_CAPACITY
+
+
+@pytest.fixture
+def quota(monkeypatch: pytest.MonkeyPatch) -> QuotaWatch:
+    """Watch botocore's standard-mode retry quota (a token bucket per client)."""
+    watch = QuotaWatch()
+    acquire = RetryQuota.acquire
+
+    def watched(self: RetryQuota, amount: int) -> bool:
+        granted = acquire(self, amount)
+        watch.refused += not granted
+        watch.lowest = min(watch.lowest, self.available_capacity)
+        return bool(granted)
+
+    monkeypatch.setattr(RetryQuota, "acquire", watched)
+    return watch
+
+
+def context(timeouts: Timeouts | None = None) -> tuple[AwsContext, Account]:
+    account = Account(ACCOUNT, boto3.Session(region_name="eu-west-1"))
+    return AwsContext(accounts=[account], workers=8, timeouts=timeouts or Timeouts()), account
+
+
+@pytest.mark.usefixtures("no_backoff")
+def test_a_thousand_calls_with_a_fifth_failing_lose_none(
+    endpoint: str, quota: QuotaWatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lambdaops.collect import awslambda
+    from lambdaops.collect.fanout import run_all
+
+    calls = 1200
+    with AwsProxy(
+        endpoint, fault_rate=TRANSIENT, faults=("throttle", "5xx", "drop", "slow"), slow_ms=1500, seed=21
+    ) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        ctx, account = context(Timeouts(connect=2, read=0.75))
+        client = ctx.client(account, "lambda", "eu-west-1")  # one client, one retry quota, 16 threads
+
+        def one(i: int) -> int:
+            if i % 2:
+                return int(client.get_account_settings()["AccountUsage"]["FunctionCount"])
+            functions, _, error = awslambda.list_functions(client, ACCOUNT, "eu-west-1")
+            assert error is None, error
+            return len(functions)
+
+        results = run_all(range(calls), one, workers=16)
+        injected = proxy.faults_injected()
+        sent = sum(proxy.counts().values())
+    assert len(results) == calls and all(n == 20 for n in results)  # the demo's eu-west-1 functions
+    assert set(injected) == {"throttle", "5xx", "drop", "slow"}
+    # every fault cost one more attempt (an honest answer slower than the read timeout on a loaded
+    # machine would cost one too, and is retried the same way)
+    assert sent >= calls + sum(injected.values())
+    assert sum(injected.values()) > calls * TRANSIENT * 0.8
+    # standard mode's retry quota (500 tokens; 5 per throttled retry, 14 per other retry, paid back
+    # on success) never ran dry: no retry was refused, with room to spare.
+    assert quota.refused == 0
+    assert quota.lowest > RetryQuota.INITIAL_CAPACITY // 2
+
+
+@pytest.mark.usefixtures("no_backoff")
+def test_a_call_that_keeps_failing_stops_after_ten_attempts_as_an_error_record(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lambdaops.collect.guard import guarded
+    from lambdaops.model import ErrorRecord
+
+    with AwsProxy(
+        endpoint, fault_rate=1.0, faults=("5xx",), fault_operations=["lambda:GetAccountSettings"]
+    ) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        ctx, account = context()
+        client = ctx.client(account, "lambda", "eu-west-1")
+        errors: list[ErrorRecord] = []
+        value = guarded(
+            errors, ACCOUNT, "eu-west-1", "lambda:GetAccountSettings", client.get_account_settings
+        )
+        assert proxy.counts() == {"lambda:GetAccountSettings": MAX_ATTEMPTS}
+    assert value is None
+    [error] = errors
+    assert (error.operation, error.code, error.region) == (
+        "lambda:GetAccountSettings",
+        "ServiceException",
+        "eu-west-1",
+    )
+
+
+@pytest.mark.usefixtures("no_backoff")
+def test_metrics_throttled_past_retries_are_a_gap_not_inactivity(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from lambdaops.cli.app import main
+
+    with AwsProxy(
+        endpoint, fault_rate=1.0, faults=("throttle",), fault_operations=["cloudwatch:GetMetricData"]
+    ) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(SystemExit) as exited:
+            main(["list-inactive", "--show", "all", "-o", "json", "--region", "eu-west-1"])
+        throttled = proxy.counts()["cloudwatch:GetMetricData"]
+    out, err = capsys.readouterr()
+    assert exited.value.code == 4, err
+    report = json.loads(out)
+    assert {(e["operation"], e["code"]) for e in report["errors"]} == {
+        ("cloudwatch:GetMetricData", "Throttling")
+    }
+    assert {r["status"] for r in report["functions"]} == {"unknown"}
+    assert report["findings"] == []
+    assert throttled == MAX_ATTEMPTS * len(report["errors"])
+
+
+class _PagedLambda(BaseHTTPRequestHandler):
+    """ListFunctions answering its first page, then 503 for the second page every time."""
+
+    protocol_version = "HTTP/1.1"
+    second_page_attempts = 0
+
+    def do_GET(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        if "Marker" not in query:
+            body = json.dumps({"Functions": [_function("first-page")], "NextMarker": "page-2"}).encode()
+            self._answer(200, body, {})
+            return
+        type(self).second_page_attempts += 1
+        self._answer(
+            503, b'{"Type":"Service","message":"try later"}', {"x-amzn-ErrorType": "ServiceException"}
+        )
+
+    def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _function(name: str) -> dict[str, Any]:
+    return {
+        "FunctionName": name,
+        "FunctionArn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{name}",
+        "Runtime": "python3.12",
+        "LastModified": "2026-01-02T03:04:05.000+0000",
+        "Role": f"arn:aws:iam::{ACCOUNT}:role/r",
+    }
+
+
+@pytest.mark.usefixtures("no_backoff")
+def test_a_page_failing_past_retries_keeps_the_pages_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdaops.collect.awslambda import list_functions
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PagedLambda)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_port}")
+        ctx, account = context()
+        functions, _, error = list_functions(ctx.client(account, "lambda", "eu-west-1"), ACCOUNT, "eu-west-1")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [f.name for f in functions] == ["first-page"]
+    assert error is not None
+    assert (error.operation, error.code) == ("lambda:ListFunctions", "ServiceException")
+    assert _PagedLambda.second_page_attempts == MAX_ATTEMPTS
