@@ -87,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         hint = ""
         if getattr(exc, "ctx", None) is not None:
             hint = f" (see `{exc.ctx.command_path} --help`)"  # type: ignore[attr-defined]
-        print(f"lambdaops: error: {_one_line(message)}{hint}", file=sys.stderr)
+        if _one_line(message):  # empty when a group run without a command printed its help instead
+            print(f"lambdaops: error: {_one_line(message)}{hint}", file=sys.stderr)
         code = int(getattr(exc, "exit_code", ExitCode.USAGE))
     except KeyboardInterrupt:
         print("lambdaops: interrupted", file=sys.stderr)
