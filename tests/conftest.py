@@ -42,6 +42,15 @@ def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     yield
 
 
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[str]:
+    """A moto server holding the demo account, shared by the end-to-end tests that only read it."""
+    from lambdaops.demo.server import running_server
+
+    with running_server(seed="demo") as url:
+        yield url
+
+
 @pytest.fixture(scope="session", autouse=True)
 def lambdaops_calls_are_allowed_by_the_generated_policy() -> Iterator[None]:
     """Every AWS call lambdaops makes in the whole run must be allowed by `lambdaops iam-policy`.

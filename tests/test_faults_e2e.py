@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +21,6 @@ import pytest
 from botocore.retries.quota import RetryQuota
 
 from lambdaops.collect.context import MAX_ATTEMPTS, Account, AwsContext, Timeouts
-from lambdaops.demo.server import running_server
 from tests.support.api_recorder import RECORDER
 from tests.support.aws_proxy import AwsProxy
 from tests.support.e2e import Outcome, finish, start_lambdaops
@@ -34,9 +32,8 @@ TRANSIENT = 0.2
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with running_server(seed="demo") as url:
-        yield url
+def endpoint(demo_server: str) -> str:
+    return demo_server  # read only: no test here changes the account
 
 
 class Runs:

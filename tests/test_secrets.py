@@ -1,0 +1,201 @@
+"""lambdaops never prints environment variable values, tokens or credentials.
+
+The demo account plants secret-looking values in functions' environment variables
+(`PLANTED_SECRETS`); every output format of every command, the stderr stream, report files and a
+LAMBDAOPS_DEBUG=1 traceback are searched for them and for the credentials lambdaops ran with.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lambdaops.cli.app import main
+from lambdaops.demo.seed import PLANTED_SECRETS
+from tests.support.e2e import FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN, run_lambdaops
+
+CREDENTIALS = (FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN)
+NEVER_SHOWN = (*PLANTED_SECRETS, *CREDENTIALS)
+FORMATS = ("table", "json", "csv", "markdown")
+REGIONS = ["--region", "eu-central-1", "--region", "eu-west-1"]
+
+
+def assert_clean(where: str, text: str) -> None:
+    leaked = [s for s in NEVER_SHOWN if s in text]
+    assert not leaked, f"{where} shows {leaked}"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+# Every command that reads AWS, in every format it offers (scan's are checked below, through --report).
+COMMAND_FORMATS = [
+    (["list-inactive", "--show", "all"], FORMATS),
+    (["audit-iam"], ("table", "json")),  # csv and markdown: the scan's reports below hold the same
+    (["audit-iam", "--by", "function"], ("table",)),
+    (["billing-alarm", "check"], FORMATS),
+    (["billing-alarm", "set", "--threshold", "50", "--email", "ops@example.com", "--dry-run"], FORMATS),
+    (["billing-alarm", "remove"], ("table", "json")),
+]
+
+
+class TestEveryCommandAndFormat:
+    @pytest.fixture(scope="class", autouse=True)
+    @classmethod
+    def demo_env(cls) -> Iterator[None]:
+        """The demo account, seeded once for the class; the commands run on it without reseeding."""
+        from lambdaops.demo import demo_account
+
+        with demo_account():
+            yield
+
+    def test_the_demo_really_plants_the_secrets(self) -> None:
+        # Guards the tests here: they would pass trivially if the values were never in the account.
+        import boto3
+
+        found = set()
+        for region in ("eu-central-1", "eu-west-1"):
+            for fn in boto3.client("lambda", region_name=region).list_functions()["Functions"]:
+                found.update((fn.get("Environment") or {}).get("Variables", {}).values())
+        assert set(PLANTED_SECRETS) <= found
+
+    @pytest.mark.parametrize(
+        ("command", "fmt"),
+        [(c, f) for c, fmts in COMMAND_FORMATS for f in fmts],
+        ids=[f"{' '.join(c)} -o {f}" for c, fmts in COMMAND_FORMATS for f in fmts],
+    )
+    def test_no_secret_in_the_output(
+        self,
+        command: list[str],
+        fmt: str,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", FAKE_KEY_ID)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FAKE_SECRET)
+        monkeypatch.setenv("AWS_SESSION_TOKEN", FAKE_TOKEN)
+        code, out, err = run([*command, *REGIONS, "-o", fmt], capsys)
+        assert code in (0, 3), err
+        assert out.strip()
+        assert_clean(f"{' '.join(command)} -o {fmt} stdout", out)
+        assert_clean(f"{' '.join(command)} -o {fmt} stderr", err)
+
+
+def test_scan_with_every_report_format_and_demo_flag(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    reports = [
+        f"{fmt}={tmp_path / ('report.' + fmt)}" for fmt in ("json", "csv", "markdown", "sarif", "junit")
+    ]
+    args = ["scan", "--demo", "--output-file", str(tmp_path / "table.txt")]
+    for spec in reports:
+        args += ["--report", spec]
+    code, out, err = run(args, capsys)
+    assert code == 3, err
+    assert out == ""
+    assert_clean("scan stderr", err)
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == 6
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert text.strip()
+        assert_clean(path.name, text)
+
+
+def test_the_catalogue_and_the_policy_print_no_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["checks", "-o", "json"], ["iam-policy", "-o", "json"], ["checks"], ["iam-policy"]):
+        code, out, err = run(args, capsys)
+        assert code == 0
+        assert_clean(" ".join(args), out + err)
+
+
+# --------------------------------------------------------------------------- the real process
+
+
+def test_the_real_process_prints_no_secret_nor_its_credentials(demo_server: str, tmp_path: Path) -> None:
+    outcome = run_lambdaops(
+        demo_server,
+        "scan", *REGIONS, "-o", "json",
+        "--report", f"sarif={tmp_path / 'scan.sarif'}", "--report", f"markdown={tmp_path / 'scan.md'}",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert outcome.code == 3, outcome.stderr
+    assert json.loads(outcome.stdout)["functions"]
+    assert_clean("scan stdout", outcome.stdout)
+    assert_clean("scan stderr", outcome.stderr)
+    for name in ("scan.sarif", "scan.md"):
+        assert_clean(name, (tmp_path / name).read_text(encoding="utf-8"))
+
+
+class _MalformedLambda(BaseHTTPRequestHandler):
+    """STS answers; ListFunctions returns a function, with a secret in its environment, that lacks
+    LastModified: lambdaops fails on it (an internal error) while the secret is in memory."""
+
+    def do_POST(self) -> None:  # sts:GetCallerIdentity
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._answer(
+            b"<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/t</Arn>"
+            b"<UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult>"
+            b"</GetCallerIdentityResponse>",
+            "text/xml",
+        )
+
+    def do_GET(self) -> None:  # lambda:ListFunctions
+        function = {
+            "FunctionName": "leaky",
+            "FunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:leaky",
+            "Runtime": "python3.12",
+            "Environment": {"Variables": {"STRIPE_SECRET_KEY": PLANTED_SECRETS[0]}},
+        }
+        self._answer(json.dumps({"Functions": [function]}).encode(), "application/json")
+
+    def _answer(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def malformed_endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _MalformedLambda)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_internal_error_shows_no_secret_even_with_its_traceback(
+    malformed_endpoint: str, tmp_path: Path, debug: bool
+) -> None:
+    env = {"LAMBDAOPS_DEBUG": "1"} if debug else {}
+    outcome = run_lambdaops(
+        malformed_endpoint, "list-inactive", "--region", "eu-west-1", env=env, cwd=tmp_path
+    )
+    assert outcome.code == 1
+    assert outcome.stdout == ""
+    assert "LastModified" in outcome.stderr
+    if debug:
+        assert "Traceback (most recent call last)" in outcome.stderr
+    else:
+        assert "Traceback" not in outcome.stderr and len(outcome.stderr.strip().splitlines()) == 1
+    assert_clean("internal error stderr", outcome.stderr)
