@@ -9,6 +9,7 @@ import typer
 
 from lambdaops import __version__
 from lambdaops.cli.list_inactive import list_inactive
+from lambdaops.cli.scan import checks, scan
 
 app = typer.Typer(
     name="lambdaops",
@@ -37,9 +38,11 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("scan")(scan)
+app.command("checks")(checks)
 
 # Every command path, for the generated reference and the test that each one is documented.
-COMMANDS = ("list-inactive",)
+COMMANDS = ("list-inactive", "scan", "checks")
 
 
 def _one_line(text: str) -> str:

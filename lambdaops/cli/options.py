@@ -133,7 +133,7 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             typer.Option(
                 "--output",
                 "-o",
-                help="table|json|csv|markdown (scan: +sarif|junit); default table on a terminal, else json.",
+                help="table (default), json, csv, markdown; scan also sarif, junit.",
                 rich_help_panel=OUT,
             ),
         ],

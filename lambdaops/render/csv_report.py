@@ -70,18 +70,9 @@ def _write(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return out.getvalue()
 
 
-def function_sort_key(row: dict[str, Any]) -> tuple[str, str, str, str]:
-    return (
-        str(row.get("account_id", "")),
-        str(row.get("region", "")),
-        str(row.get("name", "")),
-        str(row.get("arn", "")),
-    )
-
-
 def render_csv(report: Report) -> str:
     if report.command == "list-inactive":
-        functions = sorted(report.functions, key=function_sort_key)
+        functions = report.functions  # already in the order the user asked for (--sort)
         return _write(FUNCTION_COLUMNS, ([row.get(c) for c in FUNCTION_COLUMNS] for row in functions))
     if report.changes is not None:
         return _write(

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from lambdaops.model import Finding, FindingStatus, Report, Severity, iso
-from lambdaops.render.csv_report import function_sort_key
 
 COLLAPSE_OVER = 50  # rows; longer tables go inside <details> so a PR comment stays readable
 
@@ -127,7 +126,7 @@ def _errors(report: Report) -> list[str]:
 
 def _functions(report: Report) -> list[str]:
     rows = []
-    for r in sorted(report.functions, key=function_sort_key):
+    for r in report.functions:  # already in --sort order
         days = r.get("days_since_invocation")
         rows.append(
             [

@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 
 from lambdaops.model import Finding, FindingStatus, Report, Severity
-from lambdaops.render.csv_report import function_sort_key
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -154,35 +153,71 @@ def _short_time(value: Any, *, with_time: bool) -> str:
     return f"{day} {rest[:5]}" if with_time and rest else day
 
 
+def _size(n: Any) -> str:
+    if not isinstance(n, int):
+        return ""
+    size = float(n)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
 def render_functions_table(report: Report, console: Console) -> None:
-    """One row per function (list-inactive), inactive ones highlighted."""
-    accounts = {str(row.get("account_id", "")) for row in report.functions}
-    table = _table(f"Functions ({len(report.functions)})")
+    """One row per function (list-inactive) in the report's order, then a status summary and gaps."""
+    from collections import Counter
+
+    accounts = {str(row.get("account_id", "")) for row in report.functions} | set(report.accounts)
+    days = report.view.get("window_days")
+    title = f"Functions ({len(report.functions)})" + (f": idle window {days} days" if days else "")
+    table = _table(title)
     table.add_column("Function", overflow="fold", ratio=1, min_width=12)
     table.add_column("Status", no_wrap=True)
     if len(accounts) > 1:
         table.add_column("Account", no_wrap=True)
     table.add_column("Region", no_wrap=True)
     table.add_column("Runtime", no_wrap=True)
+    table.add_column("Memory", justify="right", no_wrap=True)
+    table.add_column("Code", justify="right", no_wrap=True)
     table.add_column("Modified", no_wrap=True)
     table.add_column("Last invoked", no_wrap=True)
     table.add_column("Days idle", justify="right", no_wrap=True)
     styles = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan"}
-    for row in sorted(report.functions, key=function_sort_key):
+    for row in report.functions:
         status = str(row.get("status", ""))
-        days = row.get("days_since_invocation")
+        days_idle = row.get("days_since_invocation")
         cells = [cell(row.get("name", "")), cell(status, styles.get(status, ""))]
         if len(accounts) > 1:
             cells.append(cell(row.get("account_id", "")))
         cells += [
             cell(row.get("region", "")),
             cell(row.get("runtime") or "image"),
+            cell(f"{row.get('memory_mb')} MB" if row.get("memory_mb") is not None else ""),
+            cell(_size(row.get("code_size_bytes"))),
             cell(_short_time(row.get("last_modified"), with_time=False)),
             cell(_short_time(row.get("last_invocation"), with_time=True) or "none seen"),
-            cell("" if days is None else days),
+            cell("" if days_idle is None else days_idle),
         ]
         table.add_row(*cells)
-    console.print(table)
+    if report.functions:
+        console.print(table)
+    statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
+    counts = Counter(statuses)
+    regions = len(set(report.regions))
+    parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("inactive", "new", "unknown", "active"))
+    console.print(f"{len(statuses)} functions in {regions} region{'s' if regions != 1 else ''}: {parts}")
+    if report.view.get("show") == "inactive" and statuses and not report.functions:
+        console.print("No inactive functions (--show all lists every function).")
+    if counts.get("unknown"):
+        console.print(
+            cell(
+                f"{counts['unknown']} function(s) could not be classified (metrics unreadable): never "
+                "reported as inactive; see the errors below.",
+                "magenta",
+            )
+        )
+    render_errors_table(report, console)
 
 
 def render_changes_table(report: Report, console: Console) -> None:
