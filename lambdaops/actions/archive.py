@@ -79,9 +79,7 @@ def state_documents(state: FunctionState) -> dict[str, bytes]:
         FUNCTION_FILE: _dump(state.get_function),
         TAGS_FILE: _dump(state.tags),
         POLICY_FILE: _dump(state.policies),
-        CONCURRENCY_FILE: _dump(
-            {"reserved": state.reserved_concurrency, "provisioned": state.provisioned}
-        ),
+        CONCURRENCY_FILE: _dump({"reserved": state.reserved_concurrency, "provisioned": state.provisioned}),
         ALIASES_FILE: _dump(state.aliases),
         VERSIONS_FILE: _dump(state.versions),
         MAPPINGS_FILE: _dump(state.event_source_mappings),

@@ -9,6 +9,7 @@ import typer
 
 from lambdaops import __version__
 from lambdaops.cli.list_inactive import list_inactive
+from lambdaops.cli.prune import prune, prune_versions, restore
 from lambdaops.cli.scan import checks, scan
 
 app = typer.Typer(
@@ -40,9 +41,12 @@ def _root(
 app.command("list-inactive")(list_inactive)
 app.command("scan")(scan)
 app.command("checks")(checks)
+app.command("prune")(prune)
+app.command("restore")(restore)
+app.command("prune-versions")(prune_versions)
 
 # Every command path, for the generated reference and the test that each one is documented.
-COMMANDS = ("list-inactive", "scan", "checks")
+COMMANDS = ("list-inactive", "scan", "checks", "prune", "restore", "prune-versions")
 
 
 def _one_line(text: str) -> str:

@@ -332,7 +332,9 @@ def download_code(
         raise DownloadError(f"code download failed: {type(exc).__name__}: {detail}") from None
     got = code_sha256_b64(digest.digest())
     if got != expected_sha256:
-        raise DownloadError(f"code download does not match CodeSha256 (got {got}, expected {expected_sha256})")
+        raise DownloadError(
+            f"code download does not match CodeSha256 (got {got}, expected {expected_sha256})"
+        )
     return size
 
 

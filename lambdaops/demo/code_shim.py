@@ -21,9 +21,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote, unquote
 
-_lock = threading.Lock()
-_server: ThreadingHTTPServer | None = None
-_original_get_code: Any = None
+
+class _State:
+    lock = threading.Lock()
+    server: ThreadingHTTPServer | None = None
+    original_get_code: Any = None
+
 
 PATH_PREFIX = "/code/"
 
@@ -65,14 +68,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def code_url(account_id: str, region: str, name: str, version: str) -> str:
-    assert _server is not None, "code_shim.install() was not called"
-    port = _server.server_address[1]
+    assert _State.server is not None, "code_shim.install() was not called"
+    port = _State.server.server_address[1]
     path = "/".join(quote(p, safe="") for p in (account_id, region, name, version))
     return f"http://127.0.0.1:{port}{PATH_PREFIX}{path}"
 
 
 def _patched_get_code(self: Any) -> dict[str, Any]:
-    resp: dict[str, Any] = _original_get_code(self)
+    resp: dict[str, Any] = _State.original_get_code(self)
     code = resp.get("Code")
     if isinstance(code, dict) and "Location" in code:
         code["Location"] = code_url(self.account_id, self.region, self.function_name, str(self.version))
@@ -81,16 +84,14 @@ def _patched_get_code(self: Any) -> dict[str, Any]:
 
 def install() -> None:
     """Start the loopback code server (once per process) and point `Code.Location` at it."""
-    global _server, _original_get_code
     from moto.awslambda.models import LambdaFunction
 
-    with _lock:
-        if _server is None:
-            _server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-            _server.daemon_threads = True
-            threading.Thread(
-                target=_server.serve_forever, name="lambdaops-code-shim", daemon=True
-            ).start()
-        if _original_get_code is None:
-            _original_get_code = LambdaFunction.get_code
+    with _State.lock:
+        if _State.server is None:
+            server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, name="lambdaops-code-shim", daemon=True).start()
+            _State.server = server
+        if _State.original_get_code is None:
+            _State.original_get_code = LambdaFunction.get_code
             LambdaFunction.get_code = _patched_get_code
