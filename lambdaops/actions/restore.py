@@ -545,14 +545,21 @@ def _plan_aliases(
 
 
 def _statements(state: FunctionState) -> list[tuple[str | None, dict[str, Any]]]:
-    """(alias or None, statement) for every statement of the function's and its aliases' policies."""
+    """(alias or None, statement) for every statement of the function's and its aliases' policies.
+
+    A statement belongs to the qualifier its Resource names; an emulator that answers an alias's
+    GetPolicy with the function's policy therefore does not duplicate statements.
+    """
     out: list[tuple[str | None, dict[str, Any]]] = []
     policies = state.policies or {}
-    for statement in (policies.get("function") or {}).get("Statement") or []:
-        out.append((None, statement))
-    for alias, doc in sorted((policies.get("aliases") or {}).items()):
+    docs: list[tuple[str | None, Any]] = [(None, policies.get("function"))]
+    docs += sorted((policies.get("aliases") or {}).items())
+    for alias, doc in docs:
         for statement in (doc or {}).get("Statement") or []:
-            out.append((alias, statement))
+            resource = statement.get("Resource")
+            qualifier = qualifier_of(str(resource)) if isinstance(resource, str) else None
+            if qualifier == alias:
+                out.append((alias, statement))
     return out
 
 
