@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.prune import prune, prune_versions, restore
 from lambdaops.cli.scan import checks, scan
@@ -39,6 +40,7 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
 app.command("prune")(prune)
@@ -46,7 +48,7 @@ app.command("restore")(restore)
 app.command("prune-versions")(prune_versions)
 
 # Every command path, for the generated reference and the test that each one is documented.
-COMMANDS = ("list-inactive", "scan", "checks", "prune", "restore", "prune-versions")
+COMMANDS = ("list-inactive", "audit-iam", "scan", "checks", "prune", "restore", "prune-versions")
 
 
 def _one_line(text: str) -> str:
