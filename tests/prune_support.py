@@ -103,16 +103,29 @@ def account() -> Iterator[Account]:
         )
 
 
+class Calls(list[str]):
+    """Operation names, in call order; `qualified` has them as IAM actions (`lambda:DeleteFunction`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.qualified: list[str] = []
+
+
+IAM_PREFIX = {"resourcegroupstaggingapi": "tag"}
+
+
 @pytest.fixture
-def api_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def api_calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
     """Every AWS operation lambdaops' own clients send, recorded by a botocore `before-call` hook."""
     from lambdaops.collect.context import AwsContext
 
-    calls: list[str] = []
+    calls = Calls()
     original = AwsContext.client
 
     def record(model: Any, **_: Any) -> None:
+        service = model.service_model.service_name
         calls.append(model.name)
+        calls.qualified.append(f"{IAM_PREFIX.get(service, service)}:{model.name}")
 
     def client(self: AwsContext, account: Any, service: str, region: str) -> Any:
         built = original(self, account, service, region)
@@ -123,6 +136,21 @@ def api_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(AwsContext, "client", client)
     return calls
+
+
+def declared_operations() -> set[str]:
+    """Every IAM action the collect modules declare (what the generated IAM policy is built from)."""
+    import importlib
+    import pkgutil
+
+    import lambdaops.collect as package
+
+    out: set[str] = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        out.update(getattr(module, "OPERATIONS", ()))
+        out.update(getattr(module, "WRITE_OPERATIONS", ()))
+    return out
 
 
 def writes(calls: list[str]) -> list[str]:

@@ -10,7 +10,18 @@ from typing import Any
 import pytest
 
 from lambdaops.actions.restore import Untranslatable, create_function_params, permission_params
-from tests.prune_support import ACCOUNT, REGION, SECRET, Account, account, api_calls, run_cli, writes
+from tests.prune_support import (
+    ACCOUNT,
+    REGION,
+    SECRET,
+    Account,
+    Calls,
+    account,
+    api_calls,
+    declared_operations,
+    run_cli,
+    writes,
+)
 
 __all__ = ["account", "api_calls"]
 
@@ -101,11 +112,12 @@ def archive_dir(root: Path, name: str = "idle-rich") -> Path:
     return root / "lambdaops-archive" / ACCOUNT / REGION / name
 
 
-def test_prune_then_restore_round_trips(account: Account, in_tmp: Path, api_calls: list[str]) -> None:
+def test_prune_then_restore_round_trips(account: Account, in_tmp: Path, api_calls: Calls) -> None:
     rich_function(account)
     before = snapshot(account, "idle-rich")
     prune_all()
     assert "idle-rich" not in account.names()
+    pruning_calls = list(api_calls.qualified)
 
     api_calls.clear()
     plan = restore(archive_dir(in_tmp))
@@ -134,6 +146,11 @@ def test_prune_then_restore_round_trips(account: Account, in_tmp: Path, api_call
     after = snapshot(account, "idle-rich")
     assert after == before
     assert after["config"]["Environment"]["Variables"]["API_KEY"] == SECRET
+
+    # Every call made is declared for the generated IAM policy (CreateFunction also needs PassRole).
+    undeclared = set(pruning_calls + api_calls.qualified) - declared_operations()
+    assert not undeclared
+    assert "iam:PassRole" in declared_operations()
 
     # Idempotent: a second restore plans nothing, makes no write and exits 0.
     api_calls.clear()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 OPERATIONS = (
     "lambda:GetFunction",
+    "lambda:GetFunctionConfiguration",  # restore's waiters poll it until the function is active
     "lambda:ListTags",
     "lambda:GetPolicy",
     "lambda:GetFunctionConcurrency",
