@@ -143,6 +143,8 @@ def test_demo_plan_changes_nothing(in_tmp: Path, api_calls: list[str]) -> None:
     assert planned, "the demo account has inactive functions to prune"
     assert {c["params"]["function"] for c in planned} <= {f["name"] for f in data["functions"]}
     assert all(f["status"] == "inactive" for f in data["functions"])
+    kept = {c["params"]["function"]: c["reason"] for c in data["changes"] if c["status"] == "unchanged"}
+    assert kept == {"reporting-quarterly-close": "kept: tagged lambdaops:keep=runs at quarter close"}
     assert writes(api_calls) == []
     assert not (in_tmp / "lambdaops-archive").exists()
     table = run_cli(["prune", "--days", "30", "--demo", "--output", "table"])
