@@ -149,3 +149,25 @@ def test_demo_plan_changes_nothing(in_tmp: Path, api_calls: list[str]) -> None:
     assert not (in_tmp / "lambdaops-archive").exists()
     table = run_cli(["prune", "--days", "30", "--demo", "--output", "table"])
     assert "nothing was changed" in table.stdout
+
+
+def test_unreadable_tags_leave_the_function(
+    account: Account, api_calls: list[str], in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether it is tagged lambdaops:keep is unknown: never pruned, and the run is incomplete."""
+    from botocore.exceptions import ClientError
+
+    def denied(client: object, arn: str) -> dict[str, str]:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "ListTags")
+
+    account.function("idle")
+    monkeypatch.setattr("lambdaops.actions.prune.list_tags", denied)
+    result = run_cli(["prune", "--days", "30", "--region", REGION, "--output", "json", "--apply", "--yes"])
+    assert result.exit_code == 4
+    data = json.loads(result.stdout)
+    assert [(c["status"], c["reason"]) for c in data["changes"]] == [
+        ("failed", "its tags could not be read: left in place")
+    ]
+    assert [e["operation"] for e in data["errors"]] == ["lambda:ListTags"]
+    assert writes(api_calls) == []
+    assert account.names() == {"idle"}

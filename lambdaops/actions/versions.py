@@ -169,10 +169,8 @@ def plan_prune_versions(
             elif arn in mappings:
                 reason = f"kept: event source mapping {', '.join(sorted(mappings[arn]))}"
             else:
-                status, reason = (
-                    ChangeStatus.PLANNED,
-                    f"older than the newest {plan_keep_text(len(w.versions), keep)}",
-                )
+                status = ChangeStatus.PLANNED
+                reason = f"older than the newest {keep} of {len(w.versions)} published versions"
                 plan.targets[arn] = VersionTarget(accounts[fn.account_id], fn.region, fn.name, v.version)
             changes.append(Change(ACTION, arn, params, status, reason))
     plan.report.changes = changes
@@ -182,10 +180,6 @@ def plan_prune_versions(
         planned_bytes=sum(int(c.params["code_size_bytes"]) for c in planned),
     )
     return plan
-
-
-def plan_keep_text(total: int, keep: int) -> str:
-    return f"{keep} of {total} published versions"
 
 
 def delete_one(ctx: AwsContext, target: VersionTarget, change: Change) -> Change:
