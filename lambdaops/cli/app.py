@@ -8,7 +8,9 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.list_inactive import list_inactive
+from lambdaops.cli.set_concurrency import set_concurrency
 
 app = typer.Typer(
     name="lambdaops",
@@ -37,6 +39,8 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("audit-concurrency")(audit_concurrency)
+app.command("set-concurrency")(set_concurrency)
 
 
 def _one_line(text: str) -> str:
