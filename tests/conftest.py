@@ -13,6 +13,8 @@ FAKE_ENV = {
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "eu-west-1",
+    # Never let botocore probe the instance metadata service for credentials.
+    "AWS_EC2_METADATA_DISABLED": "true",
 }
 CLEARED = (
     "AWS_PROFILE",

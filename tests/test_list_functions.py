@@ -37,7 +37,7 @@ def test_pages_are_followed() -> None:
             {"MaxItems": 50, "Marker": "m1"},
         )
         stub.add_response("list_functions", {"Functions": [_fn(100)]}, {"MaxItems": 50, "Marker": "m2"})
-        functions, error = list_functions(client, "123456789012", "eu-west-1")
+        functions, _versions, error = list_functions(client, "123456789012", "eu-west-1")
         stub.assert_no_pending_responses()
     assert error is None
     assert [f.name for f in functions] == [f"fn-{i}" for i in range(101)]
@@ -51,7 +51,7 @@ def test_failed_page_keeps_earlier_pages_and_reports() -> None:
     with Stubber(client) as stub:
         stub.add_response("list_functions", {"Functions": [_fn(1)], "NextMarker": "m1"}, {"MaxItems": 50})
         stub.add_client_error("list_functions", "AccessDeniedException", "nope", http_status_code=403)
-        functions, error = list_functions(client, "123456789012", "eu-west-1")
+        functions, _versions, error = list_functions(client, "123456789012", "eu-west-1")
     assert [f.name for f in functions] == ["fn-1"]
     assert error is not None
     assert (error.operation, error.code, error.region) == (
@@ -59,3 +59,20 @@ def test_failed_page_keeps_earlier_pages_and_reports() -> None:
         "AccessDeniedException",
         "eu-west-1",
     )
+
+
+def test_all_versions_in_one_pass() -> None:
+    client = boto3.client("lambda", region_name="eu-west-1")
+    latest = _fn(1)
+    v1 = {**_fn(1), "Version": "1", "FunctionArn": latest["FunctionArn"] + ":1"}
+    v2 = {**_fn(1), "Version": "2", "FunctionArn": latest["FunctionArn"] + ":2"}
+    with Stubber(client) as stub:
+        stub.add_response(
+            "list_functions",
+            {"Functions": [{**latest, "Version": "$LATEST"}, v1, v2]},
+            {"MaxItems": 50, "FunctionVersion": "ALL"},
+        )
+        functions, versions, error = list_functions(client, "123456789012", "eu-west-1", all_versions=True)
+    assert error is None
+    assert [f.name for f in functions] == ["fn-1"]
+    assert [v.version for v in versions[latest["FunctionArn"]]] == ["1", "2"]

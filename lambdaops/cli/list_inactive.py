@@ -29,7 +29,7 @@ def list_inactive(
     go elsewhere). A function whose metrics could not be read is `unknown`, never `inactive`.
     """
     from lambdaops.cli.runner import finish, open_run, settings_from, validate_choice, validate_days
-    from lambdaops.render.functions_table import render_functions_table
+    from lambdaops.render.table import render_functions_table
     from lambdaops.reports.list_inactive import list_inactive_report
     from lambdaops.rows import SORT_KEYS
 

@@ -167,11 +167,15 @@ def finish(
     report: Report,
     table: Callable[[Report, Any], None] | None = None,
     baseline: frozenset[str] = frozenset(),
+    reports: Sequence[tuple[str, Path]] = (),
+    write_baseline: Path | None = None,
 ) -> None:
-    """Apply suppressions, write the report, and exit with the contract's code."""
+    """Apply suppressions and the baseline, write the report(s), and exit with the contract's code."""
     import typer
 
-    from lambdaops.suppress import apply_status, expiry_warnings
+    from lambdaops.fileio import write_atomic
+    from lambdaops.render import render
+    from lambdaops.suppress import apply_status, baseline_document, expiry_warnings
 
     today = run.now.date()
     report.errors = [*run.errors, *report.errors]
@@ -179,6 +183,12 @@ def finish(
     report.findings = apply_status(
         report.findings, run.settings.suppressions, today, baseline, tags=report.view.get("tags")
     )
+    for fmt, path in reports:
+        write_atomic(path, render(report, fmt))
+    if write_baseline is not None:
+        write_atomic(write_baseline, baseline_document(report.findings))
+        failing = sum(1 for f in report.findings if f.status.value == "fail")
+        info(f"baseline of {failing} finding(s) written to {write_baseline}")
     emit(report, run.output, run.common.output_file, table)
     raise typer.Exit(int(exit_code_for(report, run.settings.fail_on)))
 
@@ -274,35 +284,10 @@ def finish_plan(run: Run, report: Report, table: Callable[[Report, Any], None] |
 
 
 def _plan_table(report: Report, console: Any) -> None:
-    from rich.table import Table
+    from lambdaops.render.table import render_changes_table, render_errors_table
 
-    from lambdaops.render.functions_table import _print_errors
-
-    changes = report.changes or []
-    table = Table(title=f"{report.command}: plan", title_justify="left", header_style="bold")
-    for col in ("Action", "Resource", "Parameters", "Status", "Reason"):
-        table.add_column(col, overflow="fold")
-    style = {
-        "applied": "green",
-        "planned": "cyan",
-        "unchanged": "dim",
-        "refused": "bold red",
-        "failed": "bold red",
-    }
-    for c in changes:
-        params = ", ".join(f"{k}={v}" for k, v in sorted(c.params.items()))
-        table.add_row(
-            c.action,
-            c.resource_arn,
-            params,
-            f"[{style.get(c.status.value, '')}]{c.status.value}[/]",
-            c.reason,
-        )
-    if changes:
-        console.print(table)
-    else:
-        console.print("Nothing to change.")
-    planned = sum(1 for c in changes if c.status.value == "planned")
+    render_changes_table(report, console)
+    planned = sum(1 for c in report.changes or [] if c.status.value == "planned")
     if planned:
         console.print(f"{planned} change(s) planned; nothing was changed. Rerun with --apply to make them.")
-    _print_errors(report, console)
+    render_errors_table(report, console)

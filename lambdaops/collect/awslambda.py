@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lambdaops.collect.guard import error_record
-from lambdaops.inventory import AccountSettings, FunctionInfo
+from lambdaops.inventory import AccountSettings, AliasInfo, FunctionInfo, VersionInfo
 from lambdaops.model import ErrorRecord
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ OPERATIONS = (
     "lambda:GetAccountSettings",
     "lambda:GetFunctionConcurrency",
     "lambda:ListProvisionedConcurrencyConfigs",
+    "lambda:ListAliases",
 )
 
 LIST_PAGE_SIZE = 50  # ListFunctions' maximum
@@ -54,31 +55,67 @@ def function_from_api(item: Mapping[str, Any], account_id: str, region: str) -> 
     )
 
 
-def list_functions(
-    client: LambdaClient, account_id: str, region: str
-) -> tuple[list[FunctionInfo], ErrorRecord | None]:
-    """Every function of a region, 50 a page.
+def unqualified(arn: str) -> str:
+    """arn:aws:lambda:r:a:function:name[:qualifier] -> arn:aws:lambda:r:a:function:name"""
+    parts = arn.split(":")
+    return ":".join(parts[:7])
 
-    Pages are followed by hand rather than through a paginator so that a page that fails after
-    botocore's retries keeps every page already read and reports the gap, instead of losing the
-    region's results.
+
+def list_functions(
+    client: LambdaClient, account_id: str, region: str, all_versions: bool = False
+) -> tuple[list[FunctionInfo], dict[str, list[VersionInfo]], ErrorRecord | None]:
+    """Every function of a region, 50 a page; with all_versions, its published versions too.
+
+    `FunctionVersion=ALL` lists $LATEST and every published version in the same paginated pass, so
+    the versions cost no call per function. Pages are followed by hand rather than through a
+    paginator so that a page that fails after botocore's retries keeps every page already read and
+    reports the gap, instead of losing the region's results.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
     functions: list[FunctionInfo] = []
+    versions: dict[str, list[VersionInfo]] = {}
     marker: str | None = None
     while True:
         kwargs: dict[str, Any] = {"MaxItems": LIST_PAGE_SIZE}
+        if all_versions:
+            kwargs["FunctionVersion"] = "ALL"
         if marker:
             kwargs["Marker"] = marker
         try:
             page = client.list_functions(**kwargs)
         except (ClientError, BotoCoreError) as exc:
-            return functions, error_record(exc, account_id, region, "lambda:ListFunctions")
-        functions.extend(function_from_api(item, account_id, region) for item in page.get("Functions", []))
+            return functions, versions, error_record(exc, account_id, region, "lambda:ListFunctions")
+        for item in page.get("Functions", []):
+            version = str(item.get("Version") or "$LATEST")
+            if version == "$LATEST":
+                functions.append(function_from_api(item, account_id, region))
+            else:
+                versions.setdefault(unqualified(str(item["FunctionArn"])), []).append(
+                    VersionInfo(
+                        version=version,
+                        code_size_bytes=int(item.get("CodeSize") or 0),
+                        last_modified=parse_lambda_time(str(item["LastModified"])),
+                    )
+                )
         marker = page.get("NextMarker")
         if not marker:
-            return functions, None
+            return functions, versions, None
+
+
+def list_aliases(client: LambdaClient, function_name: str) -> list[AliasInfo]:
+    out: list[AliasInfo] = []
+    for page in client.get_paginator("list_aliases").paginate(FunctionName=function_name):
+        for alias in page.get("Aliases", []):
+            weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+            out.append(
+                AliasInfo(
+                    name=str(alias["Name"]),
+                    function_version=str(alias["FunctionVersion"]),
+                    additional_versions=tuple(sorted(str(v) for v in weights)),
+                )
+            )
+    return out
 
 
 def get_account_settings_from(resp: Mapping[str, Any]) -> AccountSettings:

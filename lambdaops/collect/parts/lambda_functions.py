@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from lambdaops.activity import classify
 from lambdaops.collect import awslambda
 from lambdaops.collect.gather import RegionJob, region_collector
@@ -12,8 +14,14 @@ from lambdaops.collect.invocations import collect_invocations
 @region_collector("functions")
 def _functions(job: RegionJob) -> None:
     account_id = job.account.account_id
-    functions, error = awslambda.list_functions(job.client("lambda"), account_id, job.region)
+    all_versions = "versions" in job.parts
+    functions, versions, error = awslambda.list_functions(
+        job.client("lambda"), account_id, job.region, all_versions=all_versions
+    )
     job.inv.functions[(account_id, job.region)] = functions
+    if all_versions and error is None:
+        for fn in functions:
+            job.inv.versions[fn.arn] = sorted(versions.get(fn.arn, []), key=lambda v: int(v.version))
     if error is not None:
         job.inv.errors.append(error)
 
@@ -41,3 +49,27 @@ def _invocations(job: RegionJob) -> None:
     for fn in functions:
         data = result.by_arn[fn.arn]
         job.inv.activity[fn.arn] = classify(fn, data.window_sum, data.last_invocation, job.now, days)
+
+
+@region_collector("versions")
+def _aliases(job: RegionJob) -> None:
+    """Aliases, only for functions with more published versions than are kept.
+
+    Aliases matter to the old-versions check (an aliased version is in use) and there only when a
+    function has more versions than --keep-versions; every other function needs no call.
+    """
+    account_id = job.account.account_id
+    client = job.client("lambda")
+    keep = job.settings.keep_versions
+    for fn in job.inv.functions.get((account_id, job.region), []):
+        if len(job.inv.versions.get(fn.arn, [])) <= keep:
+            continue
+        aliases = guarded(
+            job.inv.errors,
+            account_id,
+            job.region,
+            "lambda:ListAliases",
+            partial(awslambda.list_aliases, client, fn.name),
+        )
+        if aliases is not None:
+            job.inv.aliases[fn.arn] = aliases

@@ -1,0 +1,206 @@
+"""Markdown for $GITHUB_STEP_SUMMARY and pull-request comments.
+
+Every cell is escaped: names and messages come from the audited account, and a stray `|`, `<` or
+`[..](..)` must neither break the table nor inject markup into a PR comment.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from lambdaops.model import Finding, FindingStatus, Report, Severity, iso
+
+COLLAPSE_OVER = 50  # rows; longer tables go inside <details> so a PR comment stays readable
+
+_ESCAPED = set("\\`*_[]<>|~")
+
+
+def md_escape(value: Any) -> str:
+    """Text safe inside a GFM table cell: markdown punctuation escaped, newlines flattened."""
+    if value is None:
+        return ""
+    text = str(value)
+    out = []
+    for ch in text:
+        if ch in _ESCAPED:
+            out.append("\\" + ch)
+        elif ch == "&":
+            out.append("&amp;")
+        elif ch in "\r\n\t":
+            out.append(" ")
+        elif unicodedata.category(ch) == "Cc":
+            continue  # other control characters only garble the comment
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], align: Sequence[str] = ()) -> list[str]:
+    marks = [align[i] if i < len(align) else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    for row in rows:
+        lines.append("| " + " | ".join(md_escape(c) for c in row) + " |")
+    return lines
+
+
+def _maybe_collapsed(summary: str, lines: list[str], count: int) -> list[str]:
+    if count <= COLLAPSE_OVER:
+        return lines
+    # GitHub renders markdown inside <details> only with a blank line after </summary>
+    return ["<details>", f"<summary>{summary}</summary>", "", *lines, "", "</details>"]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _summary(findings: Sequence[Finding]) -> list[str]:
+    counts = {s: dict.fromkeys(FindingStatus, 0) for s in Severity}
+    for f in findings:
+        counts[f.severity][f.status] += 1
+    rows = []
+    for sev in sorted(Severity, reverse=True):
+        c = counts[sev]
+        rows.append([sev.label, c[FindingStatus.FAIL], c[FindingStatus.MUTED], c[FindingStatus.BASELINED]])
+    totals = [sum(counts[s][st] for s in Severity) for st in FindingStatus]
+    lines = _table(["Severity", "Failing", "Muted", "Baselined"], rows, ["---", "---:", "---:", "---:"])
+    lines.append(f"| **total** | **{totals[0]}** | **{totals[1]}** | **{totals[2]}** |")
+    return lines
+
+
+def _finding_row(f: Finding) -> list[Any]:
+    return [f.severity.label, f.check_id, f.resource_name, f.region, f.account_id, f.message]
+
+
+def _findings(report: Report) -> list[str]:
+    ordered = report.sorted_findings()
+    failing = [f for f in ordered if f.status is FindingStatus.FAIL]
+    suppressed = [f for f in ordered if f.status is not FindingStatus.FAIL]
+    lines: list[str] = []
+    if not ordered:
+        return ["No findings."]
+    header = ["Severity", "Check", "Resource", "Region", "Account", "Message"]
+    for sev in sorted(Severity, reverse=True):
+        group = [f for f in failing if f.severity is sev]
+        if not group:
+            continue
+        lines += ["", f"### {sev.label.capitalize()} ({len(group)})", ""]
+        table = _table(header, [_finding_row(f) for f in group])
+        lines += _maybe_collapsed(_plural(len(group), f"{sev.label} finding"), table, len(group))
+    if not failing:
+        lines += ["", "No failing findings."]
+    if suppressed:
+        rows = [[f.status.value, f.status_reason or f.status.value, *_finding_row(f)] for f in suppressed]
+        table = _table(["Status", "Reason", *header], rows)
+        lines += ["", f"### Muted and baselined ({len(suppressed)})", ""]
+        # collapsed whatever the length: they do not count for the exit code
+        lines += [
+            "<details>",
+            f"<summary>{_plural(len(suppressed), 'suppressed finding')}</summary>",
+            "",
+            *table,
+            "",
+            "</details>",
+        ]
+    return lines
+
+
+def _errors(report: Report) -> list[str]:
+    errors = report.sorted_errors()
+    if not errors:
+        return []
+    rows = [[e.account_id, e.region, e.operation, e.code, e.message] for e in errors]
+    table = _table(["Account", "Region", "Operation", "Code", "Message"], rows)
+    return [
+        "",
+        f"### Errors ({len(errors)})",
+        "",
+        "These could not be read or changed, so the report is incomplete:",
+        "",
+        *_maybe_collapsed(_plural(len(errors), "error"), table, len(errors)),
+    ]
+
+
+def _functions(report: Report) -> list[str]:
+    rows = []
+    for r in report.functions:  # already in --sort order
+        days = r.get("days_since_invocation")
+        rows.append(
+            [
+                r.get("name"),
+                r.get("status"),
+                r.get("account_id"),
+                r.get("region"),
+                r.get("runtime") or "(image)",
+                r.get("memory_mb"),
+                r.get("last_modified"),
+                r.get("last_invocation") or "none seen",
+                "" if days is None else days,
+            ]
+        )
+    header = [
+        "Function",
+        "Status",
+        "Account",
+        "Region",
+        "Runtime",
+        "Memory (MB)",
+        "Last modified",
+        "Last invocation",
+        "Days idle",
+    ]
+    table = _table(header, rows, ["---"] * 5 + ["---:", "---", "---", "---:"])
+    inactive = sum(1 for r in report.functions if r.get("status") == "inactive")
+    return [
+        "",
+        f"### Functions ({len(rows)}, {inactive} inactive)",
+        "",
+        *_maybe_collapsed(_plural(len(rows), "function"), table, len(rows)),
+    ]
+
+
+def _changes(report: Report) -> list[str]:
+    changes = report.changes or []
+    if not changes:
+        return ["", "### Changes", "", "Nothing to change."]
+    rows = [
+        [
+            c.action,
+            c.resource_arn,
+            json.dumps(dict(c.params), sort_keys=True, default=str),
+            c.status.value,
+            c.reason,
+        ]
+        for c in changes
+    ]
+    table = _table(["Action", "Resource", "Parameters", "Status", "Reason"], rows)
+    return [
+        "",
+        f"### Changes ({len(changes)})",
+        "",
+        *_maybe_collapsed(_plural(len(changes), "change"), table, len(changes)),
+    ]
+
+
+def render_markdown(report: Report) -> str:
+    accounts = ", ".join(md_escape(a) for a in sorted(set(report.accounts))) or "none"
+    regions = ", ".join(md_escape(r) for r in sorted(set(report.regions))) or "none"
+    lines = [
+        f"## lambdaops {md_escape(report.command)}",
+        "",
+        f"Accounts: {accounts}  ",
+        f"Regions: {regions}  ",
+        f"Generated: {iso(report.generated_at)}",
+    ]
+    if report.command == "list-inactive":
+        lines += _functions(report)
+    if report.changes is not None:
+        lines += _changes(report)
+    findings_command = report.command != "list-inactive" and report.changes is None
+    if report.findings or findings_command:
+        lines += ["", "### Summary", "", *_summary(report.findings), *_findings(report)]
+    lines += _errors(report)
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,245 @@
+"""Human output on a rich console: a summary line, findings grouped by severity (or account), errors.
+
+Account data is never read as rich markup: every cell is a `Text`, so a function called
+`[bold red]x` prints as itself. Warnings are the CLI's business (stderr), not this module's.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lambdaops.model import Finding, FindingStatus, Report, Severity
+
+SEVERITY_STYLES = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+GROUPINGS = ("severity", "account", "auto")
+
+
+def cell(value: Any, style: str = "") -> Text:
+    """A table cell from account data: no markup parsing, and no control characters, which could
+    otherwise move the cursor or recolour the terminal (escape-sequence injection)."""
+    text = "" if value is None else str(value)
+    clean = "".join(
+        " " if ch == "\t" else ch if ch == "\n" or unicodedata.category(ch) != "Cc" else "?" for ch in text
+    )
+    return Text(clean, style=style)
+
+
+def summary_line(findings: Sequence[Finding]) -> Text:
+    """`5 findings: 1 critical, 2 high failing; 1 muted, 1 baselined` (zero counts left out)."""
+    failing = [f for f in findings if f.status is FindingStatus.FAIL]
+    text = Text(f"{len(findings)} finding{'' if len(findings) == 1 else 's'}")
+    if not findings:
+        return text
+    parts: list[Text] = []
+    for sev in sorted(Severity, reverse=True):
+        n = sum(1 for f in failing if f.severity is sev)
+        if n:
+            parts.append(Text(f"{n} {sev.label}", style=SEVERITY_STYLES[sev]))
+    text.append(": ")
+    if parts:
+        text.append(Text(", ").join(parts))
+        text.append(" failing")
+    else:
+        text.append("none failing")
+    muted = sum(1 for f in findings if f.status is FindingStatus.MUTED)
+    baselined = sum(1 for f in findings if f.status is FindingStatus.BASELINED)
+    extra = [f"{n} {label}" for n, label in ((muted, "muted"), (baselined, "baselined")) if n]
+    if extra:
+        text.append("; " + ", ".join(extra), style="dim")
+    return text
+
+
+def _severity_cell(f: Finding) -> Text:
+    if f.status is FindingStatus.FAIL:
+        return cell(f.severity.label, SEVERITY_STYLES[f.severity])
+    return cell(f.severity.label)
+
+
+def _message_cell(f: Finding) -> Text:
+    if f.status is FindingStatus.FAIL:
+        return cell(f.message)
+    reason = f.status_reason if f.status_reason and f.status_reason != f.status.value else ""
+    tag = f"[{f.status.value}: {reason}] " if reason else f"[{f.status.value}] "
+    return cell(tag + f.message)
+
+
+def _table(title: str, **kwargs: Any) -> Table:
+    # no vertical rules: keeps the useful columns readable at 100-120 characters
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAVY, **kwargs)
+
+
+def _findings_table(title: str, findings: Sequence[Finding], show_account: bool) -> Table:
+    table = _table(title)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Check", overflow="fold", max_width=32)
+    table.add_column("Resource", overflow="fold", max_width=40)
+    table.add_column("Region", no_wrap=True)
+    if show_account:
+        table.add_column("Account", no_wrap=True)
+    table.add_column("Message", overflow="fold", ratio=1, min_width=16)
+    for f in findings:
+        cells: list[Any] = [_severity_cell(f), cell(f.check_id), cell(f.resource_name), cell(f.region)]
+        if show_account:
+            cells.append(cell(f.account_id))
+        cells.append(_message_cell(f))
+        table.add_row(*cells, style="dim" if f.status is not FindingStatus.FAIL else None)
+    return table
+
+
+def render_findings_table(report: Report, console: Console, group_by: str = "severity") -> None:
+    """Print the findings of `report` on `console`.
+
+    group_by: "severity", "account", or "auto" (by account when the report spans several accounts).
+    """
+    if group_by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPINGS)}")
+    findings = report.sorted_findings()
+    accounts = sorted({f.account_id for f in findings} | set(report.accounts))
+    if group_by == "auto":
+        group_by = "account" if len(accounts) > 1 else "severity"
+    console.print(summary_line(findings))
+    if group_by == "account":
+        for account in sorted({f.account_id for f in findings}):
+            group = [f for f in findings if f.account_id == account]
+            console.print(_findings_table(f"Account {account} ({len(group)})", group, show_account=False))
+    else:
+        show_account = len(accounts) > 1
+        for sev in sorted(Severity, reverse=True):
+            group = [f for f in findings if f.severity is sev]
+            if group:
+                title = f"{sev.label.capitalize()} ({len(group)})"
+                console.print(_findings_table(title, group, show_account=show_account))
+    render_errors_table(report, console)
+
+
+def render_errors_table(report: Report, console: Console) -> None:
+    """The gaps in the report, in red; nothing when there are none."""
+    errors = report.sorted_errors()
+    if not errors:
+        return
+    table = _table(
+        f"Errors ({len(errors)}): the report is incomplete",
+        title_style="bold red",
+        style="red",
+        header_style="bold red",
+    )
+    for name in ("Account", "Region", "Operation", "Code"):
+        table.add_column(name, no_wrap=name != "Operation", overflow="fold")
+    table.add_column("Message", overflow="fold", ratio=1, min_width=16)
+    for e in errors:
+        table.add_row(*(cell(v, "red") for v in (e.account_id, e.region, e.operation, e.code, e.message)))
+    console.print(table)
+
+
+def _short_time(value: Any, *, with_time: bool) -> str:
+    """`2026-11-26T09:00:00Z` -> `2026-11-26 09:00` (or the date alone): ISO minus the noise."""
+    if not value:
+        return ""
+    text = str(value)
+    day, _, rest = text.partition("T")
+    return f"{day} {rest[:5]}" if with_time and rest else day
+
+
+def _size(n: Any) -> str:
+    if not isinstance(n, int):
+        return ""
+    size = float(n)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def render_functions_table(report: Report, console: Console) -> None:
+    """One row per function (list-inactive) in the report's order, then a status summary and gaps."""
+    from collections import Counter
+
+    accounts = {str(row.get("account_id", "")) for row in report.functions} | set(report.accounts)
+    days = report.view.get("window_days")
+    title = f"Functions ({len(report.functions)})" + (f": idle window {days} days" if days else "")
+    table = _table(title)
+    table.add_column("Function", overflow="fold", ratio=1, min_width=12)
+    table.add_column("Status", no_wrap=True)
+    if len(accounts) > 1:
+        table.add_column("Account", no_wrap=True)
+    table.add_column("Region", no_wrap=True)
+    table.add_column("Runtime", no_wrap=True)
+    table.add_column("Memory", justify="right", no_wrap=True)
+    table.add_column("Code", justify="right", no_wrap=True)
+    table.add_column("Modified", no_wrap=True)
+    table.add_column("Last invoked", no_wrap=True)
+    table.add_column("Days idle", justify="right", no_wrap=True)
+    styles = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan"}
+    for row in report.functions:
+        status = str(row.get("status", ""))
+        days_idle = row.get("days_since_invocation")
+        cells = [cell(row.get("name", "")), cell(status, styles.get(status, ""))]
+        if len(accounts) > 1:
+            cells.append(cell(row.get("account_id", "")))
+        cells += [
+            cell(row.get("region", "")),
+            cell(row.get("runtime") or "image"),
+            cell(f"{row.get('memory_mb')} MB" if row.get("memory_mb") is not None else ""),
+            cell(_size(row.get("code_size_bytes"))),
+            cell(_short_time(row.get("last_modified"), with_time=False)),
+            cell(_short_time(row.get("last_invocation"), with_time=True) or "none seen"),
+            cell("" if days_idle is None else days_idle),
+        ]
+        table.add_row(*cells)
+    if report.functions:
+        console.print(table)
+    statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
+    counts = Counter(statuses)
+    regions = len(set(report.regions))
+    parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("inactive", "new", "unknown", "active"))
+    console.print(f"{len(statuses)} functions in {regions} region{'s' if regions != 1 else ''}: {parts}")
+    if report.view.get("show") == "inactive" and statuses and not report.functions:
+        console.print("No inactive functions (--show all lists every function).")
+    if counts.get("unknown"):
+        console.print(
+            cell(
+                f"{counts['unknown']} function(s) could not be classified (metrics unreadable): never "
+                "reported as inactive; see the errors below.",
+                "magenta",
+            )
+        )
+    render_errors_table(report, console)
+
+
+def render_changes_table(report: Report, console: Console) -> None:
+    """A write command's plan or outcome: one row per change."""
+    changes = report.changes or []
+    if not changes:
+        console.print("Nothing to change.")
+        return
+    table = _table(f"Changes ({len(changes)})")
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Resource", overflow="fold", max_width=50)
+    table.add_column("Parameters", overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Reason", overflow="fold", ratio=1)
+    styles = {"failed": "bold red", "refused": "red", "applied": "green", "unchanged": "dim"}
+    for c in changes:
+        params = ", ".join(f"{k}={v}" for k, v in sorted(dict(c.params).items()))
+        table.add_row(
+            cell(c.action),
+            cell(c.resource_arn),
+            cell(params),
+            cell(c.status.value, styles.get(c.status.value, "")),
+            cell(c.reason),
+        )
+    console.print(table)

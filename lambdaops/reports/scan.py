@@ -1,0 +1,43 @@
+"""scan as a library call: every selected read-only check, each piece of data collected once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from lambdaops.checks.registry import CheckInfo
+from lambdaops.collect.context import AwsContext
+from lambdaops.collect.gather import gather
+from lambdaops.model import Report
+from lambdaops.rows import function_row, sort_rows
+from lambdaops.settings import Settings
+
+
+def scan_report(
+    ctx: AwsContext,
+    regions: dict[str, list[str]],
+    settings: Settings,
+    now: datetime,
+    checks: Sequence[CheckInfo],
+    on_done: Callable[[], None] | None = None,
+) -> Report:
+    # The union of what the selected checks need, gathered once and shared; tags always, because a
+    # `lambdaops:ignore` tag can mute any check's finding on a function.
+    parts = {"functions", "tags"}
+    for check in checks:
+        parts |= check.needs
+    inv = gather(ctx, regions, parts, settings, now, days=settings.days, on_done=on_done)
+    report = Report(
+        command="scan",
+        generated_at=now,
+        accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+        regions=inv.regions,
+        errors=list(inv.errors),
+    )
+    if "invocations" in parts:
+        report.functions = sort_rows([function_row(fn, inv) for fn in inv.all_functions()], "name")
+    for check in checks:
+        report.findings.extend(check.run(inv, settings))
+    report.view["tags"] = inv.tags
+    report.view["checks"] = [c.id for c in checks]
+    return report

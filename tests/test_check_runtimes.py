@@ -1,0 +1,137 @@
+"""lambda-deprecated-runtime and lambda-runtime-deprecating-soon on hand-built inventories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lambdaops.checks import lambda_deprecated_runtime as deprecated
+from lambdaops.checks import lambda_runtime_deprecating_soon as soon
+from lambdaops.checks import registry
+from lambdaops.inventory import FunctionInfo, Inventory
+from lambdaops.model import Severity
+from lambdaops.runtimes import runtime_info
+from lambdaops.settings import Settings
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+# fixed day so the schedule is judged the same way whenever the tests run
+NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+
+
+def fn(name: str, runtime: str | None, region: str = REGION) -> FunctionInfo:
+    return FunctionInfo(
+        account_id=ACCOUNT,
+        region=region,
+        name=name,
+        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}",
+        runtime=runtime,
+        memory_mb=128,
+        code_size_bytes=1024,
+        last_modified=datetime(2024, 1, 1, tzinfo=UTC),
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/r",
+        package_type="Zip" if runtime else "Image",
+    )
+
+
+def inventory(*functions: FunctionInfo, now: datetime | None = NOW) -> Inventory:
+    inv = Inventory(accounts=[ACCOUNT], now=now)
+    for f in functions:
+        inv.functions.setdefault((f.account_id, f.region), []).append(f)
+        if f.region not in inv.regions:
+            inv.regions.append(f.region)
+    inv.scopes = sorted(inv.functions)
+    return inv
+
+
+MIXED = inventory(
+    fn("legacy-node", "nodejs6.10"),
+    fn("legacy-py", "python2.7"),
+    fn("node20", "nodejs20.x"),  # deprecated 2026-04-30
+    fn("py310", "python3.10"),  # deprecated 2026-10-31: 60 days after NOW
+    fn("dotnet8", "dotnet8"),  # 2026-11-10: 70 days after NOW
+    fn("py311", "python3.11"),  # 2027-06-30: far off
+    fn("image", None),
+    fn("future", "nodejs99.x"),
+    fn("other-region", "python3.8", region="us-east-1"),
+)
+
+
+def test_deprecated_findings() -> None:
+    found = {f.resource_name: f for f in deprecated.check(MIXED, Settings())}
+    assert set(found) == {"legacy-node", "legacy-py", "node20", "other-region"}
+    f = found["legacy-py"]
+    assert f.check_id == "lambda-deprecated-runtime"
+    assert f.severity is Severity.HIGH
+    assert f.account_id == ACCOUNT and f.region == REGION
+    assert f.resource_arn == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:legacy-py"
+    info = runtime_info("python2.7")
+    assert info is not None and info.successor and info.deprecation_date and info.block_update_date
+    assert f.evidence["runtime"] == "python2.7"
+    assert f.evidence["deprecation_date"] == info.deprecation_date.isoformat()
+    assert f.evidence["block_update_date"] == info.block_update_date.isoformat()
+    assert f.evidence["table_as_of"] and f.evidence["successor"] == info.successor
+    assert info.successor in f.remediation
+    assert "blocked since" in f.message
+    assert found["other-region"].region == "us-east-1"
+
+
+def test_node20_updates_not_yet_blocked_message() -> None:
+    f = next(f for f in deprecated.check(MIXED, Settings()) if f.resource_name == "node20")
+    info = runtime_info("nodejs20.x")
+    assert info is not None and info.block_update_date is not None
+    assert info.block_update_date > NOW.date()
+    assert f"will be blocked from {info.block_update_date.isoformat()}" in f.message
+
+
+def test_soon_findings_respect_the_window() -> None:
+    found = {f.resource_name: f for f in soon.check(MIXED, Settings())}
+    assert set(found) == {"py310", "dotnet8"}
+    f = found["py310"]
+    assert f.check_id == "lambda-runtime-deprecating-soon"
+    assert f.severity is Severity.MEDIUM
+    assert "in 60 days" in f.message
+    assert f.evidence["deprecation_date"] == "2026-10-31"
+    narrow = {f.resource_name for f in soon.check(MIXED, Settings(runtime_warn_days=65))}
+    assert narrow == {"py310"}
+    assert list(soon.check(MIXED, Settings(runtime_warn_days=0))) == []
+
+
+def test_checks_do_not_overlap() -> None:
+    dep = {f.resource_arn for f in deprecated.check(MIXED, Settings())}
+    warn = {f.resource_arn for f in soon.check(MIXED, Settings(runtime_warn_days=3650))}
+    assert dep.isdisjoint(warn)
+    assert "arn:aws:lambda:eu-west-1:123456789012:function:py311" in warn  # the wide window reaches it
+
+
+def test_container_images_and_unknown_runtimes_are_skipped() -> None:
+    inv = inventory(fn("image", None), fn("future", "nodejs99.x"))
+    assert list(deprecated.check(inv, Settings())) == []
+    assert list(soon.check(inv, Settings(runtime_warn_days=3650))) == []
+
+
+def test_inventory_time_is_the_reference_day() -> None:
+    # the same function is "soon" on one day and deprecated on another: only Inventory.now differs
+    early = inventory(fn("py310", "python3.10"), now=datetime(2026, 10, 30, 23, 59, tzinfo=UTC))
+    late = inventory(fn("py310", "python3.10"), now=datetime(2026, 10, 31, 0, 0, tzinfo=UTC))
+    assert [f.resource_name for f in soon.check(early, Settings())] == ["py310"]
+    assert list(deprecated.check(early, Settings())) == []
+    assert [f.resource_name for f in deprecated.check(late, Settings())] == ["py310"]
+
+
+def test_fingerprint_ignores_the_day() -> None:
+    a = next(iter(deprecated.check(inventory(fn("x", "python2.7")), Settings())))
+    later = inventory(fn("x", "python2.7"), now=datetime(2027, 5, 1, tzinfo=UTC))
+    b = next(iter(deprecated.check(later, Settings())))
+    assert a.fingerprint == b.fingerprint
+
+
+def test_registered_in_catalogue() -> None:
+    assert "lambdaops.checks.lambda_deprecated_runtime" in registry.check_modules()
+    assert "lambdaops.checks.lambda_runtime_deprecating_soon" in registry.check_modules()
+    for module, sev in ((deprecated, Severity.HIGH), (soon, Severity.MEDIUM)):
+        info = module.INFO
+        assert registry._REGISTRY[info.id] is info
+        assert info.severity is sev
+        assert info.group == "scan"
+        assert info.needs == frozenset({"functions"})
+        assert info.run is module.check
