@@ -27,7 +27,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         if percent < settings.peak_warn_percent:
             continue
         severity = Severity.HIGH if percent >= settings.peak_high_percent else Severity.MEDIUM
-        days = inv.window_days or settings.concurrency_days
+        days = settings.concurrency_days
         what = (
             "claimed concurrency (reservations, provisioned and on-demand in use)"
             if metrics.metric_name == CLAIMED_METRIC

@@ -25,7 +25,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         throttles = metrics.throttles if metrics is not None else None
         message = f"{fn.name} has reserved concurrency 0: it cannot run at all, every invocation is throttled"
         if throttles:
-            days = inv.window_days or settings.concurrency_days
+            days = settings.concurrency_days
             message += f" ({int(throttles)} throttled in the last {days} days)"
         yield Finding(
             check_id=CHECK_ID,

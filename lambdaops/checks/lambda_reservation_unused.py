@@ -19,7 +19,7 @@ REMEDIATION = (
 
 
 def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
-    days = inv.window_days or settings.concurrency_days
+    days = settings.concurrency_days
     ratio = settings.reservation_unused_ratio
     for fn in inv.all_functions():
         reserved = inv.reserved.get(fn.arn)

@@ -18,20 +18,27 @@ REMEDIATION = (
 )
 
 
+# A 1-minute peak this close to the reservation means the reservation (also a cap) was hit.
+NEAR_CAP = 0.8
+
+
 def _cause(reserved: int | None, known: bool, peak: float | None) -> str:
     if not known:
         return "its reservation could not be read"
     if reserved == 0:
         return "its reservation of 0 throttles every invocation"
     if reserved is not None:
-        if peak is not None and peak >= reserved:
-            return f"it reached its reservation of {reserved}, which is also its cap"
-        return f"its reservation of {reserved} caps it"
+        if peak is not None and peak >= NEAR_CAP * reserved:
+            return f"its reservation of {reserved} is also its cap, and it ran into it"
+        return (
+            f"it stayed under its reservation of {reserved}, so the throttles came from bursts shorter "
+            "than the metric's minute or faster than Lambda scales"
+        )
     return "it has no reservation, so it competed for the region's unreserved pool"
 
 
 def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
-    days = inv.window_days or settings.concurrency_days
+    days = settings.concurrency_days
     for fn in inv.all_functions():
         metrics = inv.function_metrics.get(fn.arn)
         if metrics is None or metrics.throttles <= 0:

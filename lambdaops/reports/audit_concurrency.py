@@ -24,6 +24,13 @@ def audit_parts(checks: list[CheckInfo]) -> frozenset[str]:
     return frozenset({"functions", "account_settings", "concurrency"}).union(*(c.needs for c in checks))
 
 
+def _count(value: float | None) -> float | int | None:
+    """Counts as whole numbers in the report when they are (CloudWatch gives floats)."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
 def _function_entry(fn: FunctionInfo, inv: Inventory, public: dict[str, str]) -> dict[str, Any]:
     metrics = inv.function_metrics.get(fn.arn)
     configs = inv.provisioned.get(fn.arn)
@@ -45,8 +52,9 @@ def _function_entry(fn: FunctionInfo, inv: Inventory, public: dict[str, str]) ->
             }
             for c in configs
         ],
-        "throttles": metrics.throttles if metrics is not None else None,
-        "peak_concurrency": metrics.peak_concurrency if metrics is not None else None,
+        # Metrics read without datapoints mean nothing ran (or nothing was throttled): zero.
+        "throttles": _count(metrics.throttles) if metrics is not None else None,
+        "peak_concurrency": _count(metrics.peak_concurrency or 0.0) if metrics is not None else None,
         "metrics_read": metrics is not None,
         "publicly_invokable": True if reason else (False if public_known(inv, fn) else None),
     }
@@ -89,11 +97,11 @@ def pool_sections(inv: Inventory, settings: Settings) -> list[dict[str, Any]]:
                 "headroom_above_floor": pool.unreserved - settings.concurrency_floor
                 if pool is not None
                 else None,
-                "peak": peak,
+                "peak": _count(peak),
                 "peak_metric": metrics.metric_name if metrics is not None and metrics.metric_read else None,
                 "peak_at": iso(metrics.peak_at) if metrics is not None else None,
                 "peak_percent": round(100.0 * peak / limit, 1) if peak is not None and limit else None,
-                "window_days": inv.window_days,
+                "window_days": settings.concurrency_days,
                 "reservations_inferred": inv.reserved_inferred.get(scope, False),
                 "functions": functions,
             }
@@ -114,7 +122,7 @@ def report_from_inventory(
     for check in checks:
         report.findings.extend(check.run(inv, settings))
     report.sections["pools"] = pool_sections(inv, settings)
-    report.view["window_days"] = inv.window_days
+    report.view["window_days"] = settings.concurrency_days
     return report
 
 
@@ -132,7 +140,9 @@ def audit_concurrency_report(
 ) -> Report:
     """Read the pools, reservations, provisioned configs and metrics; run the concurrency checks."""
     checks = select(group=GROUP)
-    days = days or settings.concurrency_days
+    if days is not None:
+        settings = settings.replace(concurrency_days=days)
+    days = settings.concurrency_days
     inv = gather(ctx, regions, audit_parts(checks), settings, now, days=days, on_done=on_done)
     return report_from_inventory(inv, settings, now, _accounts(ctx), checks)
 

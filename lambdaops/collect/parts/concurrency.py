@@ -49,7 +49,7 @@ def _concurrency_metrics(job: RegionJob) -> None:
     account_id, region = job.account.account_id, job.region
     functions = job.inv.functions.get((account_id, region), [])
     result = concurrency.collect_concurrency_metrics(
-        job.client("cloudwatch"), functions, job.now, job.inv.window_days, account_id, region
+        job.client("cloudwatch"), functions, job.now, job.settings.concurrency_days, account_id, region
     )
     job.inv.errors.extend(result.errors)
     if result.region is not None:
