@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+
+from lambdaops.errors import LambdaopsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,7 +136,7 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             typer.Option(
                 "--output",
                 "-o",
-                help="table|json|csv|markdown (scan: +sarif|junit); default table on a terminal, else json.",
+                help="table (default), json, csv, markdown; scan also sarif, junit.",
                 rich_help_panel=OUT,
             ),
         ],
@@ -222,7 +225,14 @@ def with_common(func: F) -> F:
             exclude_accounts=values["exclude_accounts"],
             shard=values["shard"],
         )
-        return func(common=common, **kwargs)
+        try:
+            return func(common=common, **kwargs)
+        except LambdaopsError as exc:
+            # The error boundary, inside the command so that it holds however the app is invoked
+            # (console script, python -m, Typer's test runner): one line on stderr, the exit code.
+            message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
+            print(f"lambdaops: error: {message}", file=sys.stderr)
+            raise typer.Exit(int(exc.exit_code)) from None
 
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + extra
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]

@@ -69,7 +69,8 @@ def validate_days(flag: str, value: int | None, lo: int = 1, hi: int = MAX_DAYS)
 
 def resolve_output(requested: str | None, formats: Sequence[str]) -> str:
     if requested is None:
-        return "table" if sys.stdout.isatty() else "json"
+        # table everywhere by default; scripts ask for json explicitly (--output json)
+        return "table"
     fmt = requested.strip().lower()
     if fmt not in formats:
         raise UsageError(f"unknown output format {requested!r}; use one of {', '.join(formats)}")

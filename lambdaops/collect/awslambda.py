@@ -42,7 +42,8 @@ def function_from_api(item: Mapping[str, Any], account_id: str, region: str) -> 
         account_id=account_id,
         region=region,
         name=str(item["FunctionName"]),
-        arn=str(item["FunctionArn"]),
+        # $LATEST comes back qualified (`...:function:name:$LATEST`) with FunctionVersion=ALL
+        arn=unqualified(str(item["FunctionArn"])),
         runtime=item.get("Runtime"),
         memory_mb=int(item.get("MemorySize") or 0),
         code_size_bytes=int(item.get("CodeSize") or 0),

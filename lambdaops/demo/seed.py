@@ -107,7 +107,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "fis-projects-dev-newProject",
         "eu-central-1",
         "fis-projects-dev-role",
-        "nodejs18.x",
+        "nodejs24.x",
         256,
         45,
         _busy(0.2),
@@ -117,7 +117,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "fis-projects-dev-getProjects",
         "eu-central-1",
         "fis-projects-dev-role",
-        "nodejs18.x",
+        "nodejs24.x",
         256,
         45,
         _busy(0.1),
@@ -147,7 +147,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "fis-projects-prod-newProject",
         "eu-central-1",
         "fis-projects-dev-role",
-        "nodejs20.x",
+        "nodejs22.x",
         512,
         12,
         _busy(0.05, 30, 4000),
@@ -158,7 +158,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "Fis2_0-Employees-GetEmployees",
         "eu-central-1",
         "Fis2_0-Employees-role",
-        "nodejs20.x",
+        "nodejs22.x",
         1024,
         90,
         _busy(0.3, 10, 900),
@@ -172,7 +172,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "Fis2_0-Employees-UpdateEmployee",
         "eu-central-1",
         "Fis2_0-Employees-role",
-        "nodejs20.x",
+        "nodejs22.x",
         1024,
         90,
         {11: 7, 12: 3},
@@ -246,7 +246,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "image-resize",
         "eu-central-1",
         "image-role",
-        "nodejs20.x",
+        "nodejs22.x",
         1536,
         60,
         _busy(0.01, 14, 25000),
@@ -310,7 +310,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "transactions-api-prod-createTransaction",
         "eu-west-1",
         "transactions-api-prod-role",
-        "nodejs20.x",
+        "nodejs22.x",
         1024,
         20,
         _busy(0.02, 30, 50000),
@@ -321,7 +321,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "transactions-api-prod-getTransaction",
         "eu-west-1",
         "transactions-api-prod-role",
-        "nodejs20.x",
+        "nodejs22.x",
         1024,
         20,
         _busy(0.02, 30, 80000),
@@ -332,7 +332,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         "transactions-api-prod-batchSettle",
         "eu-west-1",
         "transactions-api-prod-role",
-        "nodejs20.x",
+        "nodejs22.x",
         3008,
         20,
         {0.9: 2, 1.9: 2},
@@ -367,7 +367,7 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         230,
         {100: 3},
     ),
-    DemoFunction("chatbot-slack-standup", "eu-west-1", "chatbot-role", "python3.11", 256, 35, {21: 5}),
+    DemoFunction("chatbot-slack-standup", "eu-west-1", "chatbot-role", "python3.13", 256, 35, {21: 5}),
     DemoFunction(
         "chatbot-teams-bridge",
         "eu-west-1",
@@ -386,10 +386,10 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
     ),
     DemoFunction("ops-ami-cleanup", "eu-west-1", "ops-role", "ruby2.7", 128, 800, {}),
     DemoFunction(
-        "marketing-newsletter-send", "eu-west-1", "marketing-role", "nodejs18.x", 512, 40, {13: 1, 43: 1}
+        "marketing-newsletter-send", "eu-west-1", "marketing-role", "nodejs24.x", 512, 40, {13: 1, 43: 1}
     ),
     DemoFunction(
-        "marketing-signup-form", "eu-west-1", "marketing-role", "nodejs18.x", 256, 40, _busy(3, 10, 10)
+        "marketing-signup-form", "eu-west-1", "marketing-role", "nodejs24.x", 256, 40, _busy(3, 10, 10)
     ),
     DemoFunction("dotnet-pdf-renderer", "eu-west-1", "reporting-role", "dotnetcore3.1", 1024, 700, {320: 2}),
 )
@@ -430,10 +430,26 @@ ROLE_POLICIES: dict[str, dict[str, Any]] = {
 # Console leftovers: customer-managed policies created with a role and left behind when it was deleted.
 ORPHAN_POLICIES = ("AWSLambdaBasicExecutionRole-0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",)
 PUBLIC_URL_FUNCTION = "digital_logistics_03_fb_webhook"
+SOON_FUNCTION = "ml-batch-scoring"  # gets a runtime deprecating soon, when the table has one
 VERSIONED_FUNCTION = "transactions-api-prod-getTransaction"
 VERSIONS_PUBLISHED = 9
 ALIAS_VERSION = 9  # "live" points at the newest; "previous" keeps one older version referenced
 PROVISIONED_ALIAS_CONCURRENCY = 50
+
+
+def soon_deprecated_runtime(today: datetime, within_days: int = 60) -> str | None:
+    """A runtime whose deprecation falls in the coming weeks, if the shipped table has one, so the
+    demo shows `lambda-runtime-deprecating-soon` whatever day it runs."""
+    from lambdaops.runtimes import load_table
+
+    table = load_table()
+    soon = [
+        (info.deprecation_date, name)
+        for name, info in table.runtimes.items()
+        if info.deprecation_date is not None
+        and today.date() < info.deprecation_date <= (today + timedelta(days=within_days)).date()
+    ]
+    return min(soon)[1] if soon else None
 
 
 def _zip(name: str) -> bytes:
@@ -488,13 +504,15 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     for region in REGIONS:
         moto_shims.set_concurrency_limit(account_id, region, DEMO_CONCURRENCY_LIMIT)
     metric_batches: dict[str, list[dict[str, Any]]] = {r: [] for r in REGIONS}
+    soon = soon_deprecated_runtime(now)
     for fn in FUNCTIONS:
         client = session.client("lambda", region_name=fn.region)
+        runtime = soon if (soon and fn.name == SOON_FUNCTION) else fn.runtime
         env = dict(fn.env)
         env.setdefault("LOG_LEVEL", "info")
         client.create_function(
             FunctionName=fn.name,
-            Runtime=fn.runtime,
+            Runtime=runtime,
             Role=role_arns[fn.role],
             Handler="handler.handler",
             Code={"ZipFile": _zip(fn.name)},
