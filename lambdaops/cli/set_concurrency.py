@@ -32,9 +32,9 @@ def set_concurrency(
 ) -> None:
     """Set or remove one function's reserved concurrency.
 
-    A reservation is both a guarantee and a cap. The change is refused (exit 2, nothing written) when it
-    would leave the region's unreserved concurrency below the floor; a function already at N is left
-    alone (no write call).
+    A reservation is both a guarantee and a cap. The change is refused (exit 2, nothing
+    written) when it would leave the region's unreserved concurrency below the floor; a
+    function already at N is left alone (no write call).
     """
     from lambdaops.cli.runner import finish_plan, open_run, settings_from
     from lambdaops.errors import UsageError
