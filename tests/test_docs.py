@@ -14,7 +14,8 @@ def test_generated_docs_are_current() -> None:
     for rel, build in docsgen.PAGES.items():
         path = ROOT / "docs" / rel
         assert path.exists(), f"docs/{rel} missing: run python -m lambdaops.docsgen"
-        assert path.read_text(encoding="utf-8") == build(), f"docs/{rel} stale: run python -m lambdaops.docsgen"
+        stale = f"docs/{rel} stale: run python -m lambdaops.docsgen"
+        assert path.read_text(encoding="utf-8") == build(), stale
 
 
 def test_every_command_is_documented() -> None:

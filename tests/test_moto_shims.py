@@ -18,6 +18,14 @@ from lambdaops.demo import moto_shims
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+# Clients of the running test, reused: creating a boto3 client costs more than most moto calls.
+_clients: dict[tuple[str, str], Any] = {}
+
+
+def aws(service: str, region: str = REGION) -> Any:
+    if (service, region) not in _clients:
+        _clients[(service, region)] = boto3.client(service, region_name=region)
+    return _clients[(service, region)]
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +40,12 @@ def emulated_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(moto_shims.CONCURRENCY_LIMIT_ENV, raising=False)
     moto_shims.install()
     moto_shims.reset_concurrency_limits()
+    _clients.clear()
     try:
         with mock_aws():
             yield
     finally:
+        _clients.clear()
         moto_shims.reset_concurrency_limits()
 
 
@@ -47,11 +57,11 @@ def zipped(source: str) -> bytes:
 
 
 def lambda_client(region: str = REGION) -> Any:
-    return boto3.client("lambda", region_name=region)
+    return aws("lambda", region)
 
 
 def role_arn() -> str:
-    iam = boto3.client("iam", region_name=REGION)
+    iam = aws("iam")
     try:
         return str(iam.get_role(RoleName="fn-role")["Role"]["Arn"])
     except ClientError:
@@ -314,7 +324,7 @@ FN = [{"Name": "FunctionName", "Value": "f"}]
 
 
 def cloudwatch() -> Any:
-    return boto3.client("cloudwatch", region_name=REGION)
+    return aws("cloudwatch")
 
 
 def put(namespace: str, name: str, dimensions: list[dict[str, str]], when: datetime, **value: Any) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from lambdaops import __version__
 from lambdaops.cli.audit_concurrency import audit_concurrency
+from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.scan import checks, scan
 from lambdaops.cli.set_concurrency import set_concurrency
@@ -42,11 +43,12 @@ def _root(
 app.command("list-inactive")(list_inactive)
 app.command("audit-concurrency")(audit_concurrency)
 app.command("set-concurrency")(set_concurrency)
+app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
 
 # Every command path, for the generated reference and the test that each one is documented.
-COMMANDS = ("list-inactive", "audit-concurrency", "set-concurrency", "scan", "checks")
+COMMANDS = ("list-inactive", "audit-concurrency", "set-concurrency", "audit-iam", "scan", "checks")
 
 
 def _one_line(text: str) -> str:

@@ -42,6 +42,9 @@ Shims, and why each exists:
   rules that moto skips: at most 500 queries, each ``Id`` unique and starting with a lowercase letter.
   Metric-math expressions and Metric Insights (``SELECT``) queries still go through moto's own code.
 
+* Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
+  (``lambdaops.demo.policy_shim``).
+
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
 function reserved at 0 (only ``GetFunction`` hides it), and ``PutMetricData`` keeps datapoints with old
 timestamps, so the index sees them.
@@ -169,6 +172,9 @@ def install() -> None:
         LambdaResponse.list_provisioned_concurrency_configs = _list_provisioned_concurrency_configs
         LambdaResponse.list_function_url_configs = _list_function_url_configs
         CloudWatchResponse.get_metric_data = _get_metric_data
+        from lambdaops.demo import policy_shim
+
+        policy_shim.install()
         _installed.set()
 
 
@@ -457,18 +463,14 @@ class _Series:
 
 
 class _MetricIndex:
-    """Index over a backend's ``metric_data`` list, which moto only ever appends to."""
+    """Index over a backend's ``metric_data`` list. moto only ever appends to that list, and its
+    reset() drops this index together with the rest of the backend's state."""
 
     def __init__(self) -> None:
-        self._source: list[Any] | None = None
         self._indexed = 0
         self.series: dict[_SeriesKey, _Series] = {}
 
     def refresh(self, data: list[Any]) -> None:
-        if data is not self._source or len(data) < self._indexed:
-            self._source = data
-            self._indexed = 0
-            self.series = {}
         for datum in data[self._indexed :]:
             key = _series_key(datum.namespace, datum.name, ((d.name, d.value) for d in datum.dimensions))
             self.series.setdefault(key, _Series()).add(_epoch(datum.timestamp), datum)

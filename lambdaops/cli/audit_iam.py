@@ -1,0 +1,44 @@
+"""`lambdaops audit-iam`: wildcard and over-broad permissions, shared roles, public functions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from lambdaops.cli.options import Common, with_common
+
+BY_CHOICES = ("role", "function")
+
+
+@with_common
+def audit_iam(
+    common: Common,
+    by: Annotated[
+        str, typer.Option("--by", help="Group the table by role (default) or by function.")
+    ] = "role",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A Condition does not lower a finding's severity.")
+    ] = False,
+) -> None:
+    """Audit every function's execution role and who may invoke it.
+
+    One GetAccountAuthorizationDetails pass per account reads every role with its inline,
+    customer-managed and AWS-managed policies; each function's resource policy and function URLs show
+    who may call it.
+    """
+    from lambdaops.cli.runner import finish, open_run, settings_from, validate_choice
+    from lambdaops.reports.audit_iam import audit_iam_report
+
+    validate_choice("--by", by, BY_CHOICES)
+    settings = settings_from(common, strict=strict or None)
+    with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
+        report = audit_iam_report(run.ctx, run.regions, settings, run.now, on_done=bar.advance)
+    report.view["group_by"] = by
+    finish(run, report, _table)
+
+
+def _table(report: Any, console: Any) -> None:
+    from lambdaops.render.iam_table import render_iam_table
+
+    render_iam_table(report, console, by=report.view.get("group_by", "role"))

@@ -1,0 +1,56 @@
+"""audit-iam's table: findings grouped by execution role (or by function)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from rich.console import Console
+
+from lambdaops.model import Finding, Report, Severity
+from lambdaops.render.table import SEVERITY_STYLES, _table, cell, render_errors_table, summary_line
+
+
+def _function_names(f: Finding) -> list[str]:
+    arns = f.evidence.get("functions") or ([f.resource_arn] if ":function:" in f.resource_arn else [])
+    return [str(a).rsplit(":", 1)[-1] for a in arns]
+
+
+def render_iam_table(report: Report, console: Console, by: str = "role") -> None:
+    findings = report.sorted_findings()
+    console.print(summary_line(findings))
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if by == "function":
+            for name in _function_names(f) or [f.resource_name]:
+                groups[f"{name} ({f.region if f.region != 'global' else f.account_id})"].append(f)
+        else:
+            key = (
+                f.resource_name
+                if f.resource_arn.startswith("arn:aws:iam:")
+                else f"function {f.resource_name}"
+            )
+            groups[key].append(f)
+
+    def worst(item: tuple[str, list[Finding]]) -> tuple[int, str]:
+        return (-max(f.severity for f in item[1]), item[0])
+
+    for name, group in sorted(groups.items(), key=worst):
+        top = max(f.severity for f in group)
+        table = _table(f"{name}: {len(group)} finding(s), worst {top.label}")
+        table.add_column("Severity", no_wrap=True)
+        table.add_column("Check", no_wrap=True)
+        table.add_column("Policy / statement", overflow="fold", max_width=40)
+        table.add_column("Message", overflow="fold", ratio=1)
+        for f in group:
+            ev: dict[str, Any] = dict(f.evidence)
+            where = " / ".join(
+                str(x) for x in (ev.get("policy_name"), ev.get("statement")) if x not in (None, "")
+            )
+            style = SEVERITY_STYLES.get(Severity(f.severity), "")
+            status = "" if f.status.value == "fail" else f" ({f.status.value})"
+            table.add_row(
+                cell(f.severity.label + status, style), cell(f.check_id), cell(where), cell(f.message)
+            )
+        console.print(table)
+    render_errors_table(report, console)

@@ -1,0 +1,37 @@
+"""audit-iam as a library call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from lambdaops.checks.registry import select
+from lambdaops.collect.context import AwsContext
+from lambdaops.collect.gather import gather
+from lambdaops.model import Report
+from lambdaops.settings import Settings
+
+
+def audit_iam_report(
+    ctx: AwsContext,
+    regions: dict[str, list[str]],
+    settings: Settings,
+    now: datetime,
+    on_done: Callable[[], None] | None = None,
+) -> Report:
+    checks = select(group="audit-iam")
+    parts: set[str] = set()
+    for check in checks:
+        parts |= check.needs
+    inv = gather(ctx, regions, parts, settings, now, on_done=on_done)
+    report = Report(
+        command="audit-iam",
+        generated_at=now,
+        accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+        regions=inv.regions,
+        errors=list(inv.errors),
+    )
+    for check in checks:
+        report.findings.extend(check.run(inv, settings))
+    report.view["tags"] = inv.tags
+    return report
