@@ -236,11 +236,22 @@ def _policy(principal: Any, condition: dict[str, Any] | None = None) -> dict[str
     [
         (_policy("*"), True),
         (_policy({"AWS": "*"}), True),
-        (_policy("*", {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:eu-west-1:1:x/*"}}), False),
+        (
+            _policy(
+                "*",
+                {
+                    "ArnLike": {
+                        "AWS:SourceArn": f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:abc123/*/GET/pictures"
+                    }
+                },
+            ),
+            False,
+        ),
         (_policy("*", {"StringEquals": {"aws:SourceAccount": ACCOUNT}}), False),
         (_policy("*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}), False),
         (_policy({"Service": "apigateway.amazonaws.com"}), False),
-        (_policy("*", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}), True),
+        # The statement Lambda adds for an AuthType NONE URL exposes nothing without the URL itself.
+        (_policy("*", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}), False),
     ],
 )
 def test_public_by_resource_policy(policy: dict[str, Any], public: bool) -> None:

@@ -333,5 +333,11 @@ def test_demo_shows_every_concurrency_finding(capsys: pytest.CaptureFixture[str]
     assert ("lambda-concurrency-zero", "eu-central-1", "image-thumbnail-legacy") in found
     assert ("lambda-reservation-unused", "eu-west-1", "transactions-api-prod-batchSettle") in found
     assert ("lambda-no-concurrency-limit", "eu-central-1", "image-thumbnail-legacy") not in found
+    webhook = found[("lambda-no-concurrency-limit", "eu-west-1", "digital_logistics_03_fb_webhook")]
+    assert webhook["severity"] == "high"
+    assert webhook["evidence"]["publicly_invokable"] is True
+    assert "AuthType NONE" in webhook["message"]
+    pinned = found[("lambda-no-concurrency-limit", "eu-west-1", "transactions-api-dev-getpictures")]
+    assert (pinned["severity"], pinned["evidence"]["publicly_invokable"]) == ("low", False)
     west = next(p for p in report["pools"] if p["region"] == "eu-west-1")
     assert (west["unreserved"], west["total_reserved"], west["provisioned_allocated"]) == (50, 950, 50)
