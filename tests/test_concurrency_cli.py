@@ -341,3 +341,28 @@ def test_demo_shows_every_concurrency_finding(capsys: pytest.CaptureFixture[str]
     assert (pinned["severity"], pinned["evidence"]["publicly_invokable"]) == ("low", False)
     west = next(p for p in report["pools"] if p["region"] == "eu-west-1")
     assert (west["unreserved"], west["total_reserved"], west["provisioned_allocated"]) == (50, 950, 50)
+
+
+def test_declined_confirmation_writes_nothing(aws: list[str]) -> None:
+    from datetime import UTC, datetime
+
+    from lambdaops.collect.context import Account, AwsContext
+    from lambdaops.reports.audit_concurrency import cap_unlimited_report
+    from lambdaops.settings import Settings
+
+    client = seed(aws, {"orders": 300, "web": None})
+    ctx = AwsContext(accounts=[Account(ACCOUNT, boto3.Session(region_name=REGION))], workers=1)
+    asked: list[str] = []
+
+    def decline(summary: str) -> bool:
+        asked.append(summary)
+        return False
+
+    report = cap_unlimited_report(
+        ctx, {ACCOUNT: [REGION]}, Settings(workers=1), datetime.now(UTC), 20, apply=True, confirm=decline
+    )
+    assert asked and "1 function(s)" in asked[0]
+    assert [c.status.value for c in report.changes or []] == ["planned"]
+    assert "nothing was changed" in report.warnings[0]
+    assert writes(aws) == []
+    assert reservations(client)["web"] is None
