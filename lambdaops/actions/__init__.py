@@ -1,1 +1,1 @@
-"""Writes to AWS: each module plans (pure) and applies (given clients) one kind of change."""
+"""Writes to AWS: a pure plan first, then apply (only the changes the plan marks `planned`)."""

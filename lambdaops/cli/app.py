@@ -10,6 +10,7 @@ import typer
 from lambdaops import __version__
 from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
+from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.scan import checks, scan
 from lambdaops.cli.set_concurrency import set_concurrency
@@ -46,9 +47,20 @@ app.command("set-concurrency")(set_concurrency)
 app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
+app.add_typer(billing_app, name="billing-alarm")
 
 # Every command path, for the generated reference and the test that each one is documented.
-COMMANDS = ("list-inactive", "audit-concurrency", "set-concurrency", "audit-iam", "scan", "checks")
+COMMANDS = (
+    "list-inactive",
+    "audit-concurrency",
+    "set-concurrency",
+    "audit-iam",
+    "scan",
+    "checks",
+    "billing-alarm set",
+    "billing-alarm check",
+    "billing-alarm remove",
+)
 
 
 def _one_line(text: str) -> str:
