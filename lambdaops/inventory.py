@@ -83,6 +83,7 @@ class RegionMetrics:
     peak_concurrency: float | None  # None: no datapoints (idle) -> treated as 0 only if metric_read
     metric_name: str
     metric_read: bool
+    peak_at: datetime | None = None  # start of the bucket holding the peak
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class Budget:
     unit: str
     time_unit: str
     notifications: tuple[dict[str, Any], ...] = ()
+    budget_type: str = "COST"  # COST | USAGE | RI_* | SAVINGS_PLANS_*: only COST guards spend
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,9 @@ class BillingState:
     budgets: tuple[Budget, ...] | None  # None: budgets could not be read
     metrics_flowing: bool | None
     current_charges: float | None
+    currency: str | None = None  # of current_charges (the month-to-date total)
+    missing_topics: tuple[str, ...] = ()  # topics alarms notify that do not exist (NotFound)
+    topic_kms_keys: dict[str, str] = field(default_factory=dict)  # topic ARN -> KmsMasterKeyId, if any
 
 
 @dataclass
@@ -194,6 +199,10 @@ class Inventory:
     window_days: int = 0
     account_settings: dict[Scope, AccountSettings] = field(default_factory=dict)
     reserved: dict[str, int | None] = field(default_factory=dict)  # by function ARN; None = no limit
+    # (account, region) -> True when `reserved` was inferred from GetAccountSettings (nothing reserved
+    # in the region, so no per-function look-ups): a reservation of 0 adds nothing to the account total,
+    # so such a region's "no limit" may hide a function switched off at 0.
+    reserved_inferred: dict[Scope, bool] = field(default_factory=dict)
     provisioned: dict[str, list[ProvisionedConfig]] = field(default_factory=dict)
     region_metrics: dict[Scope, RegionMetrics] = field(default_factory=dict)
     function_metrics: dict[str, FunctionMetrics] = field(default_factory=dict)
