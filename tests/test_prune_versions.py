@@ -151,7 +151,7 @@ def test_unreadable_provisioned_concurrency_deletes_nothing(
     def denied(*args: Any, **kwargs: Any) -> Any:
         raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "X")
 
-    monkeypatch.setattr(versions_mod, "list_provisioned", denied)
+    monkeypatch.setattr(versions_mod, "provisioned_configs", denied)
     result = prune_versions("--keep", "3", "--apply", "--yes")
     assert result.exit_code == 4
     statuses = {k[1]: c["status"] for k, c in by_version(result).items()}

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from lambdaops.collect.archive import list_event_source_mappings, list_provisioned, qualifier_of
+from lambdaops.collect.archive import list_event_source_mappings
 from lambdaops.collect.awslambda import unqualified
+from lambdaops.collect.concurrency import provisioned_configs
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
@@ -94,11 +95,11 @@ def plan_prune_versions(
 
         client = ctx.client(accounts[w.fn.account_id], "lambda", w.fn.region)
         try:
-            configs = list_provisioned(client, w.fn.name)
+            configs = provisioned_configs(client, w.fn.name)
         except (ClientError, BotoCoreError) as exc:
             op = "lambda:ListProvisionedConcurrencyConfigs"
             return None, error_record(exc, w.fn.account_id, w.fn.region, op)
-        return {q for c in configs if (q := qualifier_of(str(c.get("FunctionArn", "")))) is not None}, None
+        return {c.qualifier for c in configs}, None
 
     provisioned = run_all(candidates, read_provisioned, ctx.workers)
 
