@@ -79,6 +79,7 @@ def restore(
     archive: Annotated[
         Path,
         typer.Argument(
+            metavar="ARCHIVE_DIR",
             help="The function's archive directory: <archive-dir>/<account>/<region>/<function>.",
             show_default=False,
         ),
