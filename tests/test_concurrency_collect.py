@@ -74,29 +74,6 @@ def test_provisioned_configs_follow_every_page() -> None:
     ]
 
 
-def test_versions_pass_pages_and_keeps_only_published() -> None:
-    client = boto3.client("lambda", region_name=REGION)
-
-    def entry(name: str, version: str) -> dict[str, Any]:
-        return {"FunctionName": name, "Version": version, "FunctionArn": f"arn:x:{name}:{version}"}
-
-    with Stubber(client) as stub:
-        stub.add_response(
-            "list_functions",
-            {"Functions": [entry("a", "$LATEST"), entry("a", "1"), entry("b", "$LATEST")], "NextMarker": "m"},
-            {"FunctionVersion": "ALL", "MaxItems": 50},
-        )
-        stub.add_response(
-            "list_functions",
-            {"Functions": [entry("c", "$LATEST"), entry("c", "3")]},
-            {"FunctionVersion": "ALL", "MaxItems": 50, "Marker": "m"},
-        )
-        names, error = concurrency.published_function_names(client, ACCOUNT, REGION)
-        stub.assert_no_pending_responses()
-    assert error is None
-    assert names == {"a", "c"}
-
-
 def test_failed_lookups_collapse_to_one_error_and_stay_unknown() -> None:
     client = boto3.client("lambda", region_name=REGION)
     with Stubber(client) as stub:
@@ -269,7 +246,7 @@ def test_nothing_reserved_means_no_per_function_lookups(aws: list[str]) -> None:
     inv = _gather({"concurrency"})
     assert "GetFunctionConcurrency" not in aws
     assert "ListProvisionedConcurrencyConfigs" not in aws  # no published versions either
-    assert aws.count("ListFunctions") == 2  # the functions themselves, then the versions pass
+    assert aws.count("ListFunctions") == 1  # one FunctionVersion=ALL pass: functions and versions
     assert set(inv.reserved.values()) == {None}
     assert len(inv.reserved) == 3
     assert inv.reserved_inferred[(ACCOUNT, REGION)] is True
@@ -342,3 +319,21 @@ def test_metrics_from_moto(aws: list[str]) -> None:
     assert inv.function_metrics[arn + "hot"].throttles == 20.0
     assert inv.function_metrics[arn + "hot"].peak_concurrency == 44.0
     assert inv.function_metrics[arn + "calm"].throttles == 0.0
+
+
+def test_public_function_reservation_is_read_even_when_nothing_is_reserved(aws: list[str]) -> None:
+    client = _create(["public-off", "private"], {"public-off": 0})
+    client.add_permission(
+        FunctionName="public-off", StatementId="anyone", Action="lambda:InvokeFunction", Principal="*"
+    )
+    aws.clear()
+    inv = _gather({"concurrency", "resource_policies", "function_urls"})
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
+    # a reservation of 0 does not show in the account total, so only a look-up can tell
+    assert inv.account_settings[(ACCOUNT, REGION)].total_reserved == 0
+    assert aws.count("GetFunctionConcurrency") == 1
+    assert inv.reserved[arn + "public-off"] == 0
+    assert inv.reserved[arn + "private"] is None
+    from lambdaops.checks import lambda_public_unlimited
+
+    assert not list(lambda_public_unlimited.INFO.run(inv, Settings()))

@@ -53,34 +53,6 @@ def qualifier_of(arn: str) -> str:
     return parts[7] if len(parts) > 7 else LATEST
 
 
-def published_function_names(
-    client: LambdaClient, account_id: str, region: str
-) -> tuple[set[str], ErrorRecord | None]:
-    """Names of the functions that have at least one published version.
-
-    One paginated ListFunctions(FunctionVersion=ALL) pass (50 versions a page). Pages are followed by
-    hand so a page that fails keeps what was read; the caller must then treat the rest as unknown.
-    """
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    names: set[str] = set()
-    marker: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"FunctionVersion": "ALL", "MaxItems": LIST_PAGE_SIZE}
-        if marker:
-            kwargs["Marker"] = marker
-        try:
-            page = client.list_functions(**kwargs)
-        except (ClientError, BotoCoreError) as exc:
-            return names, error_record(exc, account_id, region, "lambda:ListFunctions")
-        for item in page.get("Functions", []):
-            if str(item.get("Version") or LATEST) != LATEST:
-                names.add(str(item["FunctionName"]))
-        marker = page.get("NextMarker")
-        if not marker:
-            return names, None
-
-
 def provisioned_configs(client: LambdaClient, function_name: str) -> list[ProvisionedConfig]:
     """Every provisioned concurrency config of one function (all its versions and aliases)."""
     out: list[ProvisionedConfig] = []
