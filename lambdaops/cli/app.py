@@ -8,11 +8,14 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.iam_policy import iam_policy
 from lambdaops.cli.list_inactive import list_inactive
+from lambdaops.cli.prune import prune, prune_versions, restore
 from lambdaops.cli.scan import checks, scan
+from lambdaops.cli.set_concurrency import set_concurrency
 
 app = typer.Typer(
     name="lambdaops",
@@ -41,15 +44,22 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("audit-concurrency")(audit_concurrency)
+app.command("set-concurrency")(set_concurrency)
 app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
 app.command("iam-policy")(iam_policy)
 app.add_typer(billing_app, name="billing-alarm")
+app.command("prune")(prune)
+app.command("restore")(restore)
+app.command("prune-versions")(prune_versions)
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
     "list-inactive",
+    "audit-concurrency",
+    "set-concurrency",
     "audit-iam",
     "scan",
     "checks",
@@ -57,6 +67,9 @@ COMMANDS = (
     "billing-alarm set",
     "billing-alarm check",
     "billing-alarm remove",
+    "prune",
+    "restore",
+    "prune-versions",
 )
 
 

@@ -236,7 +236,15 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         tags=TF,
     ),
     DemoFunction(
-        "reporting-quarterly-close", "eu-central-1", "reporting-role", "java11", 2048, 150, {88: 1}, tags=TF
+        "reporting-quarterly-close",
+        "eu-central-1",
+        "reporting-role",
+        "java11",
+        2048,
+        150,
+        {88: 1},
+        # Idle most of the year on purpose: `lambdaops prune` keeps what is tagged lambdaops:keep.
+        tags={**TF, "lambdaops:keep": "runs at quarter close"},
     ),
     DemoFunction(
         "legacy-cron-cleanup", "eu-central-1", "legacy-admin-role", "python3.7", 128, 1000, {10.5: 1, 40: 1}
@@ -615,10 +623,13 @@ def _seed_concurrency_metrics(session: Any, now: datetime, batches: dict[str, li
                     "Unit": "Count",
                 }
             )
-    # Per-function peaks, for reservations far above observed use.
+    # Per-function peaks, for reservations far above observed use (batchSettle) and ones that fit.
     for region, name, value in (
         ("eu-west-1", "transactions-api-prod-batchSettle", 3.0),
         ("eu-central-1", "image-resize", 140.0),
+        ("eu-west-1", "transactions-api-prod-createTransaction", 362.0),
+        ("eu-west-1", "transactions-api-prod-getTransaction", 281.0),
+        ("eu-central-1", "fis-projects-prod-newProject", 118.0),
     ):
         batches[region].append(
             {
