@@ -63,7 +63,8 @@ IAM_INTRO = """# IAM permissions
 
 `lambdaops iam-policy` prints the identity policy lambdaops needs; this page is generated from
 the same source: the IAM actions each module of `lambdaops.collect` and `lambdaops.actions`
-declares (`OPERATIONS` for reads, `WRITE_OPERATIONS` for changes, `MULTI_ACCOUNT_OPERATIONS` for
+declares (`OPERATIONS` for the reads of the read-only commands, `WRITE_OPERATIONS` for changes,
+`REMEDIATION_OPERATIONS` for reads only the changing commands make, `MULTI_ACCOUNT_OPERATIONS` for
 `--org` / `--accounts`). The test suite records every AWS call lambdaops makes and fails when one
 is not allowed by the generated policy, so neither the policy nor this page can drift.
 
@@ -75,17 +76,20 @@ lambdaops iam-policy --multi-account --role-name LambdaopsAudit -o json  # the c
 
 ## What the policy is, and is not
 
-- **Read-only by default.** `list-inactive`, `audit-iam`, `audit-concurrency`,
-  `billing-alarm check` and `scan` need only the read statement. AWS's `ReadOnlyAccess` managed
-  policy also works, but grants read access to every service and every resource's data.
+- **Read-only by default, and exactly what `scan` reads.** `list-inactive`, `audit-iam`,
+  `audit-concurrency`, `billing-alarm check` and `scan` need only the read statement, and a full
+  `scan` (with `--all-regions`) uses every action in it (a test holds the two equal). AWS's
+  `ReadOnlyAccess` managed policy also works, but grants read access to every service and every
+  resource's data.
 - **No wildcard action.** Every action is named. Read actions use `Resource: "*"`: the list
   and account-level reads (`ListFunctions`, `GetAccountSettings`, `GetMetricData`,
   `GetAccountAuthorizationDetails`, `GetResources`) accept nothing narrower, and the per-function
   reads must cover every function to audit it.
 - **`--with-remediation`** adds the write actions of `billing-alarm set` / `remove`,
   `set-concurrency`, `audit-concurrency --cap-unlimited`, `prune`, `restore` and
-  `prune-versions`. Attach it only to the role that runs those commands, and narrow `Resource` to
-  your function, alarm and topic ARNs if you know them. `iam:PassRole` (restore recreates a
+  `prune-versions`, and the reads only they make (access `remediation read` below). Attach it
+  only to the role that runs those commands, and narrow `Resource` to your function, alarm and
+  topic ARNs if you know them. `iam:PassRole` (restore recreates a
   function with its execution role) is limited to passing roles to Lambda (`iam:PassedToService`).
 - **`--multi-account`** adds what the *calling* identity needs for `--org`
   (`organizations:ListAccounts`, from the management or a delegated-administrator account) and

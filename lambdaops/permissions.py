@@ -3,9 +3,11 @@
 Every module under `lambdaops.collect` and `lambdaops.actions` that calls AWS declares the IAM
 actions it needs in module-level tuples:
 
-* `OPERATIONS`: reads (every read-only command needs them);
+* `OPERATIONS`: reads the read-only commands make (`scan` makes them all);
 * `WRITE_OPERATIONS`: what the commands that change AWS need (`billing-alarm set/remove`,
   `set-concurrency`, `audit-concurrency --cap-unlimited`, `prune`, `restore`, `prune-versions`);
+* `REMEDIATION_OPERATIONS`: reads that only those commands make (a function's full state before
+  it is archived, event source mappings...);
 * `MULTI_ACCOUNT_OPERATIONS`: what the caller needs for `--org` / `--accounts`.
 
 `policy_document()` turns them into an identity policy (`lambdaops iam-policy`), `permissions()`
@@ -24,11 +26,14 @@ from dataclasses import dataclass
 from typing import Any
 
 READ = "read"
+REMEDIATION_READ = "remediation read"
 WRITE = "write"
 MULTI_ACCOUNT = "multi-account"
-ACCESS_ORDER = (READ, WRITE, MULTI_ACCOUNT)
+ACCESS_ORDER = (READ, REMEDIATION_READ, WRITE, MULTI_ACCOUNT)  # least privileged first
+REMEDIATION = frozenset({REMEDIATION_READ, WRITE})
 DECLARATIONS = {
     "OPERATIONS": READ,
+    "REMEDIATION_OPERATIONS": REMEDIATION_READ,
     "WRITE_OPERATIONS": WRITE,
     "MULTI_ACCOUNT_OPERATIONS": MULTI_ACCOUNT,
 }
@@ -123,7 +128,7 @@ EXPLANATIONS: dict[str, str] = {
     "metric (filtered client-side).",
     "cloudwatch:ListMetrics": "billing-alarm check: whether billing data flows at all (no "
     "`AWS/Billing` metric means an alarm would never fire).",
-    "sns:ListTopics": "billing-alarm check/set: find the alarm's notification topic by name.",
+    "sns:ListTopics": "billing-alarm set: find the alarm's notification topic by name.",
     "sns:GetTopicAttributes": "billing-alarm check: a topic encrypted with the `aws/sns` key silently "
     "drops alarm notifications.",
     "sns:ListSubscriptionsByTopic": "billing-alarm check/set: whether the e-mail subscription exists "
@@ -137,6 +142,35 @@ EXPLANATIONS: dict[str, str] = {
     "sns:CreateTopic": "billing-alarm set: the alarm's notification topic (idempotent by name).",
     "sns:TagResource": "billing-alarm set: the topic is created with lambdaops' tags.",
     "sns:Subscribe": "billing-alarm set: subscribe the e-mail address (AWS asks the owner to confirm).",
+    # concurrency changes
+    "lambda:PutFunctionConcurrency": "set-concurrency, audit-concurrency `--cap-unlimited`: reserve "
+    "concurrency for a function; restore: put its archived reservation back.",
+    "lambda:DeleteFunctionConcurrency": "set-concurrency `--remove`: drop a function's reservation "
+    "(its capacity returns to the unreserved pool).",
+    # prune / restore / prune-versions: reads
+    "lambda:GetFunction": "prune: a function's full configuration and a presigned link to its code "
+    "package, archived (and checked against CodeSha256) before the function is deleted; restore: "
+    "wait until the recreated function is active.",
+    "lambda:GetFunctionConfiguration": "restore: wait until each republished version is active.",
+    "lambda:ListTags": "prune: the `lambdaops:keep` tag of each inactive function; the tags are "
+    "archived (GetFunction returns a tagged function's tags only with this permission).",
+    "lambda:ListVersionsByFunction": "prune: the published versions archived with a function.",
+    "lambda:ListEventSourceMappings": "prune: the triggers archived with a function; prune-versions: "
+    "never delete a version a trigger uses; restore: do not recreate a trigger that exists.",
+    # prune / restore / prune-versions: writes
+    "lambda:DeleteFunction": "prune `--apply`: delete an inactive function once its archive is "
+    "complete; prune-versions `--apply`: delete one published version.",
+    "lambda:CreateFunction": "restore `--apply`: recreate the function from its archived code and "
+    "configuration.",
+    "iam:PassRole": "restore `--apply`: CreateFunction hands the archived execution role to Lambda "
+    "(allowed only for passing roles to lambda.amazonaws.com).",
+    "lambda:TagResource": "restore `--apply`: put the archived tags back.",
+    "lambda:AddPermission": "restore `--apply`: put the archived resource-policy statements back.",
+    "lambda:PutProvisionedConcurrencyConfig": "restore `--apply`: put archived provisioned concurrency back.",
+    "lambda:PublishVersion": "restore `--apply`: republish the archived versions aliases point at.",
+    "lambda:CreateAlias": "restore `--apply`: recreate the archived aliases.",
+    "lambda:CreateFunctionUrlConfig": "restore `--apply`: recreate the archived function URLs.",
+    "lambda:CreateEventSourceMapping": "restore `--apply`: recreate the archived triggers.",
     "budgets:ModifyBudget": "billing-alarm set `--budget`: create or update the budget, its "
     "notifications and subscribers (CreateBudget, UpdateBudget, CreateNotification, "
     "CreateSubscriber).",
@@ -205,7 +239,9 @@ def policy_actions(
     package_names: Iterable[str] = PACKAGES,
 ) -> dict[str, list[str]]:
     """access level -> the sorted actions the policy allows for it."""
-    wanted = {READ} | ({WRITE} if with_remediation else set()) | ({MULTI_ACCOUNT} if multi_account else set())
+    wanted = (
+        {READ} | (REMEDIATION if with_remediation else set()) | ({MULTI_ACCOUNT} if multi_account else set())
+    )
     out: dict[str, list[str]] = {}
     for perm in permissions(package_names):
         if perm.access in wanted and perm.needs_permission:
@@ -234,7 +270,7 @@ def policy_document(
         statements.append(
             {"Sid": "LambdaopsRead", "Effect": "Allow", "Action": by_access[READ], "Resource": "*"}
         )
-    writes = by_access.get(WRITE, [])
+    writes = sorted(by_access.get(REMEDIATION_READ, []) + by_access.get(WRITE, []), key=str.lower)
     plain_writes = [a for a in writes if a != PASSROLE]
     if plain_writes:
         statements.append(

@@ -66,7 +66,9 @@ def lambdaops_calls_are_allowed_by_the_generated_policy() -> Iterator[None]:
     missing = RECORDER.missing_from_policy()
     if missing:
         lines = [
-            f"  {action}: needed by {', '.join(sorted(calls))}" for action, calls in sorted(missing.items())
+            f"  {action}: needed by {call} from {', '.join(sorted(RECORDER.calls[call]))}"
+            for action, calls in sorted(missing.items())
+            for call in sorted(calls)
         ]
         pytest.fail(
             "lambdaops made AWS calls its generated IAM policy does not allow "

@@ -149,6 +149,7 @@ def declared_operations() -> set[str]:
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         out.update(getattr(module, "OPERATIONS", ()))
+        out.update(getattr(module, "REMEDIATION_OPERATIONS", ()))
         out.update(getattr(module, "WRITE_OPERATIONS", ()))
     return out
 

@@ -69,14 +69,16 @@ def test_read_policy_holds_only_reads_and_no_free_call() -> None:
     reads = set(by_access[permissions.READ])
     assert "sts:GetCallerIdentity" not in reads  # needs no permission
     assert not reads & {"organizations:ListAccounts", "sts:AssumeRole"}  # only with --multi-account
-    writes = {p.action for p in permissions.permissions() if p.access == permissions.WRITE}
+    writes = {p.action for p in permissions.permissions() if p.access in permissions.REMEDIATION}
     assert writes and not reads & writes
+    # prune's reads (the state archived before a delete) are not needed by any read-only command
+    assert {"lambda:GetFunction", "lambda:ListEventSourceMappings"} <= writes
 
 
 def test_remediation_adds_the_writes_and_passrole_only_to_lambda() -> None:
     document = permissions.policy_document(with_remediation=True)
     allowed = permissions.allowed_actions(document)
-    writes = {p.action.lower() for p in permissions.permissions() if p.access == permissions.WRITE}
+    writes = {p.action.lower() for p in permissions.permissions() if p.access in permissions.REMEDIATION}
     assert writes <= allowed
     assert read_policy_actions() <= allowed
     for stmt in document["Statement"]:
@@ -155,6 +157,19 @@ def test_recorder_counts_lambdaops_calls_only() -> None:
     assert "lambdaops.collect.awslambda" in RECORDER.calls["lambda:ListFunctions"]
 
 
+def test_recorder_ignores_a_test_stand_in_that_lambdaops_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import mock_aws
+
+    from lambdaops.collect import guard
+
+    with mock_aws(), RECORDER.scope() as needed:
+        client = boto3.client("lambda", region_name="eu-west-1")
+        # lambdaops' guarded() calls this test function, which makes its own call
+        guard.guarded([], "123456789012", "eu-west-1", "x:Y", lambda: client.list_layers(MaxItems=1))
+        guard.guarded([], "123456789012", "eu-west-1", "lambda:ListFunctions", client.list_functions)
+    assert needed == {"lambda:ListFunctions"}  # called by guarded() itself, through no test frame
+
+
 def test_recorder_reports_an_undeclared_call() -> None:
     recorder = ApiRecorder()
     recorder.record("lambda", "ListFunctions", None, "lambdaops.collect.awslambda")
@@ -167,16 +182,37 @@ def test_recorder_reports_an_undeclared_call() -> None:
     }
 
 
-def test_a_full_scan_needs_only_the_read_policy(in_tmp: Path) -> None:
-    # scan runs every read-only check (list-inactive's, audit-iam's, billing-alarm check's...).
-    with RECORDER.scope() as needed:
-        result = invoke("scan", "--demo", "-o", "json")
+def test_the_read_policy_is_exactly_what_a_full_scan_calls(in_tmp: Path) -> None:
+    from lambdaops.demo import demo_account
+
+    with demo_account():
+        # A billing alarm notifying a topic, so that scan reads the topic and its subscriptions too.
+        topic = boto3.client("sns", region_name="us-east-1").create_topic(Name="billing")["TopicArn"]
+        boto3.client("sns", region_name="us-east-1").subscribe(
+            TopicArn=topic, Protocol="email", Endpoint="ops@example.com"
+        )
+        boto3.client("cloudwatch", region_name="us-east-1").put_metric_alarm(
+            AlarmName="billing-100",
+            Namespace="AWS/Billing",
+            MetricName="EstimatedCharges",
+            Dimensions=[{"Name": "Currency", "Value": "USD"}],
+            Statistic="Maximum",
+            Period=21600,
+            EvaluationPeriods=1,
+            Threshold=100,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            AlarmActions=[topic],
+        )
+        # scan runs every read-only check (list-inactive's, audit-iam's, audit-concurrency's,
+        # billing-alarm check's); --all-regions adds ec2:DescribeRegions (tested below).
+        with RECORDER.scope() as needed:
+            result = invoke("scan", "--region", "eu-central-1", "--region", "eu-west-1", "-o", "json")
         assert result.exit_code == 3, result.stderr
         assert json.loads(result.stdout)["errors"] == []
     lower = {a.lower() for a in needed}
-    assert lower <= read_policy_actions(), sorted(lower - read_policy_actions())
-    data_kinds = {"lambda:ListFunctions", "cloudwatch:GetMetricData", "iam:GetAccountAuthorizationDetails"}
-    assert data_kinds | {"tag:GetResources", "budgets:ViewBudget"} <= needed
+    assert lower <= read_policy_actions(), f"scan needs more: {sorted(lower - read_policy_actions())}"
+    unused = read_policy_actions() - lower - {"ec2:describeregions"}
+    assert not unused, f"the read policy allows what scan never calls: {sorted(unused)}"
 
 
 def test_all_regions_needs_describe_regions_only() -> None:

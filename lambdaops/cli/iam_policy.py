@@ -77,7 +77,7 @@ def render_policy(fmt: str, with_remediation: bool, multi_account: bool, role_na
         return json.dumps(document, indent=2) + "\n"
     wanted = {permissions.READ}
     if with_remediation:
-        wanted.add(permissions.WRITE)
+        wanted |= permissions.REMEDIATION
     if multi_account:
         wanted.add(permissions.MULTI_ACCOUNT)
     perms = [p for p in permissions.permissions() if p.access in wanted]

@@ -3,7 +3,8 @@
 `read_function_state` gathers one function's full state (GetFunction and the calls around it);
 `download_code` fetches the code package from GetFunction's presigned `Code.Location` and checks it
 against `CodeSha256`. Nothing here writes to AWS; the writes are in lambdaops.actions and are
-declared in WRITE_OPERATIONS below so the generated IAM policy includes them.
+declared in WRITE_OPERATIONS below (the reads, needed only by those commands, in REMEDIATION_OPERATIONS)
+so the generated IAM policy includes them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from urllib.parse import urljoin, urlsplit
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
-OPERATIONS = (
+# Reads only prune, restore and prune-versions make (no read-only command needs them): the generated
+# policy puts them with the writes, in `lambdaops iam-policy --with-remediation`.
+REMEDIATION_OPERATIONS = (
     "lambda:GetFunction",
     "lambda:GetFunctionConfiguration",  # restore's waiters poll it until the function is active
     "lambda:ListTags",

@@ -40,11 +40,12 @@ OPERATIONS = (
     "cloudwatch:DescribeAlarms",
     "cloudwatch:ListMetrics",
     "cloudwatch:GetMetricData",
-    "sns:ListTopics",
     "sns:GetTopicAttributes",
     "sns:ListSubscriptionsByTopic",
     "budgets:ViewBudget",
 )
+# Reads only `billing-alarm set` makes (finding its topic by name): with the writes in the policy.
+REMEDIATION_OPERATIONS = ("sns:ListTopics",)
 # IAM actions of `billing-alarm set` / `remove`. Tags passed to PutMetricAlarm and CreateTopic need
 # the services' TagResource permission as well; ModifyBudget covers every Budgets write.
 WRITE_OPERATIONS = (

@@ -1,9 +1,10 @@
 """Record every AWS API call lambdaops' own code makes during the test suite, as IAM actions.
 
 `install()` wraps botocore's `BaseClient._make_api_call` for the test session. A call is recorded when
-the innermost `lambdaops` frame on the calling thread's stack belongs to lambdaops proper, not to
-`lambdaops.demo` (seeding the emulation, its shims): calls made by test fixtures, by the seed, or by
-moto inside another call are not lambdaops' and do not count. End-to-end tests that run lambdaops
+the code that made it (the innermost frame outside botocore, boto3 and the standard library) is
+lambdaops proper, not `lambdaops.demo` (seeding the emulation, its shims): calls made by tests and
+fixtures (even from a test's stand-in called by lambdaops), by the seed, or by moto inside another
+call are not lambdaops' and do not count. End-to-end tests that run lambdaops
 in a subprocess add what their AWS proxy saw with `add_external()`.
 
 At the end of the session the recorded actions are compared with the policy lambdaops generates
@@ -23,15 +24,23 @@ from typing import Any
 
 _OWN = "lambdaops"
 _NOT_OURS = ("lambdaops.demo",)
+# Frames that only pass a call along: the AWS SDK itself and the standard library (thread pools,
+# functools, contextlib...). The first frame that is none of these is the code that made the call.
+_PASS_THROUGH = frozenset({"botocore", "boto3", "s3transfer", "urllib3", *sys.stdlib_module_names})
 
 
-def _innermost_lambdaops_module(frame: FrameType | None) -> str | None:
+def _caller_module(frame: FrameType | None) -> str:
+    """The module of the code that made an API call: the innermost frame not in the SDK or stdlib."""
     while frame is not None:
         name = str(frame.f_globals.get("__name__", ""))
-        if name == _OWN or name.startswith(_OWN + "."):
+        if name.partition(".")[0] not in _PASS_THROUGH and name != __name__:
             return name
         frame = frame.f_back
-    return None
+    return ""
+
+
+def _is_lambdaops(module: str) -> bool:
+    return (module == _OWN or module.startswith(_OWN + ".")) and not module.startswith(_NOT_OURS)
 
 
 class ApiRecorder:
@@ -91,8 +100,8 @@ class ApiRecorder:
             depth = getattr(recorder._local, "depth", 0)
             if depth == 0:
                 # A call made while another is in flight on this thread is the emulator's, not ours.
-                origin = _innermost_lambdaops_module(sys._getframe(1))
-                if origin is not None and not origin.startswith(_NOT_OURS):
+                origin = _caller_module(sys._getframe(1))
+                if _is_lambdaops(origin):
                     service = client.meta.service_model.service_name
                     recorder.record(service, operation_name, api_params, origin)
             recorder._local.depth = depth + 1
