@@ -44,6 +44,8 @@ Shims, and why each exists:
 
 * Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
   (``lambdaops.demo.policy_shim``).
+* Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
+  not exist (``lambdaops.demo.scale_shims``).
 
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
 function reserved at 0 (only ``GetFunction`` hides it), and ``PutMetricData`` keeps datapoints with old
@@ -172,9 +174,10 @@ def install() -> None:
         LambdaResponse.list_provisioned_concurrency_configs = _list_provisioned_concurrency_configs
         LambdaResponse.list_function_url_configs = _list_function_url_configs
         CloudWatchResponse.get_metric_data = _get_metric_data
-        from lambdaops.demo import policy_shim
+        from lambdaops.demo import policy_shim, scale_shims
 
         policy_shim.install()
+        scale_shims.install()
         _installed.set()
 
 
