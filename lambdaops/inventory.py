@@ -171,6 +171,7 @@ class Budget:
     unit: str
     time_unit: str
     notifications: tuple[dict[str, Any], ...] = ()
+    budget_type: str = "COST"  # COST | USAGE | RI_* | SAVINGS_PLANS_*: only COST guards spend
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,9 @@ class BillingState:
     budgets: tuple[Budget, ...] | None  # None: budgets could not be read
     metrics_flowing: bool | None
     current_charges: float | None
+    currency: str | None = None  # of current_charges (the month-to-date total)
+    missing_topics: tuple[str, ...] = ()  # topics alarms notify that do not exist (NotFound)
+    topic_kms_keys: dict[str, str] = field(default_factory=dict)  # topic ARN -> KmsMasterKeyId, if any
 
 
 @dataclass

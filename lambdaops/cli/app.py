@@ -9,6 +9,7 @@ import typer
 
 from lambdaops import __version__
 from lambdaops.cli.audit_iam import audit_iam
+from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.scan import checks, scan
 
@@ -42,9 +43,18 @@ app.command("list-inactive")(list_inactive)
 app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
+app.add_typer(billing_app, name="billing-alarm")
 
 # Every command path, for the generated reference and the test that each one is documented.
-COMMANDS = ("list-inactive", "audit-iam", "scan", "checks")
+COMMANDS = (
+    "list-inactive",
+    "audit-iam",
+    "scan",
+    "checks",
+    "billing-alarm set",
+    "billing-alarm check",
+    "billing-alarm remove",
+)
 
 
 def _one_line(text: str) -> str:

@@ -42,6 +42,12 @@ Shims, and why each exists:
   rules that moto skips: at most 500 queries, each ``Id`` unique and starting with a lowercase letter.
   Metric-math expressions and Metric Insights (``SELECT``) queries still go through moto's own code.
 
+* Budgets ``UpdateBudget``, ``DescribeSubscribersForNotification`` and ``CreateSubscriber``: not
+  implemented by moto, which keeps each notification's subscribers but never shows them. Answered from
+  moto's budget state: ``UpdateBudget`` replaces the budget's definition and keeps its notifications;
+  a notification is matched on type, comparison operator, threshold and threshold type, as AWS does;
+  an unknown budget or notification answers ``NotFoundException``, a subscriber that is already there
+  ``DuplicateRecordException``. (``billing-alarm set --budget`` reads subscribers to stay idempotent.)
 * Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
   (``lambdaops.demo.policy_shim``).
 * Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
@@ -174,6 +180,11 @@ def install() -> None:
         LambdaResponse.list_provisioned_concurrency_configs = _list_provisioned_concurrency_configs
         LambdaResponse.list_function_url_configs = _list_function_url_configs
         CloudWatchResponse.get_metric_data = _get_metric_data
+        from moto.budgets.responses import BudgetsResponse
+
+        BudgetsResponse.update_budget = _update_budget
+        BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
+        BudgetsResponse.create_subscriber = _create_subscriber
         from lambdaops.demo import policy_shim, scale_shims
 
         policy_shim.install()
@@ -739,3 +750,62 @@ def _get_metric_data(self: Any) -> Any:
         self.cloudwatch_backend, queries, start, end, params.get("ScanBy") or "TimestampDescending"
     )
     return ActionResult(_page_metric_results(results, offset, max_points))
+
+
+# --------------------------------------------------------------------------- Budgets
+
+
+def _budget(self: Any) -> Any:
+    from moto.budgets.exceptions import NotFoundException
+
+    name = self._get_param("BudgetName") or (self._get_param("NewBudget") or {}).get("BudgetName")
+    budget = self.backend.budgets[self._get_param("AccountId")].get(name)
+    if budget is None:
+        raise NotFoundException(f"Unable to get budget: {name} - the budget doesn't exist.")
+    return budget
+
+
+def _notification_key(details: dict[str, Any]) -> tuple[str, str, float, str]:
+    return (
+        str(details.get("NotificationType")),
+        str(details.get("ComparisonOperator")),
+        float(details.get("Threshold") or 0),
+        str(details.get("ThresholdType") or "PERCENTAGE"),
+    )
+
+
+def _notification(self: Any) -> Any:
+    from moto.budgets.exceptions import NotFoundException
+
+    wanted = _notification_key(self._get_param("Notification") or {})
+    for note in _budget(self).notifications:
+        if _notification_key(note.details) == wanted:
+            return note
+    raise NotFoundException("Unable to find the notification: it does not exist for this budget.")
+
+
+def _update_budget(self: Any) -> str:
+    budget = _budget(self)
+    kept = {k: budget.budget[k] for k in ("TimePeriod", "LastUpdatedTime") if k in budget.budget}
+    budget.budget = {**dict(self._get_param("NewBudget")), **kept}
+    return json.dumps({})
+
+
+def _describe_subscribers_for_notification(self: Any) -> str:
+    note = _notification(self)
+    return json.dumps({"Subscribers": list(note.subscribers)})
+
+
+def _create_subscriber(self: Any) -> str:
+    from moto.budgets.exceptions import DuplicateRecordException
+
+    note = _notification(self)
+    subscriber = dict(self._get_param("Subscriber"))
+    if any(
+        (s.get("SubscriptionType"), s.get("Address"))
+        == (subscriber["SubscriptionType"], subscriber["Address"])
+        for s in note.subscribers
+    ):
+        raise DuplicateRecordException(record_type="subscriber", record_name=subscriber["Address"])
+    note.subscribers = [*note.subscribers, subscriber]
+    return json.dumps({})

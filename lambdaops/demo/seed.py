@@ -542,6 +542,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
         cw = session.client("cloudwatch", region_name=region)
         for i in range(0, len(data), 500):
             cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
+    _seed_billing(session, now)
 
 
 def _seed_public_url(session: Any) -> None:
@@ -628,3 +629,51 @@ def _seed_concurrency_metrics(session: Any, now: datetime, batches: dict[str, li
                 "Unit": "Count",
             }
         )
+
+
+# Billing alerts are enabled (EstimatedCharges flows in us-east-1) but nobody made a billing alarm or a
+# budget: `billing-alarm check --demo` shows billing-alarm-missing and not billing-data-not-enabled.
+BILLING_DAILY_USD = 14.20  # about 430 USD a month
+BILLING_SERVICE_SHARES = {
+    "AWSLambda": 0.41,
+    "AmazonCloudWatch": 0.17,
+    "AmazonDynamoDB": 0.14,
+    "AmazonApiGateway": 0.12,
+    "AmazonS3": 0.09,
+    "AWSDataTransfer": 0.07,
+}
+
+
+def billing_datapoints(now: datetime) -> list[dict[str, Any]]:
+    """EstimatedCharges as AWS publishes it: month-to-date and cumulative, every 6 hours since the 1st."""
+    start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    stamps = [
+        start + timedelta(hours=6 * k) for k in range(1, 32 * 4) if start + timedelta(hours=6 * k) < now
+    ]
+    stamps = stamps or [now - timedelta(minutes=1)]
+    points: list[dict[str, Any]] = []
+    for ts in stamps:
+        total = BILLING_DAILY_USD * (ts - start).total_seconds() / 86400
+        series: list[tuple[list[dict[str, str]], float]] = [([], total)]
+        series += [
+            ([{"Name": "ServiceName", "Value": svc}], total * share)
+            for svc, share in BILLING_SERVICE_SHARES.items()
+        ]
+        for extra, value in series:
+            points.append(
+                {
+                    "MetricName": "EstimatedCharges",
+                    "Dimensions": [*extra, {"Name": "Currency", "Value": "USD"}],
+                    "Timestamp": ts,
+                    "Value": round(value, 2),
+                    "Unit": "None",
+                }
+            )
+    return points
+
+
+def _seed_billing(session: Any, now: datetime) -> None:
+    cw = session.client("cloudwatch", region_name="us-east-1")
+    points = billing_datapoints(now)
+    for i in range(0, len(points), 500):
+        cw.put_metric_data(Namespace="AWS/Billing", MetricData=points[i : i + 500])

@@ -1,0 +1,93 @@
+"""End to end: the real `lambdaops` process against a moto server on 127.0.0.1 (AWS_ENDPOINT_URL).
+
+The server holds the demo account; what the process reports must match what was seeded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lambdaops.demo.seed import FUNCTIONS
+from lambdaops.demo.server import running_server
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    with running_server(seed="demo") as url:
+        yield url
+
+
+def run_lambdaops(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LAMBDAOPS_"))} | {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "lambdaops", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def expected_inactive(days: int) -> set[str]:
+    """From the seed's own description: deployed before the window, no invocation inside it."""
+    out = set()
+    for fn in FUNCTIONS:
+        if fn.modified_days_ago < days:
+            continue
+        if any(ago < days for ago in fn.invocations):
+            continue
+        out.add(fn.name)
+    return out
+
+
+@pytest.mark.parametrize("days", [10, 30])
+def test_reports_exactly_the_inactive_functions(endpoint: str, days: int) -> None:
+    proc = run_lambdaops(
+        endpoint,
+        "list-inactive", "--days", str(days), "--region", "eu-central-1", "--region", "eu-west-1",
+        "--show", "all", "--output", "json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["errors"] == []
+    assert data["scope"] == {"accounts": ["123456789012"], "regions": ["eu-central-1", "eu-west-1"]}
+    rows = {r["name"]: r for r in data["functions"]}
+    assert len(rows) == len(FUNCTIONS)
+    inactive = {name for name, r in rows.items() if r["status"] == "inactive"}
+    assert inactive == expected_inactive(days)
+    assert {f["resource_name"] for f in data["findings"] if f["check_id"] == "lambda-inactive"} == inactive
+    now = datetime.now(UTC)
+    for fn in FUNCTIONS:
+        row = rows[fn.name]
+        if not fn.invocations:
+            assert row["last_invocation"] is None and row["days_since_invocation"] is None
+            continue
+        latest = now - timedelta(days=min(fn.invocations))
+        reported = datetime.fromisoformat(row["last_invocation"].replace("Z", "+00:00"))
+        # dated within one day, never later than the real last invocation
+        assert timedelta(0) <= latest - reported <= timedelta(days=1), fn.name
+
+
+def test_table_and_exit_code_gate(endpoint: str) -> None:
+    proc = run_lambdaops(
+        endpoint, "list-inactive", "--days", "10", "--region", "eu-west-1", "--fail-on", "low"
+    )
+    assert proc.returncode == 3
+    assert "ops-ami-cleanup" in proc.stdout and "inactive" in proc.stdout
+    assert proc.stderr == ""
