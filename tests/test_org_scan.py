@@ -26,6 +26,7 @@ from lambdaops.cli.app import app
 from lambdaops.collect.scope import in_shard
 from lambdaops.demo import moto_shims
 from lambdaops.demo.server import running_server
+from tests.support.aws_proxy import AwsProxy
 from tests.support.seeds import ORG_REGION, ORG_ROLE, organization
 
 runner = CliRunner()
@@ -72,6 +73,11 @@ def test_org_scan_reads_every_account_through_the_role(org: list[str]) -> None:
     # every function row says where it lives: the account that owns the name
     assert all(row["name"].endswith(row["account_id"]) for row in data["functions"])
     assert all(f":{row['account_id']}:function:" in row["arn"] for row in data["functions"])
+    # account-level checks: billing once per account, in us-east-1 (where the billing metric lives)
+    billing = [
+        (f["account_id"], f["region"]) for f in data["findings"] if f["check_id"] == "billing-alarm-missing"
+    ]
+    assert sorted(billing) == sorted((a, "us-east-1") for a in org)
     deprecated = [f for f in data["findings"] if f["check_id"] == "lambda-deprecated-runtime"]
     assert {f["account_id"] for f in deprecated} == set(org)
     assert all(f["resource_name"] == f"legacy-{f['account_id']}" for f in deprecated)
@@ -166,21 +172,42 @@ def test_bad_org_flags_are_usage_errors(org: list[str]) -> None:
 
 def test_end_to_end_lambdaops_process_against_a_moto_server(tmp_path: Path) -> None:
     """The real `lambdaops` process, an organization in a moto server, reached via AWS_ENDPOINT_URL."""
-    with running_server(seed="tests.support.seeds:organization_with_locked_member") as url:
+    with (
+        running_server(seed="tests.support.seeds:organization_with_locked_member") as url,
+        AwsProxy(url) as proxy,
+    ):
         orgs = boto3.client("organizations", endpoint_url=url, region_name="us-east-1")
-        accounts = sorted(a["Id"] for a in orgs.list_accounts()["Accounts"])
-        locked = next(a["Id"] for a in orgs.list_accounts()["Accounts"] if a["Name"] == "locked")
-        env = {**os.environ, "AWS_ENDPOINT_URL": url, "PYTHONPATH": str(Path(__file__).parents[1])}
+        listed = orgs.list_accounts()["Accounts"]
+        accounts = sorted(a["Id"] for a in listed)
+        locked = next(a["Id"] for a in listed if a["Name"] == "locked")
+        env = {**os.environ, "AWS_ENDPOINT_URL": proxy.url, "PYTHONPATH": str(Path(__file__).parents[1])}
         out = tmp_path / "report.json"
         proc = subprocess.run(
-            [sys.executable, "-m", "lambdaops", "scan", *ORG_FLAGS, "--output-file", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "lambdaops",
+                "scan",
+                *ORG_FLAGS,
+                "--region",
+                "eu-central-1",
+                "--output-file",
+                str(out),
+            ],
             env=env,
             capture_output=True,
             text=True,
             timeout=120,
             check=False,
         )
+        calls = proxy.counts()
     assert proc.returncode == 4, proc.stderr
+    # each account's work is done once per account, whatever the number of regions
+    assert calls["sts:AssumeRole"] == 3  # the members; the management account is the caller
+    assert calls["organizations:ListAccounts"] == 1
+    assert calls["iam:GetAccountAuthorizationDetails"] == 3
+    assert calls["cloudwatch:DescribeAlarms"] == 3
+    assert calls["lambda:ListFunctions"] == 3 * 2  # one page per readable (account, region)
     assert proc.stdout == ""  # the report went to the file
     data = json.loads(out.read_text())
     assert data["scope"]["accounts"] == accounts and len(accounts) == 4
