@@ -11,6 +11,7 @@ from lambdaops import __version__
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
+from lambdaops.cli.merge import merge
 from lambdaops.cli.scan import checks, scan
 
 app = typer.Typer(
@@ -43,6 +44,7 @@ app.command("list-inactive")(list_inactive)
 app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
+app.command("merge")(merge)
 app.add_typer(billing_app, name="billing-alarm")
 
 # Every command path, for the generated reference and the test that each one is documented.
@@ -51,6 +53,7 @@ COMMANDS = (
     "audit-iam",
     "scan",
     "checks",
+    "merge",
     "billing-alarm set",
     "billing-alarm check",
     "billing-alarm remove",
