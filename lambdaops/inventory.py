@@ -83,6 +83,7 @@ class RegionMetrics:
     peak_concurrency: float | None  # None: no datapoints (idle) -> treated as 0 only if metric_read
     metric_name: str
     metric_read: bool
+    peak_at: datetime | None = None  # start of the bucket holding the peak
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,10 @@ class Inventory:
     window_days: int = 0
     account_settings: dict[Scope, AccountSettings] = field(default_factory=dict)
     reserved: dict[str, int | None] = field(default_factory=dict)  # by function ARN; None = no limit
+    # (account, region) -> True when `reserved` was inferred from GetAccountSettings (nothing reserved
+    # in the region, so no per-function look-ups): a reservation of 0 adds nothing to the account total,
+    # so such a region's "no limit" may hide a function switched off at 0.
+    reserved_inferred: dict[Scope, bool] = field(default_factory=dict)
     provisioned: dict[str, list[ProvisionedConfig]] = field(default_factory=dict)
     region_metrics: dict[Scope, RegionMetrics] = field(default_factory=dict)
     function_metrics: dict[str, FunctionMetrics] = field(default_factory=dict)

@@ -227,6 +227,24 @@ def invoke(principal: Any = "*", action: Any = "lambda:InvokeFunction", **extra:
         (invoke(Condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}), False),
         (invoke(Condition={"ArnLike": {"aws:SourceArn": "*"}}), True),
         (invoke(Condition={"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}), True),
+        # one API Gateway API, every stage and route: pinned (the API id is not a resource type)
+        (
+            invoke(
+                Condition={
+                    "ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:eu-west-1:123456789012:abc123/*"}
+                }
+            ),
+            False,
+        ),
+        (
+            invoke(
+                Condition={
+                    "ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:eu-west-1:123456789012:abc1/*/*"}
+                }
+            ),
+            False,
+        ),
+        (invoke(Condition={"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:*:*:*"}}), True),
         (invoke(Condition={"StringNotEquals": {"aws:SourceAccount": "123456789012"}}), True),
         (invoke(Condition={"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}}), True),
         (invoke(Condition={"Bool": {"aws:SecureTransport": "true"}}), True),

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.merge import merge
 from lambdaops.cli.scan import checks, scan
+from lambdaops.cli.set_concurrency import set_concurrency
 
 app = typer.Typer(
     name="lambdaops",
@@ -41,6 +43,8 @@ def _root(
 
 
 app.command("list-inactive")(list_inactive)
+app.command("audit-concurrency")(audit_concurrency)
+app.command("set-concurrency")(set_concurrency)
 app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
@@ -50,6 +54,8 @@ app.add_typer(billing_app, name="billing-alarm")
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
     "list-inactive",
+    "audit-concurrency",
+    "set-concurrency",
     "audit-iam",
     "scan",
     "checks",

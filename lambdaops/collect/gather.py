@@ -56,10 +56,10 @@ PART_ORDER = (
     "functions",
     "account_settings",
     "invocations",
+    "resource_policies",  # before concurrency: public functions' reservations are always read
+    "function_urls",
     "concurrency",
     "concurrency_metrics",
-    "resource_policies",
-    "function_urls",
     "tags",
     "versions",
 )

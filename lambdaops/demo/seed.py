@@ -615,10 +615,13 @@ def _seed_concurrency_metrics(session: Any, now: datetime, batches: dict[str, li
                     "Unit": "Count",
                 }
             )
-    # Per-function peaks, for reservations far above observed use.
+    # Per-function peaks, for reservations far above observed use (batchSettle) and ones that fit.
     for region, name, value in (
         ("eu-west-1", "transactions-api-prod-batchSettle", 3.0),
         ("eu-central-1", "image-resize", 140.0),
+        ("eu-west-1", "transactions-api-prod-createTransaction", 362.0),
+        ("eu-west-1", "transactions-api-prod-getTransaction", 281.0),
+        ("eu-central-1", "fis-projects-prod-newProject", 118.0),
     ):
         batches[region].append(
             {

@@ -17,7 +17,9 @@ PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 
 # Services whose ARN resource part starts with the resource's own name (no "type/" prefix), so
 # `arn:aws:s3:::my-bucket/*` is one bucket, not a resource type.
-UNTYPED_SERVICES = frozenset({"s3", "sqs", "sns"})
+# Services whose resource part has no type prefix: `abc123def4/*` in execute-api is one API's
+# every stage and route, not "every resource of type abc123def4".
+UNTYPED_SERVICES = frozenset({"s3", "sqs", "sns", "execute-api", "execute-api-v2"})
 
 _WILDCARD_ONLY = re.compile(r"[*?/:]*\*[*?/:]*")
 _TYPE_HEAD = re.compile(r"[A-Za-z0-9_.-]+")

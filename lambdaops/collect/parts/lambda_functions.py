@@ -14,7 +14,9 @@ from lambdaops.collect.invocations import collect_invocations
 @region_collector("functions")
 def _functions(job: RegionJob) -> None:
     account_id = job.account.account_id
-    all_versions = "versions" in job.parts
+    # One FunctionVersion=ALL pass serves both old-versions and provisioned concurrency (which
+    # needs a published version): no second listing.
+    all_versions = bool({"versions", "concurrency"} & job.parts)
     functions, versions, error = awslambda.list_functions(
         job.client("lambda"), account_id, job.region, all_versions=all_versions
     )
