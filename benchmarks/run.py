@@ -247,7 +247,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         ]
                         measured = measure(label, command, env, work, proxy)
                         if measured.exit_code != 0:
-                            raise SystemExit(f"{label} exited {measured.exit_code}:\n{measured.stderr[-3000:]}")
+                            tail = measured.stderr[-3000:]
+                            raise SystemExit(f"{label} exited {measured.exit_code}:\n{tail}")
                         results[label] = summary(measured, [measured.wall_s])
                         results[label]["speed_up"] = round(measured.wall_s / best.wall_s, 1)
     return results
@@ -275,14 +276,20 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version(), "os": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
 
 
 def print_human(results: dict[str, Any]) -> None:
     p = results["parameters"]
     print(
-        f"{p['command']}: {p['functions']} functions, {len(p['regions'])} regions, {p['accounts']} account(s); "
-        f"latency {p['latency_ms']} ms + {p['new_conn_ms']} ms per new connection; seeded in {results['seed_s']} s"
+        f"{p['command']}: {p['functions']} functions, {len(p['regions'])} regions, "
+        f"{p['accounts']} account(s); latency {p['latency_ms']} ms + {p['new_conn_ms']} ms per new "
+        f"connection; seeded in {results['seed_s']} s"
     )
     lam = results["lambdaops"]
     print(
@@ -319,7 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="lambdaops runs; the fastest is reported")
     parser.add_argument("--baseline", action="store_true", help="also time one call per function")
     parser.add_argument(
-        "--baseline-reuse", action="store_true", help="with --baseline: also the one-client-per-region variant"
+        "--baseline-reuse",
+        action="store_true",
+        help="with --baseline: also the one-client-per-region variant",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
