@@ -106,14 +106,14 @@ def pairs_of(manifest: dict[str, Any]) -> list[tuple[str, str]]:
 
 def per_pair_counts(manifest: dict[str, Any]) -> list[tuple[int, int]]:
     """(functions, functions with nothing in the window) per (account, region), as seeded."""
-    from benchmarks.seed import STATES
+    from benchmarks.seed import state_of
 
     pairs = pairs_of(manifest)
     counts = [[0, 0] for _ in pairs]
     for i in range(manifest["functions"]):
         slot = counts[i % len(pairs)]
         slot[0] += 1
-        if STATES[i % 10] in ZERO_IN_WINDOW:
+        if state_of(i, len(pairs)) in ZERO_IN_WINDOW:
             slot[1] += 1
     return [(n, z) for n, z in counts]
 

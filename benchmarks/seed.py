@@ -11,7 +11,7 @@ it); parameters come from the environment:
 Functions are created in moto's Lambda backends directly (an HTTP round trip per function would
 make seeding 10,000 take minutes), their ``LastModified`` set, and their ``AWS/Lambda Invocations``
 datapoints put in the CloudWatch backends. Function ``i`` goes to (account, region) pair
-``i % (A * R)`` and gets a state from ``i % 10``:
+``i % (A * R)`` and gets a state from ``(i // (A * R)) % 10`` (so every pair holds the same mix):
 
 * 0-5 active: invoked 1 to 7 days ago (three datapoints);
 * 6-7 idle: last invoked long before the window (``days`` + 10 to ``days`` + 300 days ago);
@@ -37,6 +37,10 @@ ROLE_NAME = "bench-fn-role"
 ORG_ROLE = "OrganizationAccountAccessRole"
 STATES = ("active",) * 6 + ("idle", "idle", "never", "new")
 LAMBDA_TIME = "%Y-%m-%dT%H:%M:%S.000+0000"
+
+
+def state_of(index: int, pairs: int) -> str:
+    return STATES[(index // pairs) % 10]
 
 
 def _zipped() -> str:
@@ -97,7 +101,7 @@ def seed(functions: int, regions: list[str], accounts: int, days: int, now: date
     metrics: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for i in range(functions):
         account_id, region = pairs[i % len(pairs)]
-        state = STATES[i % 10]
+        state = state_of(i, len(pairs))
         counts[state] += 1
         name = f"fn-{i:05d}"
         fn = lambda_backends[account_id][region].create_function(

@@ -89,6 +89,17 @@ class AwsContext:
                 self._clients[key] = found
             return found
 
+    def release(self, account: Account, region: str) -> None:
+        """Forget the clients of one (account, region) once its work is done.
+
+        A client holds about half a megabyte (its own copy of the service's handlers, endpoint
+        rules and connection pool); an organization of a hundred accounts in three regions would
+        otherwise keep hundreds alive to the end. A later call builds a new one.
+        """
+        with self._lock:
+            for key in [k for k in self._clients if k[0] == account.account_id and k[1] == region]:
+                del self._clients[key]
+
 
 def make_session(profile: str | None, region: str | None = None) -> boto3.Session:
     import boto3
