@@ -215,3 +215,49 @@ def test_end_to_end_lambdaops_process_against_a_moto_server(tmp_path: Path) -> N
     readable = set(accounts) - {locked}
     assert by_account(data["functions"]) == {a: {f"app-{a}", f"legacy-{a}"} for a in readable}
     assert {f["account_id"] for f in data["findings"]} == readable
+
+
+def org_common(**overrides: Any) -> Any:
+    from lambdaops.cli.options import Common
+
+    values: dict[str, Any] = {
+        "profile": None,
+        "regions": (ORG_REGION,),
+        "all_regions": False,
+        "output": None,
+        "output_file": None,
+        "fail_on": None,
+        "demo": False,
+        "no_progress": True,
+        "config": None,
+        "workers": None,
+        "accounts": None,
+        "org": True,
+        "role_name": ORG_ROLE,
+        "external_id": None,
+        "exclude_accounts": None,
+        "shard": None,
+    }
+    values.update(overrides)
+    return Common(**values)
+
+
+def test_accounts_share_one_session_and_each_client_is_built_once(org: list[str]) -> None:
+    from lambdaops.collect.scope import resolve_scope
+    from lambdaops.settings import Settings
+
+    ctx, regions, errors, _ = resolve_scope(org_common(), Settings(regions=(ORG_REGION,)))
+
+    assert errors == [] and sorted(regions) == sorted(org)
+    # one boto3 session (service models parsed once); members differ by their role's credentials
+    assert len({id(a.session) for a in ctx.accounts}) == 1
+    members = [a for a in ctx.accounts if a.credentials]
+    assert sorted(a.account_id for a in members) == sorted(org[1:])
+    for account in ctx.accounts:
+        sts = ctx.client(account, "sts", ORG_REGION)
+        assert sts.get_caller_identity()["Account"] == account.account_id
+    member = members[0]
+    client = ctx.client(member, "lambda", ORG_REGION)
+    assert ctx.client(member, "lambda", ORG_REGION) is client
+    ctx.release(member, ORG_REGION)
+    assert ctx.client(member, "lambda", ORG_REGION) is not client
