@@ -31,8 +31,11 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         unreferenced = [v for v in versions if v.version not in referenced]
         if len(unreferenced) <= keep:
             continue
-        newest_first = sorted(unreferenced, key=lambda v: int(v.version), reverse=True)
-        removable = newest_first[keep:]
+        # What `prune-versions --keep K` would delete: outside the newest K of all versions, and
+        # not aliased (it also spares versions with provisioned concurrency, which alias-less
+        # versions rarely hold).
+        newest = {v.version for v in sorted(versions, key=lambda v: int(v.version), reverse=True)[:keep]}
+        removable = [v for v in unreferenced if v.version not in newest]
         yield Finding(
             check_id=CHECK_ID,
             severity=Severity.LOW,
@@ -42,7 +45,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             resource_name=fn.name,
             message=(
                 f"{fn.name} has {len(unreferenced)} published versions no alias points at "
-                f"(keeping {keep}, {len(removable)} could go)"
+                f"(keeping the newest {keep} and every aliased one, {len(removable)} could go)"
             ),
             remediation=REMEDIATION,
             evidence={

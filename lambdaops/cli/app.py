@@ -13,6 +13,7 @@ from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.merge import merge
+from lambdaops.cli.prune import prune, prune_versions, restore
 from lambdaops.cli.scan import checks, scan
 from lambdaops.cli.set_concurrency import set_concurrency
 
@@ -50,6 +51,9 @@ app.command("scan")(scan)
 app.command("checks")(checks)
 app.command("merge")(merge)
 app.add_typer(billing_app, name="billing-alarm")
+app.command("prune")(prune)
+app.command("restore")(restore)
+app.command("prune-versions")(prune_versions)
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
@@ -63,6 +67,9 @@ COMMANDS = (
     "billing-alarm set",
     "billing-alarm check",
     "billing-alarm remove",
+    "prune",
+    "restore",
+    "prune-versions",
 )
 
 

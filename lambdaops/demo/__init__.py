@@ -35,7 +35,7 @@ def demo_account() -> Iterator[None]:
         from moto import mock_aws
     except ImportError:
         raise UsageError("the demo account needs the demo extra: pip install 'lambdaops[demo]'") from None
-    from lambdaops.demo import moto_shims
+    from lambdaops.demo import code_shim, moto_shims
     from lambdaops.demo.seed import seed_demo
 
     saved = {k: os.environ.get(k) for k in (*DEMO_ENV, *CLEARED_ENV)}
@@ -43,6 +43,7 @@ def demo_account() -> Iterator[None]:
         os.environ.pop(key, None)
     os.environ.update(DEMO_ENV)
     moto_shims.install()
+    code_shim.install()  # GetFunction's Code.Location serves the code (prune archives it)
     try:
         with mock_aws():
             seed_demo()

@@ -236,7 +236,15 @@ FUNCTIONS: tuple[DemoFunction, ...] = (
         tags=TF,
     ),
     DemoFunction(
-        "reporting-quarterly-close", "eu-central-1", "reporting-role", "java11", 2048, 150, {88: 1}, tags=TF
+        "reporting-quarterly-close",
+        "eu-central-1",
+        "reporting-role",
+        "java11",
+        2048,
+        150,
+        {88: 1},
+        # Idle most of the year on purpose: `lambdaops prune` keeps what is tagged lambdaops:keep.
+        tags={**TF, "lambdaops:keep": "runs at quarter close"},
     ),
     DemoFunction(
         "legacy-cron-cleanup", "eu-central-1", "legacy-admin-role", "python3.7", 128, 1000, {10.5: 1, 40: 1}

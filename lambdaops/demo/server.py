@@ -74,6 +74,9 @@ def serve(host: str, port: int, *, quiet: bool = True, seed: str | None = None) 
         # The demo roles attach AWS-managed policies, which moto only knows when told to load them.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     moto_shims.install()
+    from lambdaops.demo import code_shim
+
+    code_shim.install()  # GetFunction's Code.Location serves the code from this process
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,

@@ -1,0 +1,273 @@
+"""`prune`: archive, then delete, the functions list-inactive calls inactive.
+
+Plan (reads only): the functions whose status is `inactive` (never `unknown` or `new`) exactly as
+list-inactive computes it, minus those muted by a `lambda-inactive` suppression (lambdaops.toml or
+the `lambdaops:ignore` tag) and those tagged `lambdaops:keep`. Apply: per function, read its whole
+state, write a verified archive, and only then delete it. An archive that cannot be completed leaves
+the function untouched and the change `failed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from lambdaops import __version__
+from lambdaops.actions.archive import ArchiveError, archive_path, archived_functions, write_archive
+from lambdaops.collect.archive import DownloadError, download_code, list_tags, read_function_state
+from lambdaops.collect.awslambda import parse_lambda_time
+from lambdaops.collect.context import Account, AwsContext
+from lambdaops.collect.fanout import run_all
+from lambdaops.collect.guard import error_record
+from lambdaops.inventory import ActivityStatus
+from lambdaops.model import Change, ChangeStatus, ErrorRecord, FindingStatus, Report
+from lambdaops.settings import Settings
+
+KEEP_TAG = "lambdaops:keep"
+CHECK_ID = "lambda-inactive"
+ACTION = "delete-function"
+
+
+@dataclass(frozen=True)
+class PruneTarget:
+    account: Account
+    region: str
+    name: str
+    arn: str
+    last_modified: str | None  # as planned: a function redeployed since is left alone
+
+
+@dataclass
+class PrunePlan:
+    report: Report
+    targets: dict[str, PruneTarget] = field(default_factory=dict)  # by function ARN
+
+    @property
+    def planned(self) -> list[Change]:
+        return [c for c in self.report.changes or [] if c.status is ChangeStatus.PLANNED]
+
+
+def _keep_reason(tags: dict[str, str]) -> str | None:
+    if KEEP_TAG in tags:
+        value = tags[KEEP_TAG]
+        return f"kept: tagged {KEEP_TAG}" + (f"={value}" if value else "")
+    return None
+
+
+def plan_prune(
+    ctx: AwsContext,
+    regions: dict[str, list[str]],
+    settings: Settings,
+    now: datetime,
+    days: int,
+    archive_root: Path,
+    on_done: Callable[[], None] | None = None,
+) -> PrunePlan:
+    """Which functions `prune --apply` would archive and delete, and which it keeps and why."""
+    from lambdaops.reports.list_inactive import list_inactive_report
+    from lambdaops.suppress import apply_status, expiry_warnings
+
+    base = list_inactive_report(ctx, regions, settings, now, days, show="all", sort="name", on_done=on_done)
+    inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
+    accounts = {a.account_id: a for a in ctx.accounts}
+    errors: list[ErrorRecord] = list(base.errors)
+
+    def read_tags(row: dict[str, Any]) -> tuple[dict[str, str] | None, ErrorRecord | None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        client = ctx.client(accounts[row["account_id"]], "lambda", row["region"])
+        try:
+            return list_tags(client, row["arn"]), None
+        except (ClientError, BotoCoreError) as exc:
+            return None, error_record(exc, row["account_id"], row["region"], "lambda:ListTags")
+
+    tag_results = run_all(inactive, read_tags, ctx.workers)
+    tags: dict[str, dict[str, str]] = {}
+    for row, (found, err) in zip(inactive, tag_results, strict=True):
+        if found is not None:
+            tags[row["arn"]] = found
+        if err is not None:
+            errors.append(err)
+    findings = apply_status(
+        [f for f in base.findings if f.check_id == CHECK_ID],
+        settings.suppressions,
+        now.date(),
+        tags=tags,
+    )
+    muted = {f.resource_arn: f.status_reason for f in findings if f.status is FindingStatus.MUTED}
+
+    plan = PrunePlan(
+        report=Report(
+            command="prune",
+            generated_at=now,
+            accounts=base.accounts,
+            regions=base.regions,
+            functions=inactive,
+            errors=errors,
+            changes=[],
+        )
+    )
+    plan.report.warnings.extend(expiry_warnings(settings.suppressions, now.date()))
+    changes: list[Change] = []
+    for row in inactive:
+        arn = row["arn"]
+        params = {
+            "function": row["name"],
+            "account_id": row["account_id"],
+            "region": row["region"],
+            "last_invocation": row["last_invocation"],
+            "days_since_invocation": row["days_since_invocation"],
+        }
+        if arn not in tags:
+            changes.append(
+                Change(ACTION, arn, params, ChangeStatus.FAILED, "its tags could not be read: left in place")
+            )
+            continue
+        keep = _keep_reason(tags[arn])
+        if keep is not None:
+            changes.append(Change(ACTION, arn, params, ChangeStatus.UNCHANGED, keep))
+            continue
+        if arn in muted:
+            changes.append(
+                Change(ACTION, arn, params, ChangeStatus.UNCHANGED, f"kept: suppressed ({muted[arn]})")
+            )
+            continue
+        target_dir = archive_path(archive_root, row["account_id"], row["region"], row["name"])
+        params["archive"] = str(target_dir)
+        changes.append(Change(ACTION, arn, params, ChangeStatus.PLANNED, "inactive: archive, then delete"))
+        plan.targets[arn] = PruneTarget(
+            accounts[row["account_id"]], row["region"], row["name"], arn, row["last_modified"]
+        )
+
+    # Functions archived earlier and deleted since: a rerun reports them `unchanged`.
+    unreadable = {(e.account_id, e.region) for e in base.errors if e.operation == "lambda:ListFunctions"}
+    existing = {r["arn"] for r in base.functions}
+    for account_id, rs in regions.items():
+        for region in rs:
+            if (account_id, region) in unreadable or account_id not in accounts:
+                continue
+            for path, manifest in archived_functions(archive_root, account_id, region):
+                arn = str(manifest["function_arn"])
+                if arn in existing:
+                    continue
+                changes.append(
+                    Change(
+                        ACTION,
+                        arn,
+                        {
+                            "function": manifest["function_name"],
+                            "account_id": account_id,
+                            "region": region,
+                            "archive": str(path),
+                        },
+                        ChangeStatus.UNCHANGED,
+                        f"already deleted (archived {manifest.get('archived_at')})",
+                    )
+                )
+    plan.report.changes = sorted(
+        changes, key=lambda c: (c.params["account_id"], c.params["region"], c.params["function"])
+    )
+    plan.report.view.update(window_days=days, archive_root=str(archive_root))
+    return plan
+
+
+def _same_time(planned: str | None, current: str | None) -> bool:
+    if planned is None or current is None:
+        return planned == current
+    a = parse_lambda_time(planned).replace(microsecond=0)
+    b = parse_lambda_time(current).replace(microsecond=0)
+    return a == b
+
+
+def prune_one(
+    ctx: AwsContext, target: PruneTarget, change: Change, archive_root: Path, now: datetime
+) -> Change:
+    """Archive one function, verify the archive, then delete the function. Never deletes unarchived."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from lambdaops.collect.archive import is_not_found
+
+    client = ctx.client(target.account, "lambda", target.region)
+    try:
+        state = read_function_state(client, target.name)
+    except (ClientError, BotoCoreError) as exc:
+        rec = error_record(exc, target.account.account_id, target.region, "lambda:GetFunction")
+        return replace(
+            change,
+            status=ChangeStatus.FAILED,
+            reason=f"could not read the function's state for its archive ({rec.code}): left in place",
+        )
+    if state is None:
+        return replace(change, status=ChangeStatus.UNCHANGED, reason="already deleted")
+    if state.arn != target.arn:
+        return replace(change, status=ChangeStatus.FAILED, reason="GetFunction answered another function")
+    keep = _keep_reason(state.tags)
+    if keep is not None:
+        return replace(change, status=ChangeStatus.UNCHANGED, reason=f"{keep} (since the plan)")
+    if not _same_time(target.last_modified, state.configuration.get("LastModified")):
+        return replace(
+            change,
+            status=ChangeStatus.UNCHANGED,
+            reason="modified since the plan was made: left in place; rerun prune to reconsider it",
+        )
+    location = state.code_location
+
+    def download(out: IO[bytes], expected: str) -> None:
+        if not location:
+            raise DownloadError("GetFunction gave no code location")
+        size = state.configuration.get("CodeSize")
+        download_code(location, expected, out, max_bytes=int(size) if size else None)
+
+    try:
+        result = write_archive(
+            archive_root, target.account.account_id, target.region, state, download, now, __version__
+        )
+    except (DownloadError, ArchiveError) as exc:
+        return replace(change, status=ChangeStatus.FAILED, reason=f"archive failed: {exc}; left in place")
+    except OSError as exc:
+        return replace(
+            change,
+            status=ChangeStatus.FAILED,
+            reason=f"archive failed: {exc.strerror or exc}; left in place",
+        )
+    params = {**change.params, "archive": str(result.path), "archive_reused": result.reused}
+    if result.superseded is not None:
+        params["superseded_archive"] = str(result.superseded)
+    try:
+        client.delete_function(FunctionName=target.name)
+    except (ClientError, BotoCoreError) as exc:
+        if isinstance(exc, ClientError) and is_not_found(exc):
+            return replace(change, params=params, status=ChangeStatus.UNCHANGED, reason="already deleted")
+        rec = error_record(exc, target.account.account_id, target.region, "lambda:DeleteFunction")
+        return replace(
+            change,
+            params=params,
+            status=ChangeStatus.FAILED,
+            reason=f"archived, but the delete failed ({rec.code}: {rec.message})",
+        )
+    return replace(change, params=params, status=ChangeStatus.APPLIED, reason="archived and deleted")
+
+
+def apply_prune(ctx: AwsContext, plan: PrunePlan, archive_root: Path, now: datetime) -> None:
+    """Carry out every planned change of `plan` (in place), functions in parallel up to ctx.workers."""
+    changes = list(plan.report.changes or [])
+    todo = [i for i, c in enumerate(changes) if c.status is ChangeStatus.PLANNED]
+    results = run_all(
+        todo,
+        partial(_apply_index, ctx, plan, changes, archive_root, now),
+        ctx.workers,
+    )
+    for i, change in zip(todo, results, strict=True):
+        changes[i] = change
+    plan.report.changes = changes
+
+
+def _apply_index(
+    ctx: AwsContext, plan: PrunePlan, changes: list[Change], archive_root: Path, now: datetime, i: int
+) -> Change:
+    change = changes[i]
+    return prune_one(ctx, plan.targets[change.resource_arn], change, archive_root, now)

@@ -1,0 +1,210 @@
+"""`prune-versions`: delete published versions beyond the newest K of each function.
+
+Never deleted, whatever their age: a version an alias points at (including a routing config's
+additional version), one holding provisioned concurrency, and one an event source mapping invokes.
+Versions are found in the same paginated ListFunctions pass that lists the functions
+(`FunctionVersion=ALL`); aliases, provisioned concurrency and mappings are read only for functions
+that have more than K versions. Anything unreadable leaves that function's versions in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from lambdaops.collect.archive import list_event_source_mappings
+from lambdaops.collect.awslambda import unqualified
+from lambdaops.collect.concurrency import provisioned_configs
+from lambdaops.collect.context import Account, AwsContext
+from lambdaops.collect.fanout import run_all
+from lambdaops.collect.guard import error_record
+from lambdaops.inventory import FunctionInfo, VersionInfo
+from lambdaops.model import Change, ChangeStatus, ErrorRecord, Report, iso
+from lambdaops.settings import Settings
+
+ACTION = "delete-version"
+
+
+@dataclass(frozen=True)
+class VersionTarget:
+    account: Account
+    region: str
+    function: str
+    version: str
+
+
+@dataclass
+class VersionsPlan:
+    report: Report
+    targets: dict[str, VersionTarget] = field(default_factory=dict)  # by qualified version ARN
+
+    @property
+    def planned(self) -> list[Change]:
+        return [c for c in self.report.changes or [] if c.status is ChangeStatus.PLANNED]
+
+
+@dataclass
+class _FunctionVersions:
+    fn: FunctionInfo
+    versions: list[VersionInfo]
+    beyond: list[VersionInfo]  # older than the newest K
+    alias_refs: dict[str, list[str]]  # version -> alias names
+
+
+def _protected_by_alias(aliases: list[Any]) -> dict[str, list[str]]:
+    refs: dict[str, list[str]] = {}
+    for alias in aliases:
+        refs.setdefault(alias.function_version, []).append(alias.name)
+        for v in alias.additional_versions:
+            refs.setdefault(v, []).append(f"{alias.name} (routing)")
+    return refs
+
+
+def plan_prune_versions(
+    ctx: AwsContext,
+    regions: dict[str, list[str]],
+    settings: Settings,
+    now: datetime,
+    keep: int,
+    on_done: Callable[[], None] | None = None,
+) -> VersionsPlan:
+    from lambdaops.collect.gather import gather
+
+    inv = gather(
+        ctx, regions, {"functions", "versions"}, settings.replace(keep_versions=keep), now, on_done=on_done
+    )
+    accounts = {a.account_id: a for a in ctx.accounts}
+    errors: list[ErrorRecord] = list(inv.errors)
+    work: list[_FunctionVersions] = []
+    for fn in inv.all_functions():
+        versions = inv.versions.get(fn.arn, [])
+        if len(versions) <= keep:
+            continue
+        aliases = inv.aliases.get(fn.arn)
+        if aliases is None:
+            continue  # unread: the gap is in errors, and nothing is deleted blind
+        newest_first = sorted(versions, key=lambda v: int(v.version), reverse=True)
+        work.append(_FunctionVersions(fn, versions, newest_first[keep:], _protected_by_alias(aliases)))
+
+    candidates = [w for w in work if any(v.version not in w.alias_refs for v in w.beyond)]
+
+    def read_provisioned(w: _FunctionVersions) -> tuple[set[str] | None, ErrorRecord | None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        client = ctx.client(accounts[w.fn.account_id], "lambda", w.fn.region)
+        try:
+            configs = provisioned_configs(client, w.fn.name)
+        except (ClientError, BotoCoreError) as exc:
+            op = "lambda:ListProvisionedConcurrencyConfigs"
+            return None, error_record(exc, w.fn.account_id, w.fn.region, op)
+        return {c.qualifier for c in configs}, None
+
+    provisioned = run_all(candidates, read_provisioned, ctx.workers)
+
+    # Mappings: one region-wide pass per region that has candidates, not a call per function.
+    scopes = sorted({(w.fn.account_id, w.fn.region) for w in candidates})
+
+    def read_mappings(scope: tuple[str, str]) -> tuple[dict[str, list[str]] | None, ErrorRecord | None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        account_id, region = scope
+        client = ctx.client(accounts[account_id], "lambda", region)
+        try:
+            mappings = list_event_source_mappings(client)
+        except (ClientError, BotoCoreError) as exc:
+            return None, error_record(exc, account_id, region, "lambda:ListEventSourceMappings")
+        out: dict[str, list[str]] = {}
+        for m in mappings:
+            arn = str(m.get("FunctionArn", ""))
+            out.setdefault(arn, []).append(str(m.get("UUID", "")))
+        return out, None
+
+    mapping_results = dict(zip(scopes, run_all(scopes, read_mappings, ctx.workers), strict=True))
+    for _, err in mapping_results.values():
+        if err is not None:
+            errors.append(err)
+
+    plan = VersionsPlan(
+        report=Report(
+            command="prune-versions",
+            generated_at=now,
+            accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+            regions=inv.regions,
+            errors=errors,
+            changes=[],
+        )
+    )
+    changes: list[Change] = []
+    by_fn = {id(w): p for w, p in zip(candidates, provisioned, strict=True)}
+    for w in work:
+        fn = w.fn
+        prov, prov_err = by_fn.get(id(w), (set(), None))
+        if prov_err is not None:
+            errors.append(prov_err)
+        mappings, map_err = mapping_results.get((fn.account_id, fn.region), ({}, None))
+        for v in sorted(w.beyond, key=lambda v: int(v.version)):
+            arn = f"{unqualified(fn.arn)}:{v.version}"
+            params = {
+                "function": fn.name,
+                "account_id": fn.account_id,
+                "region": fn.region,
+                "version": v.version,
+                "code_size_bytes": v.code_size_bytes,
+                "last_modified": iso(v.last_modified),
+            }
+            reason: str | None = None
+            status = ChangeStatus.UNCHANGED
+            if v.version in w.alias_refs:
+                reason = f"kept: alias {', '.join(sorted(w.alias_refs[v.version]))}"
+            elif prov is None:
+                status, reason = (
+                    ChangeStatus.FAILED,
+                    "provisioned concurrency could not be read: left in place",
+                )
+            elif v.version in prov:
+                reason = "kept: provisioned concurrency"
+            elif mappings is None or map_err is not None:
+                status, reason = ChangeStatus.FAILED, "event source mappings could not be read: left in place"
+            elif arn in mappings:
+                reason = f"kept: event source mapping {', '.join(sorted(mappings[arn]))}"
+            else:
+                status = ChangeStatus.PLANNED
+                reason = f"older than the newest {keep} of {len(w.versions)} published versions"
+                plan.targets[arn] = VersionTarget(accounts[fn.account_id], fn.region, fn.name, v.version)
+            changes.append(Change(ACTION, arn, params, status, reason))
+    plan.report.changes = changes
+    planned = [c for c in changes if c.status is ChangeStatus.PLANNED]
+    plan.report.view.update(
+        keep=keep,
+        planned_bytes=sum(int(c.params["code_size_bytes"]) for c in planned),
+    )
+    return plan
+
+
+def delete_one(ctx: AwsContext, target: VersionTarget, change: Change) -> Change:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from lambdaops.collect.archive import is_not_found
+
+    client = ctx.client(target.account, "lambda", target.region)
+    try:
+        client.delete_function(FunctionName=target.function, Qualifier=target.version)
+    except (ClientError, BotoCoreError) as exc:
+        if isinstance(exc, ClientError) and is_not_found(exc):
+            return replace(change, status=ChangeStatus.UNCHANGED, reason="already deleted")
+        rec = error_record(exc, target.account.account_id, target.region, "lambda:DeleteFunction")
+        return replace(change, status=ChangeStatus.FAILED, reason=f"{rec.code}: {rec.message}")
+    return replace(change, status=ChangeStatus.APPLIED, reason="deleted")
+
+
+def apply_prune_versions(ctx: AwsContext, plan: VersionsPlan) -> None:
+    changes = list(plan.report.changes or [])
+    todo = [i for i, c in enumerate(changes) if c.status is ChangeStatus.PLANNED]
+    results = run_all(
+        todo, lambda i: delete_one(ctx, plan.targets[changes[i].resource_arn], changes[i]), ctx.workers
+    )
+    for i, change in zip(todo, results, strict=True):
+        changes[i] = change
+    plan.report.changes = changes

@@ -1,0 +1,163 @@
+"""`lambdaops prune`, `lambdaops restore` and `lambdaops prune-versions`: clean up without losing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lambdaops.cli.options import Common, with_common
+from lambdaops.errors import UsageError
+
+APPLY_HELP = "Make the changes (without it: show the plan and change nothing)."
+DRY_RUN_HELP = "Show the plan and change nothing (the default; accepted for scripts)."
+YES_HELP = "Do not ask before changing anything (for CI; without a terminal --apply never asks)."
+
+
+def _apply_flag(apply: bool, dry_run: bool) -> bool:
+    if apply and dry_run:
+        raise UsageError("--apply and --dry-run contradict each other; pass one of them")
+    return apply
+
+
+@with_common
+def prune(
+    common: Common,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days", help="Idle window in days, 1 to 455 (default 10), as list-inactive.", show_default=False
+        ),
+    ] = None,
+    apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    archive_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--archive-dir",
+            help="Where archives go: DIR/<account>/<region>/<function>/ (default ./lambdaops-archive).",
+            show_default=False,
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)] = False,
+) -> None:
+    """Archive, then delete, the functions list-inactive calls inactive.
+
+    Never `unknown` or `new` ones; never one muted by a lambda-inactive suppression or tagged
+    `lambdaops:keep`. Each function is archived (configuration, environment, tags, policy,
+    concurrency, aliases, versions, triggers, URL config and its code package checked against
+    CodeSha256) before it is deleted; a function whose archive cannot be completed is left in place.
+    `lambdaops restore DIR/<account>/<region>/<function>` brings one back.
+    """
+    from lambdaops.actions.archive import DEFAULT_ARCHIVE_DIR
+    from lambdaops.actions.prune import apply_prune, plan_prune
+    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from, validate_days
+    from lambdaops.render.prune_tables import render_prune_table
+
+    do_apply = _apply_flag(apply, dry_run)
+    settings = settings_from(common, days=validate_days("--days", days))
+    root = archive_dir if archive_dir is not None else DEFAULT_ARCHIVE_DIR
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"--archive-dir {root} is not a directory; pass a directory path")
+    with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
+        plan = plan_prune(run.ctx, run.regions, settings, run.now, settings.days, root, on_done=bar.advance)
+        planned = plan.planned
+        if do_apply and planned:
+            summary = f"Archive to {root} and delete {len(planned)} function(s)."
+            if confirm_apply(summary, yes):
+                apply_prune(run.ctx, plan, root, run.now)
+            else:
+                info("nothing was changed")
+        plan.report.view["applied"] = do_apply
+        finish_plan(run, plan.report, render_prune_table)
+
+
+@with_common
+def restore(
+    common: Common,
+    archive: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ARCHIVE_DIR",
+            help="The function's archive directory: <archive-dir>/<account>/<region>/<function>.",
+            show_default=False,
+        ),
+    ],
+    apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+) -> None:
+    """Recreate a function that prune archived: code, configuration, tags, policy, concurrency,
+    aliases, URL config and triggers.
+
+    Shows the plan first; --apply restores. Refused (exit 2, nothing changed) when a function of
+    that name exists with other code, or the archive is from another account. A rerun finishes an
+    interrupted restore.
+    """
+    from lambdaops.actions.archive import ArchiveError, load_archive
+    from lambdaops.actions.restore import apply_restore, plan_restore
+    from lambdaops.cli.runner import finish_plan, open_run, settings_from
+
+    do_apply = _apply_flag(apply, dry_run)
+    try:
+        loaded = load_archive(archive)
+    except ArchiveError as exc:
+        raise UsageError(f"{exc}; pass a directory written by `lambdaops prune --apply`") from None
+    region = str(loaded.manifest["region"])
+    if common.regions and set(common.regions) != {region}:
+        raise UsageError(f"the archive is of region {region}; drop --region or pass --region {region}")
+    if common.all_regions or common.accounts or common.org:
+        raise UsageError(
+            "restore recreates one function in its archived account and region: "
+            "drop --all-regions, --accounts and --org"
+        )
+    settings = settings_from(common).replace(regions=(region,))
+    with open_run(common, settings) as run:
+        account = run.ctx.accounts[0]
+        client = run.ctx.client(account, "lambda", region)
+        plan = plan_restore(client, loaded, account.account_id, region, run.now)
+        if do_apply:
+            apply_restore(plan, account.account_id, region)
+        finish_plan(run, plan.report)
+
+
+@with_common
+def prune_versions(
+    common: Common,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep",
+            help="Published versions to keep per function, newest first (default 5, keep_versions).",
+            show_default=False,
+        ),
+    ] = None,
+    apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)] = False,
+) -> None:
+    """Delete published versions beyond the newest K of each function.
+
+    Never one an alias points at (routing-config versions included), one holding provisioned
+    concurrency, or one an event source mapping invokes. $LATEST is never touched.
+    """
+    from lambdaops.actions.versions import apply_prune_versions, plan_prune_versions
+    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from
+    from lambdaops.render.prune_tables import render_versions_table
+
+    do_apply = _apply_flag(apply, dry_run)
+    if keep is not None and not 0 <= keep <= 10_000:
+        raise UsageError(f"--keep must be from 0 to 10000, got {keep}")
+    settings = settings_from(common, keep_versions=keep)
+    with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
+        plan = plan_prune_versions(
+            run.ctx, run.regions, settings, run.now, settings.keep_versions, bar.advance
+        )
+        planned = plan.planned
+        if do_apply and planned:
+            summary = f"Delete {len(planned)} published version(s)."
+            if confirm_apply(summary, yes):
+                apply_prune_versions(run.ctx, plan)
+            else:
+                info("nothing was changed")
+        finish_plan(run, plan.report, render_versions_table)
