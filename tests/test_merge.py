@@ -23,8 +23,9 @@ ORG = ["--org", "--role-name", ORG_ROLE, "--region", ORG_REGION, "--output", "js
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def org() -> Iterator[list[str]]:
+    # Read-only tests share one organization: seeding it is most of their cost.
     moto_shims.install()
     with mock_aws():
         yield organization()
