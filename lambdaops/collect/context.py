@@ -79,6 +79,11 @@ class AwsContext:
     _clients: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def account_ids(self) -> list[str]:
+        """The accounts a report covers: every one asked for, reachable or not (gaps are in errors)."""
+        return self.scope_accounts or [a.account_id for a in self.accounts]
+
     def client(self, account: Account, service: str, region: str) -> Any:
         key = (account.account_id, region, service)
         with self._lock:
