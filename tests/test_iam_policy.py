@@ -221,7 +221,7 @@ def test_all_regions_needs_describe_regions_only() -> None:
     from lambdaops.collect.scope import enabled_regions
 
     with mock_aws(), RECORDER.scope() as needed:
-        regions = enabled_regions(boto3.Session(region_name="eu-west-1"))
+        regions = enabled_regions(boto3.client("ec2", region_name="eu-west-1"))
     assert "eu-west-1" in regions
     assert needed == {"ec2:DescribeRegions"} and "ec2:describeregions" in read_policy_actions()
 

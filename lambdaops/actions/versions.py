@@ -130,7 +130,7 @@ def plan_prune_versions(
         report=Report(
             command="prune-versions",
             generated_at=now,
-            accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+            accounts=ctx.account_ids,
             regions=inv.regions,
             errors=errors,
             changes=[],

@@ -13,6 +13,7 @@ from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.iam_policy import iam_policy
 from lambdaops.cli.list_inactive import list_inactive
+from lambdaops.cli.merge import merge
 from lambdaops.cli.prune import prune, prune_versions, restore
 from lambdaops.cli.scan import checks, scan
 from lambdaops.cli.set_concurrency import set_concurrency
@@ -50,6 +51,7 @@ app.command("audit-iam")(audit_iam)
 app.command("scan")(scan)
 app.command("checks")(checks)
 app.command("iam-policy")(iam_policy)
+app.command("merge")(merge)
 app.add_typer(billing_app, name="billing-alarm")
 app.command("prune")(prune)
 app.command("restore")(restore)
@@ -64,6 +66,7 @@ COMMANDS = (
     "scan",
     "checks",
     "iam-policy",
+    "merge",
     "billing-alarm set",
     "billing-alarm check",
     "billing-alarm remove",

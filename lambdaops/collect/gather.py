@@ -148,8 +148,13 @@ def gather(
 
     def run_region(job: RegionJob) -> Inventory:
         job.inv.scopes.append((job.account.account_id, job.region))
-        for part in order:
-            REGION_COLLECTORS[part](job)
+        try:
+            for part in order:
+                REGION_COLLECTORS[part](job)
+        finally:
+            # Only this job uses this (account, region)'s clients: memory stays bounded by the
+            # workers, not by the number of accounts.
+            ctx.release(job.account, job.region)
         return job.inv
 
     fragments = run_all(region_jobs, run_region, ctx.workers, on_done)

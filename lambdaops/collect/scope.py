@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from lambdaops.collect.context import (
@@ -15,6 +16,7 @@ from lambdaops.collect.context import (
     make_session,
     validate_regions,
 )
+from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
 from lambdaops.errors import UsageError
 from lambdaops.model import ErrorRecord
@@ -76,40 +78,43 @@ def list_org_accounts(session: boto3.Session, timeouts: Timeouts | None = None) 
     return sorted(out)
 
 
-def assume(
-    base: boto3.Session,
-    account_id: str,
-    role_name: str,
-    external_id: str | None,
-    timeouts: Timeouts | None = None,
-) -> boto3.Session:
-    import boto3
+def role_arn(partition: str, account_id: str, role_name: str) -> str:
+    """`--role-name` may carry a path (`ops/Auditor`); the ARN then has it too."""
+    return f"arn:{partition}:iam::{account_id}:role/{role_name.strip('/')}"
 
-    partition = "aws"
-    sts = base.client("sts", region_name=base.region_name or GLOBAL_REGION, config=client_config(2, timeouts))
+
+def assume_credentials(
+    sts: Any, account_id: str, role_name: str, external_id: str | None, partition: str = "aws"
+) -> dict[str, str]:
+    """Credentials of `role_name` in `account_id`, as boto3 client keyword arguments."""
     kwargs: dict[str, Any] = {
-        "RoleArn": f"arn:{partition}:iam::{account_id}:role/{role_name}",
+        "RoleArn": role_arn(partition, account_id, role_name),
         "RoleSessionName": "lambdaops",
     }
     if external_id:
         kwargs["ExternalId"] = external_id
     creds = sts.assume_role(**kwargs)["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=base.region_name,
-    )
+    return {
+        "aws_access_key_id": str(creds["AccessKeyId"]),
+        "aws_secret_access_key": str(creds["SecretAccessKey"]),
+        "aws_session_token": str(creds["SessionToken"]),
+    }
 
 
-def enabled_regions(session: boto3.Session, timeouts: Timeouts | None = None) -> list[str]:
-    ec2 = session.client(
-        "ec2", region_name=session.region_name or GLOBAL_REGION, config=client_config(2, timeouts)
-    )
+def enabled_regions(ec2: Any) -> list[str]:
     resp = ec2.describe_regions(AllRegions=True)
     return sorted(
         str(r["RegionName"]) for r in resp.get("Regions", []) if r.get("OptInStatus") in ENABLED_OPT_IN
     )
+
+
+def _partition(session: boto3.Session) -> str:
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        return str(session.get_partition_for_region(session.region_name or GLOBAL_REGION))
+    except BotoCoreError:  # an unknown region is reported by validate_regions; "aws" is the likely one
+        return "aws"
 
 
 def resolve_scope(
@@ -157,35 +162,67 @@ def resolve_scope(
     else:
         account_ids = [base_account]
     account_ids = [a for a in account_ids if a not in excluded and in_shard(a, shard)]
+    explicit_regions = validate_regions(base, settings.regions) if settings.regions else []
 
+    # Clients are thread-safe (sessions are not): one STS client, then the role assumptions and the
+    # region look-ups fan out through the bounded pool, so a hundred accounts take seconds, not minutes.
+    ctx = AwsContext(accounts=[], workers=settings.workers, timeouts=timeouts)
+    others = [a for a in account_ids if a != base_account]
+    assumed: dict[str, Mapping[str, str] | ErrorRecord] = {}
+    if others:
+        assert role_name is not None
+        sts = base.client(
+            "sts",
+            region_name=base.region_name or GLOBAL_REGION,
+            config=client_config(max(10, settings.workers * 2), timeouts),
+        )
+        partition = _partition(base)
+
+        def assume_one(account_id: str) -> Mapping[str, str] | ErrorRecord:
+            try:
+                return assume_credentials(sts, account_id, role_name, external_id, partition)
+            except (ClientError, BotoCoreError) as exc:
+                return error_record(exc, account_id, "global", "sts:AssumeRole")
+
+        assumed = dict(zip(others, run_all(others, assume_one, settings.workers), strict=True))
     accounts: list[Account] = []
     for account_id in account_ids:
         if account_id == base_account:
             accounts.append(Account(account_id, base))
             continue
-        assert role_name is not None
-        try:
-            accounts.append(Account(account_id, assume(base, account_id, role_name, external_id, timeouts)))
-        except (ClientError, BotoCoreError) as exc:
-            errors.append(error_record(exc, account_id, "global", "sts:AssumeRole"))
-
-    explicit_regions = validate_regions(base, settings.regions) if settings.regions else []
-    regions: dict[str, list[str]] = {}
-    for account in accounts:
-        if settings.all_regions:
-            try:
-                regions[account.account_id] = enabled_regions(account.session, timeouts)
-            except (ClientError, BotoCoreError) as exc:
-                errors.append(error_record(exc, account.account_id, "global", "ec2:DescribeRegions"))
-                regions[account.account_id] = explicit_regions or (
-                    [base.region_name] if base.region_name else []
-                )
-        elif explicit_regions:
-            regions[account.account_id] = explicit_regions
-        elif default_regions:
-            regions[account.account_id] = list(default_regions)
+        outcome = assumed[account_id]
+        if isinstance(outcome, ErrorRecord):
+            errors.append(outcome)
         else:
-            regions[account.account_id] = [str(base.region_name)]
-    ctx = AwsContext(accounts=accounts, workers=settings.workers, timeouts=timeouts)
+            accounts.append(Account(account_id, base, credentials=outcome))
+    ctx.accounts = accounts
+
+    fallback = explicit_regions or ([base.region_name] if base.region_name else [])
+    regions: dict[str, list[str]] = {}
+    if settings.all_regions:
+
+        def regions_of(account: Account) -> list[str] | ErrorRecord:
+            ec2 = ctx.client(account, "ec2", base.region_name or GLOBAL_REGION)
+            try:
+                return enabled_regions(ec2)
+            except (ClientError, BotoCoreError) as exc:
+                return error_record(exc, account.account_id, "global", "ec2:DescribeRegions")
+
+        for account, found in zip(accounts, run_all(accounts, regions_of, settings.workers), strict=True):
+            if isinstance(found, ErrorRecord):
+                errors.append(found)
+                regions[account.account_id] = list(fallback)
+            else:
+                regions[account.account_id] = found
+    else:
+        for account in accounts:
+            if explicit_regions:
+                regions[account.account_id] = list(explicit_regions)
+            elif default_regions:
+                regions[account.account_id] = list(default_regions)
+            else:
+                regions[account.account_id] = [str(base.region_name)]
+    if shard is not None and not account_ids:
+        warnings.append(f"--shard {shard[0]}/{shard[1]} holds none of the accounts in scope")
     ctx.scope_accounts = sorted(set(account_ids))
     return ctx, regions, errors, warnings

@@ -50,6 +50,8 @@ Shims, and why each exists:
   ``DuplicateRecordException``. (``billing-alarm set --budget`` reads subscribers to stay idempotent.)
 * Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
   (``lambdaops.demo.policy_shim``).
+* Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
+  not exist (``lambdaops.demo.scale_shims``).
 
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
 function reserved at 0 (only ``GetFunction`` hides it), and ``PutMetricData`` keeps datapoints with old
@@ -183,9 +185,10 @@ def install() -> None:
         BudgetsResponse.update_budget = _update_budget
         BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
         BudgetsResponse.create_subscriber = _create_subscriber
-        from lambdaops.demo import policy_shim
+        from lambdaops.demo import policy_shim, scale_shims
 
         policy_shim.install()
+        scale_shims.install()
         _installed.set()
 
 

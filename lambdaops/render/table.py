@@ -164,18 +164,10 @@ def _size(n: Any) -> str:
     return f"{size:.1f} GB"
 
 
-def render_functions_table(report: Report, console: Console) -> None:
-    """One row per function (list-inactive) in the report's order, then a status summary and gaps."""
-    from collections import Counter
-
-    accounts = {str(row.get("account_id", "")) for row in report.functions} | set(report.accounts)
-    days = report.view.get("window_days")
-    title = f"Functions ({len(report.functions)})" + (f": idle window {days} days" if days else "")
+def _functions_table(title: str, rows: Sequence[dict[str, Any]]) -> Table:
     table = _table(title)
     table.add_column("Function", overflow="fold", ratio=1, min_width=12)
     table.add_column("Status", no_wrap=True)
-    if len(accounts) > 1:
-        table.add_column("Account", no_wrap=True)
     table.add_column("Region", no_wrap=True)
     table.add_column("Runtime", no_wrap=True)
     table.add_column("Memory", justify="right", no_wrap=True)
@@ -184,13 +176,12 @@ def render_functions_table(report: Report, console: Console) -> None:
     table.add_column("Last invoked", no_wrap=True)
     table.add_column("Days idle", justify="right", no_wrap=True)
     styles = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan"}
-    for row in report.functions:
+    for row in rows:
         status = str(row.get("status", ""))
         days_idle = row.get("days_since_invocation")
-        cells = [cell(row.get("name", "")), cell(status, styles.get(status, ""))]
-        if len(accounts) > 1:
-            cells.append(cell(row.get("account_id", "")))
-        cells += [
+        table.add_row(
+            cell(row.get("name", "")),
+            cell(status, styles.get(status, "")),
             cell(row.get("region", "")),
             cell(row.get("runtime") or "image"),
             cell(f"{row.get('memory_mb')} MB" if row.get("memory_mb") is not None else ""),
@@ -198,15 +189,35 @@ def render_functions_table(report: Report, console: Console) -> None:
             cell(_short_time(row.get("last_modified"), with_time=False)),
             cell(_short_time(row.get("last_invocation"), with_time=True) or "none seen"),
             cell("" if days_idle is None else days_idle),
-        ]
-        table.add_row(*cells)
-    if report.functions:
-        console.print(table)
+        )
+    return table
+
+
+def render_functions_table(report: Report, console: Console) -> None:
+    """One row per function (list-inactive) in the report's order, then a status summary and gaps.
+
+    A report over several accounts prints one table per account (in account order), each keeping
+    the report's sort.
+    """
+    from collections import Counter
+
+    accounts = {str(row.get("account_id", "")) for row in report.functions} | set(report.accounts)
+    days = report.view.get("window_days")
+    window = f": idle window {days} days" if days else ""
+    if len(accounts) > 1:
+        for account in sorted({str(row.get("account_id", "")) for row in report.functions}):
+            rows = [row for row in report.functions if str(row.get("account_id", "")) == account]
+            console.print(_functions_table(f"Account {account}: functions ({len(rows)}){window}", rows))
+    elif report.functions:
+        console.print(_functions_table(f"Functions ({len(report.functions)}){window}", report.functions))
     statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
     counts = Counter(statuses)
     regions = len(set(report.regions))
     parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("inactive", "new", "unknown", "active"))
-    console.print(f"{len(statuses)} functions in {regions} region{'s' if regions != 1 else ''}: {parts}")
+    where = f"{regions} region{'s' if regions != 1 else ''}"
+    if len(accounts) > 1:
+        where = f"{len(accounts)} accounts, {where}"
+    console.print(f"{len(statuses)} functions in {where}: {parts}")
     if report.view.get("show") == "inactive" and statuses and not report.functions:
         console.print("No inactive functions (--show all lists every function).")
     if counts.get("unknown"):

@@ -126,10 +126,6 @@ def report_from_inventory(
     return report
 
 
-def _accounts(ctx: AwsContext) -> list[str]:
-    return ctx.scope_accounts or [a.account_id for a in ctx.accounts]
-
-
 def audit_concurrency_report(
     ctx: AwsContext,
     regions: dict[str, list[str]],
@@ -144,7 +140,7 @@ def audit_concurrency_report(
         settings = settings.replace(concurrency_days=days)
     days = settings.concurrency_days
     inv = gather(ctx, regions, audit_parts(checks), settings, now, days=days, on_done=on_done)
-    return report_from_inventory(inv, settings, now, _accounts(ctx), checks)
+    return report_from_inventory(inv, settings, now, ctx.account_ids, checks)
 
 
 def _exact_reservations(ctx: AwsContext, inv: Inventory, settings: Settings) -> None:
@@ -198,7 +194,7 @@ def cap_unlimited_report(
     report = Report(
         command=COMMAND,
         generated_at=now,
-        accounts=_accounts(ctx),
+        accounts=ctx.account_ids,
         regions=inv.regions,
         errors=list(inv.errors),
         changes=changes,

@@ -27,7 +27,7 @@ def audit_iam_report(
     report = Report(
         command="audit-iam",
         generated_at=now,
-        accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+        accounts=ctx.account_ids,
         regions=inv.regions,
         errors=list(inv.errors),
     )

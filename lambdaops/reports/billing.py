@@ -19,10 +19,6 @@ from lambdaops.settings import Settings
 REGION = aws.BILLING_REGION
 
 
-def _accounts(ctx: AwsContext) -> list[str]:
-    return ctx.scope_accounts or [a.account_id for a in ctx.accounts]
-
-
 def billing_check_report(
     ctx: AwsContext,
     regions: dict[str, list[str]],
@@ -40,7 +36,7 @@ def billing_check_report(
     report = Report(
         command=command,
         generated_at=now,
-        accounts=_accounts(ctx),
+        accounts=ctx.account_ids,
         regions=[REGION],
         errors=list(inv.errors),
     )
@@ -115,7 +111,7 @@ def billing_set_report(
     """Reconcile each account's managed guardrails with `spec`; apply unless `dry_run`."""
     _ = settings
     report = Report(
-        command="billing-alarm set", generated_at=now, accounts=_accounts(ctx), regions=[REGION], changes=[]
+        command="billing-alarm set", generated_at=now, accounts=ctx.account_ids, regions=[REGION], changes=[]
     )
     assert report.changes is not None
     for account in ctx.accounts:
@@ -184,7 +180,7 @@ def billing_remove_report(
     report = Report(
         command="billing-alarm remove",
         generated_at=now,
-        accounts=_accounts(ctx),
+        accounts=ctx.account_ids,
         regions=[REGION],
         changes=[],
     )

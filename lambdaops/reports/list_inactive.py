@@ -32,7 +32,7 @@ def list_inactive_report(
     report = Report(
         command="list-inactive",
         generated_at=now,
-        accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+        accounts=ctx.account_ids,
         regions=inv.regions,
         functions=sort_rows(rows, sort),
         errors=list(inv.errors),

@@ -30,7 +30,7 @@ def scan_report(
     report = Report(
         command="scan",
         generated_at=now,
-        accounts=ctx.scope_accounts or [a.account_id for a in ctx.accounts],
+        accounts=ctx.account_ids,
         regions=inv.regions,
         errors=list(inv.errors),
     )
