@@ -151,6 +151,11 @@ COMMANDS_WITH_AWS = {
     "billing-alarm check": ["billing-alarm", "check"],
     "billing-alarm set": ["billing-alarm", "set", "--threshold", "50", "--email", "ops@example.com"],
     "billing-alarm remove": ["billing-alarm", "remove"],
+    "audit-concurrency": ["audit-concurrency"],
+    "audit-concurrency --cap-unlimited": ["audit-concurrency", "--cap-unlimited", "10"],
+    "set-concurrency": ["set-concurrency", "some-function", "--reserved", "5"],
+    "prune": ["prune"],
+    "prune-versions": ["prune-versions"],
 }
 
 # (extra arguments, what stderr must say)
@@ -283,12 +288,40 @@ def test_bad_environment_values(
         (["checks", "--output", "sarif"], "unknown output format 'sarif'"),
         (["iam-policy", "--output", "csv"], "unknown output format 'csv'"),
         (["nosuchcommand"], "No such command 'nosuchcommand'"),
+        (["audit-concurrency", "--days", "0"], "--days must be from 1 to 455"),
+        (["audit-concurrency", "--floor", "-1"], "--floor"),
+        (["audit-concurrency", "--cap-unlimited", "0"], "--cap-unlimited must be at least 1"),
+        (["audit-concurrency", "--apply"], "--apply and --yes go with --cap-unlimited"),
+        (["set-concurrency", "fn"], "exactly one of --reserved N or --remove"),
+        (["set-concurrency", "fn", "--reserved", "5", "--remove"], "exactly one of --reserved N or --remove"),
+        (["set-concurrency", "fn", "--reserved", "-1"], "--reserved must be 0 or more"),
+        (["set-concurrency", "fn", "--reserved", "five"], "--reserved"),
+        (["set-concurrency", "fn", "--reserved", "5", "--all-regions"], "pass one --region"),
+        (["set-concurrency", "--reserved", "5"], "Missing argument"),
+        (["prune", "--days", "0"], "--days must be from 1 to 455"),
+        (["prune", "--apply", "--dry-run"], "--apply and --dry-run contradict each other"),
+        (["prune", "--archive-dir", "lambdaops.toml.not-a-dir"], "is not a directory"),
+        (["prune-versions", "--keep", "-1"], "--keep must be from 0 to 10000"),
+        (["prune-versions", "--apply", "--dry-run"], "--apply and --dry-run contradict each other"),
+        (["restore", "no-such-archive"], "pass a directory written by `lambdaops prune --apply`"),
+        (["restore"], "Missing argument"),
+        (["merge"], "Missing argument"),
+        (["merge", "missing.json"], "missing.json"),
+        (["merge", "not-json.json"], "not-json.json"),
+        (["merge", "report.json", "-o", "yaml"], "unknown output format 'yaml'"),
+        (["merge", "report.json", "--fail-on", "severe"], "--fail-on"),
     ],
 )
-@pytest.mark.usefixtures("in_tmp")
 def test_command_specific_bad_values(
-    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+    args: list[str], needle: str, in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    (in_tmp / "lambdaops.toml.not-a-dir").write_text("")
+    (in_tmp / "not-json.json").write_text("{nope")
+    (in_tmp / "report.json").write_text(
+        '{"schema_version": 1, "command": "scan", "tool": {"name": "lambdaops", "version": "0.1.0"}, '
+        '"generated_at": "2026-11-27T12:00:00Z", "scope": {"accounts": [], "regions": []}, '
+        '"findings": [], "errors": []}'
+    )
     code, out, err = run_in_moto(args, capsys)
     assert (code, out) == (2, ""), err
     assert_one_clear_error(err, needle)

@@ -199,3 +199,18 @@ def test_an_internal_error_shows_no_secret_even_with_its_traceback(
     else:
         assert "Traceback" not in outcome.stderr and len(outcome.stderr.strip().splitlines()) == 1
     assert_clean("internal error stderr", outcome.stderr)
+
+
+def test_assumed_role_credentials_never_show_in_an_accounts_repr() -> None:
+    import boto3
+
+    from lambdaops.collect.context import Account
+
+    creds = {
+        "aws_access_key_id": FAKE_KEY_ID,
+        "aws_secret_access_key": FAKE_SECRET,
+        "aws_session_token": FAKE_TOKEN,
+    }
+    account = Account("111111111111", boto3.Session(region_name="eu-west-1"), credentials=creds)
+    assert "111111111111" in repr(account)
+    assert_clean("repr(Account)", repr(account))
