@@ -97,6 +97,11 @@ lambdaops iam-policy --multi-account --role-name LambdaopsAudit -o json  # the c
   the read policy (and its trust policy must trust the caller).
 - **`sts:GetCallerIdentity`** is called once per run but needs no permission: AWS allows it to
   every caller, even under an explicit Deny, so the policy leaves it out.
+- **Budgets** authorizes its reads with `budgets:ViewBudget` and every change with
+  `budgets:ModifyBudget`, whatever the API operation is called. An account still on the legacy
+  Billing permissions (`aws-portal:*`, retired for most accounts in 2023) may also ask for
+  `aws-portal:ViewBilling` / `aws-portal:ModifyBilling` there; the policy does not grant those
+  broad legacy actions: add them only if `billing-alarm` reports `budgets` calls as denied.
 - A denied call never reads as "nothing found": it is listed in the report's `errors` and the
   exit code is 4 (see [reliability](reliability.md)). Run with the read policy first and check
   `errors` if a permission boundary or SCP narrows it further.
