@@ -158,6 +158,22 @@ def test_injected_fault_is_retried_and_the_call_succeeds(moto_url: str, fault: s
         assert proxy.connections() == (3 if fault == "drop" else 1)
 
 
+@pytest.mark.usefixtures("no_backoff")
+def test_a_lost_answer_reaches_the_emulator_and_the_retry_repeats_the_call(moto_url: str) -> None:
+    with AwsProxy(
+        moto_url, fault_rate=1.0, faults=("lost",), max_faults=1, fault_operations=["lambda:CreateAlias"]
+    ) as proxy:
+        lam = aws("lambda", proxy.url, retries={"mode": "standard", "total_max_attempts": 3})
+        # The first attempt creates the alias, its answer is lost; the retry finds it made already.
+        with pytest.raises(ClientError) as conflict:
+            lam.create_alias(FunctionName=SEEDED_FUNCTION, Name="lost-answer", FunctionVersion="$LATEST")
+        assert error_of(conflict)[0].endswith("ConflictException")  # moto: ConflictException
+        assert lam.get_alias(FunctionName=SEEDED_FUNCTION, Name="lost-answer")["Name"] == "lost-answer"
+        assert proxy.counts()["lambda:CreateAlias"] == 2
+        assert proxy.faults_injected() == {"lost": 1}
+        lam.delete_alias(FunctionName=SEEDED_FUNCTION, Name="lost-answer")
+
+
 @pytest.mark.parametrize(
     ("service", "call", "fault", "expected"),
     [

@@ -19,8 +19,10 @@ how it copes with a real network:
   protocols: 400 ``ThrottlingException``, with CloudWatch's query-compatible code ``Throttling``;
   query: 400 ``Throttling``; EC2: 503 ``RequestLimitExceeded``; rest-xml: 503 ``SlowDown``), ``5xx``
   (500 ``InternalFailure`` or 503 ``ServiceUnavailable``; Lambda: ``ServiceException`` with either),
-  ``drop`` (the connection is closed without an answer) and ``slow`` (the answer comes ``slow_ms``
-  late, so a client with a shorter read timeout gives up and retries). ``fault_operations`` limits
+  ``drop`` (the connection is closed without an answer), ``slow`` (the answer comes ``slow_ms``
+  late, so a client with a shorter read timeout gives up and retries) and ``lost`` (the request
+  reaches the emulator, which acts on it, but the answer is dropped: the client retries a call that
+  already happened, as after a network failure on the way back). ``fault_operations`` limits
   faults to some operations, ``max_faults`` caps how many are injected in all;
 * denies chosen operations (``"lambda:ListFunctions"``, globs like ``"iam:*"`` allowed; in one
   region only with ``"cloudwatch:GetMetricData@eu-west-1"``) or regions every time with HTTP 403 in
@@ -66,7 +68,7 @@ from xml.sax.saxutils import escape
 
 __all__ = ["FAULTS", "AwsProxy", "RequestInfo", "identify_request", "main"]
 
-FAULTS = ("throttle", "5xx", "drop", "slow")
+FAULTS = ("throttle", "5xx", "drop", "slow", "lost")
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/([^/,]+)/aws4_request")
 _CBOR_PATH = re.compile(r"^/service/[^/]+/operation/([^/?]+)")
@@ -390,6 +392,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
+        if action == "lost":
+            self._forward(body)  # the emulator acts on it; the answer never reaches the client
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         if isinstance(action, _Error):
             extra, payload = _render_error(info, action, headers)
             self._answer(action.status, list(extra.items()), payload)
@@ -657,7 +664,7 @@ class AwsProxy:
             return kind
 
     def _admit(self, info: RequestInfo, *, first_on_connection: bool) -> str | _Error | None:
-        """Count the request, add its latency and decide: None (forward), "drop", or an error."""
+        """Count the request, add its latency and decide: None (forward), "drop", "lost", or an error."""
         with self._lock:
             self._counts[info.key] += 1
         self._delay(self.latency_ms + (self.new_conn_ms if first_on_connection else 0.0))
@@ -673,7 +680,7 @@ class AwsProxy:
         if fault == "slow":
             self._delay(self.slow_ms)
             return None
-        return fault  # "drop" or None
+        return fault  # "drop", "lost" or None
 
 
 # --------------------------------------------------------------------------- script
