@@ -16,6 +16,9 @@ from botocore.stub import Stubber
 from lambdaops.cli.app import main
 from lambdaops.collect.context import identify
 from lambdaops.errors import UsageError
+from tests.prune_support import Account, account
+
+__all__ = ["account"]  # the fixture, for the restore test
 
 
 def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -416,3 +419,27 @@ def test_every_command_reports_an_expired_token(
     code, out, err = run_main([*COMMANDS_WITH_AWS[command], "--region", "eu-west-1"], capsys)
     assert (code, out) == (2, "")
     assert_one_clear_error(err, "AWS credentials rejected (ExpiredToken)")
+
+
+@pytest.mark.usefixtures("in_tmp")
+def test_restore_refuses_bad_common_options(account: Account, capsys: pytest.CaptureFixture[str]) -> None:
+    """restore needs an archive before it reads any option: make one, then try each bad option."""
+    account.function("idle", modified_days_ago=300)
+    code, _, err = run_main(
+        ["prune", "--region", "eu-west-1", "--apply", "--yes", "--archive-dir", "arch"], capsys
+    )
+    assert code == 0, err
+    [archive] = list(Path("arch").glob("*/eu-west-1/idle"))
+    cases = [
+        (extra, needle)
+        for extra, needle in COMMON_BAD_OPTIONS
+        if not any(flag in extra for flag in ("--region", "--org", "--accounts"))
+    ]
+    cases += [
+        (["--region", "eu-central-1"], "the archive is of region eu-west-1"),
+        (["--all-regions"], "drop --all-regions"),
+    ]
+    for extra, needle in cases:
+        code, out, err = run_main(["restore", str(archive), *extra], capsys)
+        assert (code, out) == (2, ""), (extra, err)
+        assert_one_clear_error(err, needle)
