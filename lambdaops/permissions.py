@@ -152,8 +152,8 @@ EXPLANATIONS: dict[str, str] = {
     "package, archived (and checked against CodeSha256) before the function is deleted; restore: "
     "wait until the recreated function is active.",
     "lambda:GetFunctionConfiguration": "restore: wait until each republished version is active.",
-    "lambda:ListTags": "prune: the `lambdaops:keep` tag of each inactive function; the tags are "
-    "archived (GetFunction returns a tagged function's tags only with this permission).",
+    "lambda:ListTags": "prune: a function's tags are archived (GetFunction returns a tagged "
+    "function's tags only with this permission).",
     "lambda:ListVersionsByFunction": "prune: the published versions archived with a function.",
     "lambda:ListEventSourceMappings": "prune: the triggers archived with a function; prune-versions: "
     "never delete a version a trigger uses; restore: do not recreate a trigger that exists.",

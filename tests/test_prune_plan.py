@@ -65,7 +65,7 @@ def test_plan_lists_inactive_minus_kept_and_writes_nothing(
     )
     # Nothing was written: no Delete*/Create*/Put* call, no archive directory, every function still there.
     assert writes(api_calls) == []
-    assert "ListTags" in api_calls
+    assert "GetResources" in api_calls and "ListTags" not in api_calls
     assert not (in_tmp / "lambdaops-archive").exists()
     assert account.names() == {
         "idle-old",
@@ -78,12 +78,13 @@ def test_plan_lists_inactive_minus_kept_and_writes_nothing(
     }
 
 
-def test_tags_are_read_only_for_candidates(account: Account, api_calls: list[str], in_tmp: Path) -> None:
+def test_tags_are_read_in_one_pass_per_region(account: Account, api_calls: list[str], in_tmp: Path) -> None:
     account.function("idle")
     for i in range(3):
         account.function(f"busy-{i}", invoked_days_ago=2)
     plan_json()
-    assert api_calls.count("ListTags") == 1
+    assert api_calls.count("GetResources") == 1
+    assert api_calls.count("ListTags") == 0
 
 
 def test_dry_run_is_plan_only_and_contradicting_flags_are_refused(
@@ -157,17 +158,17 @@ def test_unreadable_tags_leave_the_function(
     """Whether it is tagged lambdaops:keep is unknown: never pruned, and the run is incomplete."""
     from botocore.exceptions import ClientError
 
-    def denied(client: object, arn: str) -> dict[str, str]:
-        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "ListTags")
+    def denied(client: object) -> dict[str, dict[str, str]]:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetResources")
 
     account.function("idle")
-    monkeypatch.setattr("lambdaops.actions.prune.list_tags", denied)
+    monkeypatch.setattr("lambdaops.collect.parts.tags.function_tags", denied)
     result = run_cli(["prune", "--days", "30", "--region", REGION, "--output", "json", "--apply", "--yes"])
     assert result.exit_code == 4
     data = json.loads(result.stdout)
     assert [(c["status"], c["reason"]) for c in data["changes"]] == [
         ("failed", "its tags could not be read: left in place")
     ]
-    assert [e["operation"] for e in data["errors"]] == ["lambda:ListTags"]
+    assert [e["operation"] for e in data["errors"]] == ["tag:GetResources"]
     assert writes(api_calls) == []
     assert account.names() == {"idle"}

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from lambdaops import __version__
 from lambdaops.actions.archive import ArchiveError, archive_path, archived_functions, write_archive
-from lambdaops.collect.archive import DownloadError, download_code, list_tags, read_function_state
+from lambdaops.collect.archive import DownloadError, download_code, read_function_state
 from lambdaops.collect.awslambda import parse_lambda_time
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
@@ -58,6 +58,9 @@ def _keep_reason(tags: dict[str, str]) -> str | None:
     return None
 
 
+TAG_PARTS = frozenset({"tags"})
+
+
 def plan_prune(
     ctx: AwsContext,
     regions: dict[str, list[str]],
@@ -71,27 +74,25 @@ def plan_prune(
     from lambdaops.reports.list_inactive import list_inactive_report
     from lambdaops.suppress import apply_status, expiry_warnings
 
-    base = list_inactive_report(ctx, regions, settings, now, days, show="all", sort="name", on_done=on_done)
-    inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
+    # Tags come from the same gathering pass: one paginated tag:GetResources per region, not a
+    # ListTags call per candidate. A region whose tags could not be read leaves its candidates
+    # without tags, and they stay in place (see below).
+    base = list_inactive_report(
+        ctx,
+        regions,
+        settings,
+        now,
+        days,
+        show="all",
+        sort="name",
+        on_done=on_done,
+        extra_parts=frozenset({"tags"}),
+    )
     accounts = {a.account_id: a for a in ctx.accounts}
+    inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
     errors: list[ErrorRecord] = list(base.errors)
-
-    def read_tags(row: dict[str, Any]) -> tuple[dict[str, str] | None, ErrorRecord | None]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        client = ctx.client(accounts[row["account_id"]], "lambda", row["region"])
-        try:
-            return list_tags(client, row["arn"]), None
-        except (ClientError, BotoCoreError) as exc:
-            return None, error_record(exc, row["account_id"], row["region"], "lambda:ListTags")
-
-    tag_results = run_all(inactive, read_tags, ctx.workers)
-    tags: dict[str, dict[str, str]] = {}
-    for row, (found, err) in zip(inactive, tag_results, strict=True):
-        if found is not None:
-            tags[row["arn"]] = found
-        if err is not None:
-            errors.append(err)
+    all_tags: dict[str, dict[str, str]] = base.view.get("tags", {})
+    tags = {r["arn"]: all_tags[r["arn"]] for r in inactive if r["arn"] in all_tags}
     findings = apply_status(
         [f for f in base.findings if f.check_id == CHECK_ID],
         settings.suppressions,

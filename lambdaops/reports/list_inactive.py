@@ -22,9 +22,12 @@ def list_inactive_report(
     show: str = "inactive",
     sort: str = "days-idle",
     on_done: Callable[[], None] | None = None,
+    extra_parts: frozenset[str] = frozenset(),
 ) -> Report:
+    """The list-inactive report; `extra_parts` gathers more in the same pass (prune needs tags)."""
     checks = select(group="list-inactive")
-    inv = gather(ctx, regions, {"functions", "invocations"}, settings, now, days=days, on_done=on_done)
+    parts = {"functions", "invocations", *extra_parts}
+    inv = gather(ctx, regions, parts, settings, now, days=days, on_done=on_done)
     rows = [function_row(fn, inv) for fn in inv.all_functions()]
     statuses = [r["status"] for r in rows]
     if show == "inactive":
@@ -40,4 +43,6 @@ def list_inactive_report(
     for check in checks:
         report.findings.extend(check.run(inv, settings))
     report.view.update(window_days=days, all_statuses=statuses, show=show)
+    if "tags" in parts:
+        report.view["tags"] = inv.tags
     return report
