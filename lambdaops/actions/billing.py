@@ -539,6 +539,10 @@ def apply_changes(
         try:
             result = _apply_one(c.action, params, account_id, clients)
         except (ClientError, BotoCoreError) as exc:
+            if _already_made(c.action, exc):
+                # A Budgets create retried after its answer was lost finds its own record: made.
+                out.append(replace(c, resource_arn=arn, params=params, status=ChangeStatus.APPLIED))
+                continue
             region = "global" if c.action in _BUDGET_ACTIONS else aws.BILLING_REGION
             rec = error_record(exc, account_id, region, OPERATION[c.action])
             errors.append(rec)
@@ -559,6 +563,17 @@ def apply_changes(
 
 
 _BUDGET_ACTIONS = frozenset({CREATE_BUDGET, UPDATE_BUDGET, CREATE_NOTIFICATION, ADD_SUBSCRIBERS})
+_BUDGET_CREATES = frozenset({CREATE_BUDGET, CREATE_NOTIFICATION, ADD_SUBSCRIBERS})
+
+
+def _already_made(action: str, exc: Exception) -> bool:
+    """Budgets answers DuplicateRecordException to a create of what exists: the plan read it as
+    missing, so it is this run's own earlier attempt (its answer lost) or a concurrent run's."""
+    from botocore.exceptions import ClientError
+
+    if action not in _BUDGET_CREATES or not isinstance(exc, ClientError):
+        return False
+    return exc.response.get("Error", {}).get("Code") == "DuplicateRecordException"
 
 
 def _apply_one(

@@ -362,8 +362,19 @@ def _plan_create(
         return
 
     def run() -> None:
+        from botocore.exceptions import ClientError
+
         zip_bytes = code_path.read_bytes() if state.package_type == "Zip" and code_path else None
-        client.create_function(**create_function_params(state, zip_bytes))
+        try:
+            client.create_function(**create_function_params(state, zip_bytes))
+        except ClientError as exc:
+            # A retry of a create whose answer was lost finds the function it made: if it holds the
+            # archived code, the create happened and the restore goes on; anything else is a conflict.
+            if exc.response.get("Error", {}).get("Code") != "ResourceConflictException":
+                raise
+            existing = client.get_function_configuration(FunctionName=state.name)
+            if existing.get("CodeSha256") != state.code_sha256:
+                raise
         client.get_waiter("function_active_v2").wait(FunctionName=state.name)
 
     reason = "recreate from the archive"
