@@ -130,20 +130,57 @@ def test_lookback_failure_keeps_function_unknown() -> None:
     assert classify(fn, data.window_sum, data.last_invocation, NOW, 10).status is ActivityStatus.UNKNOWN
 
 
-def test_lookback_start_stays_inside_retention() -> None:
+def test_lookback_start_is_a_midnight_inside_retention() -> None:
     start = lookback_start(NOW)
-    assert start.minute == 0 and start.second == 0
-    assert NOW - start <= timedelta(days=455)
-    assert NOW - start > timedelta(days=454, hours=22)
+    assert (start.hour, start.minute, start.second) == (0, 0, 0)
+    assert timedelta(days=454) < NOW - start <= timedelta(days=455)
 
 
 @pytest.mark.parametrize(
-    ("days", "period"), [(1, 3600), (8, 3600), (10, 7200), (30, 14400), (200, 86400), (455, 86400)]
+    ("days", "period"),
+    [(1, 3600), (8, 3600), (10, 7200), (30, 14400), (50, 21600), (100, 43200), (200, 86400), (455, 86400)],
 )
-def test_window_period_fits_500_queries_per_call(days: int, period: int) -> None:
+def test_window_period_tiles_a_day_and_fits_500_queries_per_call(days: int, period: int) -> None:
     from lambdaops.collect.invocations import window_period
 
     assert window_period(days) == period
-    buckets = -(-days * 86400 // period)
-    assert period % 3600 == 0
+    assert 86400 % period == 0
+    buckets = days * 86400 // period + 1  # the first bucket straddles the window start
     assert buckets * 500 <= 100_800 or period == 86400
+
+
+def test_last_invocation_is_stable_whenever_the_run_happens(cw: object) -> None:
+    fn = _fn("steady")
+    old = _fn("old")
+    _put(cw, "steady", NOW - timedelta(days=3, hours=5))
+    _put(cw, "old", NOW - timedelta(days=200, hours=7))
+    seen = set()
+    for minutes_earlier in (0, 7, 61, 200):
+        run_at = NOW - timedelta(minutes=minutes_earlier)
+        result = collect_invocations(cw, [fn, old], run_at, 10, ACCOUNT, REGION)  # type: ignore[arg-type]
+        seen.add((result.by_arn[fn.arn].last_invocation, result.by_arn[old.arn].last_invocation))
+    assert len(seen) == 1
+    ((steady_last, old_last),) = seen
+    assert steady_last is not None and old_last is not None
+    assert steady_last.minute == 0 and steady_last.hour % 2 == 0  # on the 2-hour UTC grid
+    assert (old_last.hour, old_last.minute) == (0, 0)  # on the daily UTC grid
+
+
+def test_invocation_in_the_straddling_bucket_is_classified_exactly(cw: object) -> None:
+    from lambdaops.collect.invocations import grid_floor, window_period
+
+    run_at = NOW.replace(minute=30) - timedelta(hours=1)  # xx:30: the window start is off the grid
+    window_start = run_at - timedelta(days=10)
+    first = grid_floor(window_start, window_period(10))
+    assert first < window_start
+    before = _fn("just-before")
+    after = _fn("just-after")
+    _put(cw, "just-before", window_start - timedelta(minutes=1))  # same grid bucket, before the window
+    _put(cw, "just-after", window_start + timedelta(minutes=1))
+    result = collect_invocations(cw, [before, after], run_at, 10, ACCOUNT, REGION)  # type: ignore[arg-type]
+    b, a = result.by_arn[before.arn], result.by_arn[after.arn]
+    assert classify(before, b.window_sum, b.last_invocation, run_at, 10).status is ActivityStatus.INACTIVE
+    assert b.last_invocation == first
+    assert classify(after, a.window_sum, a.last_invocation, run_at, 10).status is ActivityStatus.ACTIVE
+    assert a.last_invocation == first
+    assert result.calls == 2  # the window and the exact straddle query; no look-back needed

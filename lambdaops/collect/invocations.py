@@ -1,13 +1,20 @@
 """When was each function last invoked? From the AWS/Lambda Invocations metric, not from logs.
 
-Two passes per region, both batched GetMetricData:
-1. the window [now - days, now) in buckets starting exactly at the window start, so the window sum
-   is exact (to the minute within CloudWatch's 15-day 1-minute retention); the bucket is the
-   finest whole number of hours that still fits 500 queries in one call (1 to 24 hours), so the
-   latest non-empty bucket dates an active function's last invocation to within hours;
-2. for functions with nothing in the window only, the look-back [now - 455 days, window start) in
-   daily buckets (hourly-aligned start: CloudWatch keeps 1-hour data 455 days, and a query starting
-   more than 63 days back needs a period that is a multiple of 3600).
+Batched GetMetricData, per region:
+1. the window: buckets of P hours (P divides a day: 1, 2, 3, 4, 6, 8, 12 or 24, the finest with which
+   500 queries still fit one call's 100,800 datapoints) on a fixed UTC grid anchored at midnight,
+   from the grid line at or before the window start up to now. Every bucket after the first lies
+   wholly inside the window;
+2. only for functions whose sole invocations fall in that first bucket, which straddles the window
+   start: one exact query over [window start, end of that bucket), so the window sum stays exact (to
+   the minute within CloudWatch's 15-day 1-minute retention);
+3. only for functions with nothing in the window: the look-back from the first UTC midnight inside
+   the 455-day retention up to the window's first bucket, in daily buckets anchored at midnight (a
+   query starting more than 63 days back needs a period that is a multiple of 3600).
+
+Because every bucket sits on a fixed UTC grid, a function's reported last invocation (the start of
+its latest non-empty bucket) is the same whenever lambdaops runs: reports of the same account state
+stay equal, and shards run minutes apart merge cleanly.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from lambdaops.collect.cloudwatch import (
@@ -33,6 +40,7 @@ if TYPE_CHECKING:
 DAY = 86400
 HOUR = 3600
 RETENTION_DAYS = 455
+GRID_HOURS = (1, 2, 3, 4, 6, 8, 12, 24)  # bucket sizes that tile a UTC day
 
 
 @dataclass(frozen=True)
@@ -49,13 +57,39 @@ class InvocationResult:
 
 
 def window_period(days: int) -> int:
-    """Finest whole-hour bucket with which 500 queries fit one call's 100,800 datapoints."""
+    """Finest day-tiling bucket with which 500 window queries fit one call's 100,800 datapoints.
+
+    The window query spans at most days*24/P + 1 buckets (the first one straddles the window start).
+    """
     per_query = MAX_DATAPOINTS_PER_CALL // MAX_QUERIES_PER_CALL
-    hours = math.ceil(days * 24 / per_query)
-    return min(DAY, max(HOUR, hours * HOUR))
+    for hours in GRID_HOURS:
+        if days * 24 / hours + 1 <= per_query:
+            return hours * HOUR
+    return DAY
 
 
-def _query(fn: FunctionInfo, period: int = DAY) -> MetricQuery:
+def grid_floor(moment: datetime, period: int) -> datetime:
+    """The grid line (anchored at UTC midnight, `period` seconds apart) at or before `moment`."""
+    midnight = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    offset = int((moment - midnight).total_seconds()) // period * period
+    return midnight + timedelta(seconds=offset)
+
+
+def lookback_start(now: datetime) -> datetime:
+    """The first UTC midnight inside CloudWatch's 455-day retention."""
+    start = now - timedelta(days=RETENTION_DAYS)
+    midnight = grid_floor(start, DAY)
+    return midnight if midnight == start else midnight + timedelta(days=1)
+
+
+def exact_period(start: datetime, span: timedelta, now: datetime) -> int:
+    """One bucket covering `span` from `start`, in the period granularity CloudWatch allows there."""
+    age = now - start
+    unit = 60 if age <= timedelta(days=15) else 300 if age <= timedelta(days=63) else 3600
+    return max(unit, math.ceil(span.total_seconds() / unit) * unit)
+
+
+def _query(fn: FunctionInfo, period: int) -> MetricQuery:
     return MetricQuery(
         key=fn.arn,
         namespace="AWS/Lambda",
@@ -71,13 +105,6 @@ def _latest(points: Sequence[tuple[datetime, float]]) -> datetime | None:
     return max(hits) if hits else None
 
 
-def lookback_start(now: datetime) -> datetime:
-    start = now - timedelta(days=RETENTION_DAYS)
-    # Round up to the hour so the start stays inside the 455-day retention.
-    rounded = start.replace(minute=0, second=0, microsecond=0)
-    return rounded if rounded == start else rounded + timedelta(hours=1)
-
-
 def collect_invocations(
     client: CloudWatchClient,
     functions: Sequence[FunctionInfo],
@@ -88,34 +115,60 @@ def collect_invocations(
 ) -> InvocationResult:
     end = now.replace(second=0, microsecond=0)
     window_start = end - timedelta(days=days)
-    queries = [_query(fn, window_period(days)) for fn in functions]
-    window = get_metric_data(client, queries, window_start, end, account_id, region)
+    period = window_period(days)
+    first = grid_floor(window_start, period)  # the first bucket; it straddles window_start unless equal
+    straddles = first < window_start
+    window = get_metric_data(client, [_query(fn, period) for fn in functions], first, end, account_id, region)
     errors = list(window.errors)
     calls = window.calls
     out: dict[str, InvocationData] = {}
+    ambiguous: list[FunctionInfo] = []  # invoked in the straddling bucket only: before or after the start?
     idle: list[FunctionInfo] = []
     for fn in functions:
         if fn.arn in window.failed or fn.arn not in window.values:
             out[fn.arn] = InvocationData(window_sum=None, last_invocation=None)
             continue
         points = window.values[fn.arn]
-        total = sum(v for _, v in points)
-        if total > 0:
-            out[fn.arn] = InvocationData(window_sum=total, last_invocation=_latest(points))
+        inside = sum(v for ts, v in points if ts >= window_start)
+        edge = sum(v for ts, v in points if ts < window_start)
+        if inside > 0:
+            out[fn.arn] = InvocationData(window_sum=inside, last_invocation=_latest(points))
+        elif straddles and edge > 0:
+            ambiguous.append(fn)
         else:
             idle.append(fn)
+
+    if ambiguous:
+        edge_end = first + timedelta(seconds=period)
+        exact = get_metric_data(
+            client,
+            [_query(fn, exact_period(window_start, edge_end - window_start, end)) for fn in ambiguous],
+            window_start,
+            edge_end,
+            account_id,
+            region,
+        )
+        errors.extend(exact.errors)
+        calls += exact.calls
+        for fn in ambiguous:
+            if fn.arn in exact.failed or fn.arn not in exact.values:
+                out[fn.arn] = InvocationData(window_sum=None, last_invocation=None)
+                continue
+            # Either way the last invocation lies in the first grid bucket.
+            total = sum(v for _, v in exact.values[fn.arn])
+            out[fn.arn] = InvocationData(window_sum=total, last_invocation=first)
+
     deep_start = lookback_start(end)
-    if idle and deep_start < window_start:
+    if idle and deep_start < first:
         deep = get_metric_data(
-            client, [_query(fn) for fn in idle], deep_start, window_start, account_id, region
+            client, [_query(fn, DAY) for fn in idle], deep_start, first, account_id, region
         )
         errors.extend(deep.errors)
         calls += deep.calls
         for fn in idle:
             if fn.arn in deep.failed or fn.arn not in deep.values:
-                # The window itself was read (zero): the function is idle, but its last
-                # invocation could not be dated. Kept as unreadable so it is never called inactive
-                # on partial data.
+                # The window itself was read (zero): the function is idle, but its last invocation
+                # could not be dated. Kept as unreadable so it is never called inactive on partial data.
                 out[fn.arn] = InvocationData(window_sum=None, last_invocation=None)
             else:
                 out[fn.arn] = InvocationData(window_sum=0.0, last_invocation=_latest(deep.values[fn.arn]))
