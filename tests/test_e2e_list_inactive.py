@@ -6,9 +6,6 @@ The server holds the demo account; what the process reports must match what was 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -16,32 +13,13 @@ import pytest
 
 from lambdaops.demo.seed import FUNCTIONS
 from lambdaops.demo.server import running_server
+from tests.support.e2e import run_lambdaops
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
     with running_server(seed="demo") as url:
         yield url
-
-
-def run_lambdaops(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LAMBDAOPS_"))} | {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "lambdaops", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def expected_inactive(days: int) -> set[str]:
@@ -63,7 +41,7 @@ def test_reports_exactly_the_inactive_functions(endpoint: str, days: int) -> Non
         "list-inactive", "--days", str(days), "--region", "eu-central-1", "--region", "eu-west-1",
         "--show", "all", "--output", "json",
     )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    assert proc.code == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["errors"] == []
     assert data["scope"] == {"accounts": ["123456789012"], "regions": ["eu-central-1", "eu-west-1"]}
@@ -88,6 +66,6 @@ def test_table_and_exit_code_gate(endpoint: str) -> None:
     proc = run_lambdaops(
         endpoint, "list-inactive", "--days", "10", "--region", "eu-west-1", "--fail-on", "low"
     )
-    assert proc.returncode == 3
+    assert proc.code == 3
     assert "ops-ami-cleanup" in proc.stdout and "inactive" in proc.stdout
     assert proc.stderr == ""

@@ -8,9 +8,6 @@ CodeSha256, configuration, tags and resource policy.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ import pytest
 
 from lambdaops.demo.seed import ACCOUNT_ID, FUNCTIONS
 from lambdaops.demo.server import running_server
+from tests.support.e2e import Outcome, run_lambdaops
 
 REGIONS = ("eu-central-1", "eu-west-1")
 RESTORED = "ops-ami-cleanup"  # eu-west-1, never invoked
@@ -42,26 +40,8 @@ def client(url: str, region: str) -> Any:
     )
 
 
-def run_lambdaops(endpoint: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LAMBDAOPS_"))} | {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "lambdaops", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+def run(endpoint: str, cwd: Path, *args: str) -> Outcome:
+    return run_lambdaops(endpoint, *args, cwd=cwd, timeout=120)
 
 
 def snapshot(lam: Any, name: str) -> dict[str, Any]:
@@ -100,19 +80,17 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     before = snapshot(west, RESTORED)
     scope = ["--region", "eu-central-1", "--region", "eu-west-1"]
 
-    listed = run_lambdaops(endpoint, tmp_path, "list-inactive", "--days", "30", *scope, "--output", "json")
-    assert listed.returncode == 0, listed.stderr
+    listed = run(endpoint, tmp_path, "list-inactive", "--days", "30", *scope, "--output", "json")
+    assert listed.code == 0, listed.stderr
     inactive = {r["name"] for r in json.loads(listed.stdout)["functions"]}
     assert RESTORED in inactive and KEPT in inactive
 
-    plan = run_lambdaops(endpoint, tmp_path, "prune", "--days", "30", *scope, "--output", "json")
-    assert plan.returncode == 0, plan.stderr
+    plan = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--output", "json")
+    assert plan.code == 0, plan.stderr
     assert names(endpoint) == {f.name for f in FUNCTIONS}  # the plan changed nothing
 
-    proc = run_lambdaops(
-        endpoint, tmp_path, "prune", "--days", "30", *scope, "--apply", "--yes", "--output", "json"
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--apply", "--yes", "--output", "json")
+    assert proc.code == 0, proc.stderr
     changes = {c["params"]["function"]: c for c in json.loads(proc.stdout)["changes"]}
     applied = {n for n, c in changes.items() if c["status"] == "applied"}
     kept = {KEPT} | {f.name for f in FUNCTIONS if "lambdaops:keep" in f.tags}
@@ -125,17 +103,17 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
         assert (tmp_path / "lambdaops-archive" / ACCOUNT_ID / region / name / "code.zip").is_file()
 
     archive = tmp_path / "lambdaops-archive" / ACCOUNT_ID / "eu-west-1" / RESTORED
-    dry = run_lambdaops(endpoint, tmp_path, "restore", str(archive), "--output", "json")
-    assert dry.returncode == 0, dry.stderr
+    dry = run(endpoint, tmp_path, "restore", str(archive), "--output", "json")
+    assert dry.code == 0, dry.stderr
     assert RESTORED not in names(endpoint)
-    restored = run_lambdaops(endpoint, tmp_path, "restore", str(archive), "--apply", "--output", "json")
-    assert restored.returncode == 0, restored.stderr
+    restored = run(endpoint, tmp_path, "restore", str(archive), "--apply", "--output", "json")
+    assert restored.code == 0, restored.stderr
     assert {c["status"] for c in json.loads(restored.stdout)["changes"]} == {"applied"}
     after = snapshot(west, RESTORED)
     assert after == before
     assert after["config"]["CodeSha256"] == before["config"]["CodeSha256"]
 
-    again = run_lambdaops(endpoint, tmp_path, "prune", "--days", "30", *scope, "--output", "json")
+    again = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--output", "json")
     statuses = {c["params"]["function"]: c["status"] for c in json.loads(again.stdout)["changes"]}
     # The restored function counts as new (just deployed), so it is not pruned again at once; the
     # others are reported as archived and already deleted, and nothing is planned.
