@@ -228,12 +228,19 @@ class RestorePlan:
     report: Report
     steps: list[Step] = field(default_factory=list)
 
+    def add(
+        self,
+        action: str,
+        arn: str,
+        params: Mapping[str, Any],
+        status: ChangeStatus,
+        reason: str,
+        run: Callable[[], object] | None = None,
+    ) -> None:
+        self.steps.append(Step(Change(action, arn, dict(params), status, reason), run))
+
     def sync(self) -> None:
         self.report.changes = [s.change for s in self.steps]
-
-
-def _change(action: str, arn: str, params: Mapping[str, Any], status: ChangeStatus, reason: str) -> Change:
-    return Change(action, arn, dict(params), status, reason)
 
 
 def plan_restore(
@@ -253,17 +260,13 @@ def plan_restore(
     base = {"function": name, "archive": str(archive.path)}
 
     if manifest["account_id"] != account_id:
-        plan.steps.append(
-            Step(
-                _change(
-                    "create-function",
-                    arn,
-                    base,
-                    ChangeStatus.REFUSED,
-                    f"the archive is of account {manifest['account_id']}; these credentials are for "
-                    f"{account_id}: use credentials for the archived account",
-                )
-            )
+        plan.add(
+            "create-function",
+            arn,
+            base,
+            ChangeStatus.REFUSED,
+            f"the archive is of account {manifest['account_id']}; these credentials are for "
+            f"{account_id}: use credentials for the archived account",
         )
         plan.sync()
         return plan
@@ -275,17 +278,13 @@ def plan_restore(
         if config.get("CodeSha256") != state.code_sha256 or config.get("Role") != state.configuration.get(
             "Role"
         ):
-            plan.steps.append(
-                Step(
-                    _change(
-                        "create-function",
-                        arn,
-                        base,
-                        ChangeStatus.REFUSED,
-                        f"a function named {name} already exists with other code or role: restoring "
-                        "would replace it; delete or rename it first",
-                    )
-                )
+            plan.add(
+                "create-function",
+                arn,
+                base,
+                ChangeStatus.REFUSED,
+                f"a function named {name} already exists with other code or role: restoring "
+                "would replace it; delete or rename it first",
             )
             plan.sync()
             return plan
@@ -329,16 +328,8 @@ def _plan_create(
     if skipped:
         params["skipped_tags"] = skipped
     if current is not None:
-        plan.steps.append(
-            Step(
-                _change(
-                    "create-function",
-                    state.arn,
-                    params,
-                    ChangeStatus.UNCHANGED,
-                    "exists with the archived code",
-                )
-            )
+        plan.add(
+            "create-function", state.arn, params, ChangeStatus.UNCHANGED, "exists with the archived code"
         )
         return
     code_path = archive.code_path
@@ -347,17 +338,13 @@ def _plan_create(
         and code_path is not None
         and code_path.stat().st_size > DIRECT_UPLOAD_LIMIT
     ):
-        plan.steps.append(
-            Step(
-                _change(
-                    "create-function",
-                    state.arn,
-                    params,
-                    ChangeStatus.FAILED,
-                    f"the code package is {code_path.stat().st_size} bytes, above CreateFunction's 50 MB "
-                    "direct upload: upload code.zip to S3 and create the function from there",
-                )
-            )
+        plan.add(
+            "create-function",
+            state.arn,
+            params,
+            ChangeStatus.FAILED,
+            f"the code package is {code_path.stat().st_size} bytes, above CreateFunction's 50 MB "
+            "direct upload: upload code.zip to S3 and create the function from there",
         )
         return
 
@@ -380,7 +367,7 @@ def _plan_create(
     reason = "recreate from the archive"
     if skipped:
         reason += f"; AWS-reserved tags cannot be set and are left out: {', '.join(skipped)}"
-    plan.steps.append(Step(_change("create-function", state.arn, params, ChangeStatus.PLANNED, reason), run))
+    plan.add("create-function", state.arn, params, ChangeStatus.PLANNED, reason, run=run)
 
 
 def _plan_tags(
@@ -396,17 +383,13 @@ def _plan_tags(
     missing = {k: v for k, v in wanted.items() if current.tags.get(k) != v}
     if not missing:
         return
-    plan.steps.append(
-        Step(
-            _change(
-                "tag-function",
-                state.arn,
-                {**base, "tags": sorted(missing)},
-                ChangeStatus.PLANNED,
-                "archived tags",
-            ),
-            lambda: client.tag_resource(Resource=state.arn, Tags=missing),
-        )
+    plan.add(
+        "tag-function",
+        state.arn,
+        {**base, "tags": sorted(missing)},
+        ChangeStatus.PLANNED,
+        "archived tags",
+        run=lambda: client.tag_resource(Resource=state.arn, Tags=missing),
     )
 
 
@@ -422,19 +405,17 @@ def _plan_reserved(
         return
     params = {**base, "reserved_concurrency": reserved}
     if current is not None and current.reserved_concurrency == reserved:
-        plan.steps.append(
-            Step(_change("put-function-concurrency", state.arn, params, ChangeStatus.UNCHANGED, ""))
-        )
+        plan.add("put-function-concurrency", state.arn, params, ChangeStatus.UNCHANGED, "")
         return
-    plan.steps.append(
-        Step(
-            _change(
-                "put-function-concurrency", state.arn, params, ChangeStatus.PLANNED, "archived reservation"
-            ),
-            lambda: client.put_function_concurrency(
-                FunctionName=state.name, ReservedConcurrentExecutions=reserved
-            ),
-        )
+    plan.add(
+        "put-function-concurrency",
+        state.arn,
+        params,
+        ChangeStatus.PLANNED,
+        "archived reservation",
+        run=lambda: client.put_function_concurrency(
+            FunctionName=state.name, ReservedConcurrentExecutions=reserved
+        ),
     )
 
 
@@ -492,16 +473,12 @@ def _plan_versions(
         ]
         if same:
             progress.version = max(same, key=int)
-            plan.steps.append(
-                Step(
-                    _change(
-                        "publish-version",
-                        state.arn,
-                        {**params, "version": progress.version},
-                        ChangeStatus.UNCHANGED,
-                        "published earlier",
-                    )
-                )
+            plan.add(
+                "publish-version",
+                state.arn,
+                {**params, "version": progress.version},
+                ChangeStatus.UNCHANGED,
+                "published earlier",
             )
             _plan_aliases(plan, client, state, current, base, progress)
             return
@@ -515,7 +492,7 @@ def _plan_versions(
             FunctionName=state.name, Qualifier=progress.version
         )
 
-    plan.steps.append(Step(_change("publish-version", state.arn, params, ChangeStatus.PLANNED, note), run))
+    plan.add("publish-version", state.arn, params, ChangeStatus.PLANNED, note, run=run)
     _plan_aliases(plan, client, state, current, base, progress)
 
 
@@ -533,7 +510,7 @@ def _plan_aliases(
         params = {**base, "alias": alias_name, "was_version": str(alias.get("FunctionVersion"))}
         arn = f"{state.arn}:{alias_name}"
         if alias_name in existing:
-            plan.steps.append(Step(_change("create-alias", arn, params, ChangeStatus.UNCHANGED, "exists")))
+            plan.add("create-alias", arn, params, ChangeStatus.UNCHANGED, "exists")
             continue
 
         def run(alias: Mapping[str, Any] = alias) -> None:
@@ -545,13 +522,8 @@ def _plan_aliases(
                 Description=str(alias.get("Description") or ""),
             )
 
-        plan.steps.append(
-            Step(
-                _change(
-                    "create-alias", arn, params, ChangeStatus.PLANNED, "pointing at the republished version"
-                ),
-                run,
-            )
+        plan.add(
+            "create-alias", arn, params, ChangeStatus.PLANNED, "pointing at the republished version", run=run
         )
 
 
@@ -594,16 +566,12 @@ def _plan_permissions(
         try:
             permission = permission_params(statement)
         except Untranslatable as exc:
-            plan.steps.append(
-                Step(_change("add-permission", state.arn, params, ChangeStatus.FAILED, str(exc)))
-            )
+            plan.add("add-permission", state.arn, params, ChangeStatus.FAILED, str(exc))
             continue
         params["principal"] = permission["Principal"]
         params["action"] = permission["Action"]
         if (alias, sid) in existing:
-            plan.steps.append(
-                Step(_change("add-permission", state.arn, params, ChangeStatus.UNCHANGED, "exists"))
-            )
+            plan.add("add-permission", state.arn, params, ChangeStatus.UNCHANGED, "exists")
             continue
 
         def run(permission: dict[str, Any] = permission) -> None:
@@ -613,13 +581,8 @@ def _plan_permissions(
                 kwargs["Qualifier"] = _target(qualifier, progress)
             client.add_permission(FunctionName=state.name, **kwargs)
 
-        plan.steps.append(
-            Step(
-                _change(
-                    "add-permission", state.arn, params, ChangeStatus.PLANNED, "archived policy statement"
-                ),
-                run,
-            )
+        plan.add(
+            "add-permission", state.arn, params, ChangeStatus.PLANNED, "archived policy statement", run=run
         )
 
 
@@ -641,13 +604,7 @@ def _plan_provisioned(
         params = {**base, "qualifier": qualifier, "provisioned_concurrency": requested}
         target = _target(qualifier, progress)
         if target is not None and existing.get(target) == requested:
-            plan.steps.append(
-                Step(
-                    _change(
-                        "put-provisioned-concurrency", state.arn, params, ChangeStatus.UNCHANGED, "exists"
-                    )
-                )
-            )
+            plan.add("put-provisioned-concurrency", state.arn, params, ChangeStatus.UNCHANGED, "exists")
             continue
 
         def run(qualifier: str | None = qualifier, requested: int = requested) -> None:
@@ -657,17 +614,13 @@ def _plan_provisioned(
                 ProvisionedConcurrentExecutions=requested,
             )
 
-        plan.steps.append(
-            Step(
-                _change(
-                    "put-provisioned-concurrency",
-                    state.arn,
-                    params,
-                    ChangeStatus.PLANNED,
-                    "archived configuration",
-                ),
-                run,
-            )
+        plan.add(
+            "put-provisioned-concurrency",
+            state.arn,
+            params,
+            ChangeStatus.PLANNED,
+            "archived configuration",
+            run=run,
         )
 
 
@@ -683,9 +636,7 @@ def _plan_urls(
         qualifier = qualifier_of(str(config.get("FunctionArn", "")))
         params = {**base, "qualifier": qualifier, "auth_type": config.get("AuthType")}
         if qualifier in existing:
-            plan.steps.append(
-                Step(_change("create-function-url", state.arn, params, ChangeStatus.UNCHANGED, "exists"))
-            )
+            plan.add("create-function-url", state.arn, params, ChangeStatus.UNCHANGED, "exists")
             continue
         kwargs: dict[str, Any] = {"FunctionName": state.name, "AuthType": config["AuthType"]}
         if qualifier:
@@ -697,17 +648,13 @@ def _plan_urls(
         def run(kwargs: dict[str, Any] = kwargs) -> None:
             client.create_function_url_config(**kwargs)
 
-        plan.steps.append(
-            Step(
-                _change(
-                    "create-function-url",
-                    state.arn,
-                    params,
-                    ChangeStatus.PLANNED,
-                    "a new URL: function URLs cannot be chosen, so callers need the new one",
-                ),
-                run,
-            )
+        plan.add(
+            "create-function-url",
+            state.arn,
+            params,
+            ChangeStatus.PLANNED,
+            "a new URL: function URLs cannot be chosen, so callers need the new one",
+            run=run,
         )
 
 
@@ -727,17 +674,7 @@ def _plan_mappings(
         fn_arn = str(mapping.get("FunctionArn") or state.arn)
         params = {**base, "event_source": source or "(self-managed)", "uuid": mapping.get("UUID")}
         if (source, fn_arn) in present:
-            plan.steps.append(
-                Step(
-                    _change(
-                        "create-event-source-mapping",
-                        state.arn,
-                        params,
-                        ChangeStatus.UNCHANGED,
-                        "still exists",
-                    )
-                )
-            )
+            plan.add("create-event-source-mapping", state.arn, params, ChangeStatus.UNCHANGED, "still exists")
             continue
 
         def run(mapping: Mapping[str, Any] = mapping) -> None:
@@ -745,13 +682,13 @@ def _plan_mappings(
             name = f"{state.name}:{qualifier}" if qualifier else state.name
             client.create_event_source_mapping(**_mapping_params(mapping, name))
 
-        plan.steps.append(
-            Step(
-                _change(
-                    "create-event-source-mapping", state.arn, params, ChangeStatus.PLANNED, "archived trigger"
-                ),
-                run,
-            )
+        plan.add(
+            "create-event-source-mapping",
+            state.arn,
+            params,
+            ChangeStatus.PLANNED,
+            "archived trigger",
+            run=run,
         )
 
 
