@@ -149,3 +149,16 @@ def test_functions_and_changes_tables() -> None:
     report.changes = []
     render_changes_table(report, empty)
     assert text_of(empty).strip() == "Nothing to change."
+
+
+def test_function_columns_follow_the_terminal_width() -> None:
+    out = {}
+    for width in (80, 110, 160):
+        c = console(width=width)
+        render_functions_table(inactive_report(), c)
+        out[width] = text_of(c)
+        assert max(len(line) for line in out[width].splitlines()) <= width
+    header = {width: next(ln for ln in text.splitlines() if "Status" in ln) for width, text in out.items()}
+    assert "Last invoked" in header[80] and "Runtime" not in header[80] and "Memory" not in header[80]
+    assert "Runtime" in header[110] and "Modified" in header[110] and "Memory" not in header[110]
+    assert "Memory" in header[160] and "Code" in header[160]

@@ -164,32 +164,57 @@ def _size(n: Any) -> str:
     return f"{size:.1f} GB"
 
 
-def _functions_table(title: str, rows: Sequence[dict[str, Any]]) -> Table:
+_FUNCTION_COLUMNS: dict[str, dict[str, Any]] = {
+    "Function": {"overflow": "fold", "ratio": 1, "min_width": 12},
+    "Status": {"no_wrap": True},
+    "Region": {"no_wrap": True},
+    "Runtime": {"no_wrap": True},
+    "Memory": {"justify": "right", "no_wrap": True},
+    "Code": {"justify": "right", "no_wrap": True},
+    "Modified": {"no_wrap": True},
+    "Last invoked": {"no_wrap": True},
+    "Days idle": {"justify": "right", "no_wrap": True},
+}
+_STATUS_STYLES = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan"}
+
+
+def _function_cells(row: dict[str, Any], with_time: bool) -> dict[str, Text]:
+    status = str(row.get("status", ""))
+    memory = row.get("memory_mb")
+    days_idle = row.get("days_since_invocation")
+    return {
+        "Function": cell(row.get("name", "")),
+        "Status": cell(status, _STATUS_STYLES.get(status, "")),
+        "Region": cell(row.get("region", "")),
+        "Runtime": cell(row.get("runtime") or "image"),
+        "Memory": cell(f"{memory} MB" if memory is not None else ""),
+        "Code": cell(_size(row.get("code_size_bytes"))),
+        "Modified": cell(_short_time(row.get("last_modified"), with_time=False)),
+        "Last invoked": cell(_short_time(row.get("last_invocation"), with_time=with_time) or "none seen"),
+        "Days idle": cell("" if days_idle is None else days_idle),
+    }
+
+
+def _functions_table(title: str, rows: Sequence[dict[str, Any]], width: int) -> Table:
+    """The function rows, with as many columns as the terminal holds without truncating: function,
+    status, region (when there are several), last invocation and days idle always; runtime and last
+    modification from 100 columns; memory, code size and the invocation's time of day from 130."""
+    medium, wide = width >= 100, width >= 130
+    several_regions = len({row.get("region") for row in rows}) > 1
+    hidden = set()
+    if not medium:
+        hidden |= {"Runtime", "Modified"}
+    if not several_regions:
+        hidden.add("Region")
+    if not wide:
+        hidden |= {"Memory", "Code"}
+    names = [name for name in _FUNCTION_COLUMNS if name not in hidden]
     table = _table(title)
-    table.add_column("Function", overflow="fold", ratio=1, min_width=12)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Region", no_wrap=True)
-    table.add_column("Runtime", no_wrap=True)
-    table.add_column("Memory", justify="right", no_wrap=True)
-    table.add_column("Code", justify="right", no_wrap=True)
-    table.add_column("Modified", no_wrap=True)
-    table.add_column("Last invoked", no_wrap=True)
-    table.add_column("Days idle", justify="right", no_wrap=True)
-    styles = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan"}
+    for name in names:
+        table.add_column(name, **_FUNCTION_COLUMNS[name])
     for row in rows:
-        status = str(row.get("status", ""))
-        days_idle = row.get("days_since_invocation")
-        table.add_row(
-            cell(row.get("name", "")),
-            cell(status, styles.get(status, "")),
-            cell(row.get("region", "")),
-            cell(row.get("runtime") or "image"),
-            cell(f"{row.get('memory_mb')} MB" if row.get("memory_mb") is not None else ""),
-            cell(_size(row.get("code_size_bytes"))),
-            cell(_short_time(row.get("last_modified"), with_time=False)),
-            cell(_short_time(row.get("last_invocation"), with_time=True) or "none seen"),
-            cell("" if days_idle is None else days_idle),
-        )
+        cells = _function_cells(row, with_time=wide)
+        table.add_row(*(cells[name] for name in names))
     return table
 
 
@@ -207,9 +232,13 @@ def render_functions_table(report: Report, console: Console) -> None:
     if len(accounts) > 1:
         for account in sorted({str(row.get("account_id", "")) for row in report.functions}):
             rows = [row for row in report.functions if str(row.get("account_id", "")) == account]
-            console.print(_functions_table(f"Account {account}: functions ({len(rows)}){window}", rows))
+            console.print(
+                _functions_table(f"Account {account}: functions ({len(rows)}){window}", rows, console.width)
+            )
     elif report.functions:
-        console.print(_functions_table(f"Functions ({len(report.functions)}){window}", report.functions))
+        console.print(
+            _functions_table(f"Functions ({len(report.functions)}){window}", report.functions, console.width)
+        )
     statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
     counts = Counter(statuses)
     regions = len(set(report.regions))
