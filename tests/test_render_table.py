@@ -162,3 +162,17 @@ def test_function_columns_follow_the_terminal_width() -> None:
     assert "Last invoked" in header[80] and "Runtime" not in header[80] and "Memory" not in header[80]
     assert "Runtime" in header[110] and "Modified" in header[110] and "Memory" not in header[110]
     assert "Memory" in header[160] and "Code" in header[160]
+
+
+def test_findings_become_a_list_on_a_narrow_terminal() -> None:
+    narrow, wide = console(width=80), console(width=160)
+    render_findings_table(scan_report(), narrow)
+    render_findings_table(scan_report(), wide)
+    narrow_text, wide_text = text_of(narrow), text_of(wide)
+    assert "Severity" in wide_text and "Severity" not in narrow_text  # a table header only when wide
+    assert max(len(line) for line in narrow_text.splitlines()) <= 80
+    first = FINDINGS[0]
+    head = next(ln for ln in narrow_text.splitlines() if first.check_id in ln and first.resource_name in ln)
+    assert head.startswith("  ")
+    body_lines = [ln for ln in narrow_text.splitlines() if ln.startswith("      ")]
+    assert body_lines  # each message hangs below its heading, indented

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -81,6 +82,32 @@ def _table(title: str, **kwargs: Any) -> Table:
     return Table(title=title, title_justify="left", box=box.SIMPLE_HEAVY, **kwargs)
 
 
+NARROW = 120  # below this many columns a findings table leaves the message a sliver: list instead
+
+
+def _findings_list(title: str, findings: Sequence[Finding], show_account: bool) -> Group:
+    """Findings for a narrow terminal: a heading line per finding, its message indented below."""
+    lines: list[Any] = [Text(title, style="italic")]
+    for f in findings:
+        head = Text("  ")
+        head.append_text(_severity_cell(f))
+        where = f.region + (f" {f.account_id}" if show_account else "")
+        head.append_text(cell(f"  {f.check_id}  {f.resource_name}  ({where})"))
+        body = _message_cell(f)
+        style = "dim" if f.status is not FindingStatus.FAIL else ""
+        head.stylize(style)
+        body.stylize(style)
+        lines.extend([head, Padding(body, (0, 0, 0, 6))])
+    lines.append(Text(""))
+    return Group(*lines)
+
+
+def _findings_block(title: str, findings: Sequence[Finding], show_account: bool, width: int) -> Any:
+    if width < NARROW:
+        return _findings_list(title, findings, show_account)
+    return _findings_table(title, findings, show_account)
+
+
 def _findings_table(title: str, findings: Sequence[Finding], show_account: bool) -> Table:
     table = _table(title)
     table.add_column("Severity", no_wrap=True)
@@ -114,14 +141,18 @@ def render_findings_table(report: Report, console: Console, group_by: str = "sev
     if group_by == "account":
         for account in sorted({f.account_id for f in findings}):
             group = [f for f in findings if f.account_id == account]
-            console.print(_findings_table(f"Account {account} ({len(group)})", group, show_account=False))
+            console.print(
+                _findings_block(
+                    f"Account {account} ({len(group)})", group, show_account=False, width=console.width
+                )
+            )
     else:
         show_account = len(accounts) > 1
         for sev in sorted(Severity, reverse=True):
             group = [f for f in findings if f.severity is sev]
             if group:
                 title = f"{sev.label.capitalize()} ({len(group)})"
-                console.print(_findings_table(title, group, show_account=show_account))
+                console.print(_findings_block(title, group, show_account=show_account, width=console.width))
     render_errors_table(report, console)
 
 
