@@ -8,7 +8,15 @@ from typing import Any
 from rich.console import Console
 
 from lambdaops.model import Finding, Report, Severity
-from lambdaops.render.table import SEVERITY_STYLES, _table, cell, render_errors_table, summary_line
+from lambdaops.render.table import (
+    NARROW,
+    SEVERITY_STYLES,
+    _table,
+    cell,
+    findings_list,
+    render_errors_table,
+    summary_line,
+)
 
 
 def _function_names(f: Finding) -> list[str]:
@@ -37,7 +45,11 @@ def render_iam_table(report: Report, console: Console, by: str = "role") -> None
 
     for name, group in sorted(groups.items(), key=worst):
         top = max(f.severity for f in group)
-        table = _table(f"{name}: {len(group)} finding(s), worst {top.label}")
+        title = f"{name}: {len(group)} finding(s), worst {top.label}"
+        if console.width < NARROW:
+            console.print(findings_list(title, group, show_account=False))
+            continue
+        table = _table(title)
         table.add_column("Severity", no_wrap=True)
         table.add_column("Check", no_wrap=True)
         table.add_column("Policy / statement", overflow="fold", max_width=40)

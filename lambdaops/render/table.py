@@ -85,7 +85,7 @@ def _table(title: str, **kwargs: Any) -> Table:
 NARROW = 120  # below this many columns a findings table leaves the message a sliver: list instead
 
 
-def _findings_list(title: str, findings: Sequence[Finding], show_account: bool) -> Group:
+def findings_list(title: str, findings: Sequence[Finding], show_account: bool) -> Group:
     """Findings for a narrow terminal: a heading line per finding, its message indented below."""
     lines: list[Any] = [Text(title, style="italic")]
     for f in findings:
@@ -104,7 +104,7 @@ def _findings_list(title: str, findings: Sequence[Finding], show_account: bool) 
 
 def _findings_block(title: str, findings: Sequence[Finding], show_account: bool, width: int) -> Any:
     if width < NARROW:
-        return _findings_list(title, findings, show_account)
+        return findings_list(title, findings, show_account)
     return _findings_table(title, findings, show_account)
 
 
