@@ -119,6 +119,11 @@ def list_aliases(client: LambdaClient, function_name: str) -> list[AliasInfo]:
     return out
 
 
+def get_account_settings(client: LambdaClient) -> AccountSettings:
+    """The region's concurrency pool and code storage (one GetAccountSettings call)."""
+    return get_account_settings_from(client.get_account_settings())
+
+
 def get_account_settings_from(resp: Mapping[str, Any]) -> AccountSettings:
     limit = resp.get("AccountLimit", {})
     usage = resp.get("AccountUsage", {})

@@ -50,7 +50,7 @@ def _read_target(
 ) -> tuple[Target, AccountSettings | None]:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from lambdaops.collect.awslambda import get_account_settings_from
+    from lambdaops.collect.awslambda import get_account_settings
     from lambdaops.collect.concurrency import provisioned_configs, reserved_concurrency
 
     arn = f"arn:{partition_of(region)}:lambda:{region}:{account_id}:function:{name}"
@@ -66,7 +66,7 @@ def _read_target(
         raise
     pool: AccountSettings | None = None
     try:
-        pool = get_account_settings_from(client.get_account_settings())
+        pool = get_account_settings(client)
     except (ClientError, BotoCoreError) as exc:
         errors.append(error_record(exc, account_id, region, "lambda:GetAccountSettings"))
     provisioned: int | None = None

@@ -33,10 +33,14 @@ def _account_settings(job: RegionJob) -> None:
     account_id = job.account.account_id
     client = job.client("lambda")
     settings = guarded(
-        job.inv.errors, account_id, job.region, "lambda:GetAccountSettings", client.get_account_settings
+        job.inv.errors,
+        account_id,
+        job.region,
+        "lambda:GetAccountSettings",
+        partial(awslambda.get_account_settings, client),
     )
     if settings is not None:
-        job.inv.account_settings[(account_id, job.region)] = awslambda.get_account_settings_from(settings)
+        job.inv.account_settings[(account_id, job.region)] = settings
 
 
 @region_collector("invocations")
