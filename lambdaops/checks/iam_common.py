@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from lambdaops.checks._findings import function_finding
 from lambdaops.model import Finding, Severity
 from lambdaops.policy.analyze import (
     PolicyAnalysis,
@@ -397,13 +398,10 @@ def _shared_role(account: str, role: RoleInfo, functions: list[str], role_findin
 
 
 def _function_unparseable(f: FunctionInfo, err: PolicyParseError) -> Finding:
-    return Finding(
+    return function_finding(
+        f,
         check_id=UNPARSEABLE,
         severity=Severity.HIGH,
-        account_id=f.account_id,
-        region=f.region,
-        resource_arn=f.arn,
-        resource_name=f.name,
         message=(
             f"Function {f.name}: its resource-based policy cannot be evaluated ({err.label}: {err.message}); "
             "lambdaops treats it as possibly public"
@@ -464,13 +462,10 @@ def _audit_functions(inv: Inventory) -> Audit:
                 else:
                     audit.public.setdefault(f.arn, "resource-policy")
                 audit.findings[PUBLIC_INVOKE].append(
-                    Finding(
+                    function_finding(
+                        f,
                         check_id=PUBLIC_INVOKE,
                         severity=severity,
-                        account_id=f.account_id,
-                        region=f.region,
-                        resource_arn=f.arn,
-                        resource_name=f.name,
                         message=message,
                         remediation=(
                             f"Remove the statement (aws lambda remove-permission --function-name {f.name} "
@@ -487,13 +482,10 @@ def _audit_functions(inv: Inventory) -> Audit:
             audit.public.setdefault(f.arn, "function-url")
             qualifier = f" (qualifier {url.qualifier})" if url.qualifier else ""
             audit.findings[PUBLIC_URL].append(
-                Finding(
+                function_finding(
+                    f,
                     check_id=PUBLIC_URL,
                     severity=Severity.HIGH,
-                    account_id=f.account_id,
-                    region=f.region,
-                    resource_arn=f.arn,
-                    resource_name=f.name,
                     message=(
                         f"Function {f.name}: function URL {url.url}{qualifier} has AuthType NONE: "
                         "anyone on the internet can call it"
@@ -520,13 +512,10 @@ def _audit_functions(inv: Inventory) -> Audit:
             continue  # a limit (0 included), or concurrency not read: not an unlimited function
         f = by_arn[arn]
         audit.findings[PUBLIC_UNLIMITED].append(
-            Finding(
+            function_finding(
+                f,
                 check_id=PUBLIC_UNLIMITED,
                 severity=Severity.CRITICAL,
-                account_id=f.account_id,
-                region=f.region,
-                resource_arn=f.arn,
-                resource_name=f.name,
                 message=(
                     f"Function {f.name} can be invoked by anyone ({why}) and has no concurrency limit: "
                     "a caller can run up the bill and starve the account's other functions"

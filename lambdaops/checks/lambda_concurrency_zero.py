@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
@@ -27,13 +28,10 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         if throttles:
             days = settings.concurrency_days
             message += f" ({int(throttles)} throttled in the last {days} days)"
-        yield Finding(
+        yield function_finding(
+            fn,
             check_id=CHECK_ID,
             severity=Severity.MEDIUM,
-            account_id=fn.account_id,
-            region=fn.region,
-            resource_arn=fn.arn,
-            resource_name=fn.name,
             message=message,
             remediation=REMEDIATION,
             evidence={"reserved_concurrency": 0, "throttles": throttles, "description": fn.description},

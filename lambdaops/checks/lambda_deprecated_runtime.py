@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 from lambdaops.runtimes import RuntimeInfo, RuntimeState, load_table, reference_day, runtime_status
@@ -51,23 +52,29 @@ def _block_note(info: RuntimeInfo, today: date) -> str:
     return f"; updates to functions on it will be blocked from {upd.isoformat()}"
 
 
-def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+def functions_in_state(
+    inventory: Inventory, settings: Settings, wanted: RuntimeState
+) -> Iterator[tuple[FunctionInfo, RuntimeInfo, date, date]]:
+    """(function, schedule row, today, deprecation date) for functions whose runtime is in `wanted`.
+
+    Container images are skipped: their runtime lives in the image, not in Lambda."""
     today = reference_day(inventory.now)
     for fn in inventory.all_functions():
-        if fn.runtime is None:  # container image: the runtime lives in the image, not in Lambda
+        if fn.runtime is None:
             continue
         state, info = runtime_status(fn.runtime, today, settings.runtime_warn_days)
-        if state is not RuntimeState.DEPRECATED or info is None:
+        if state is not wanted or info is None or info.deprecation_date is None:
             continue
-        dep = info.deprecation_date
-        assert dep is not None  # DEPRECATED is only reported for rows with a date
-        yield Finding(
+        yield fn, info, today, info.deprecation_date
+
+
+def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+    for fn, info, today, dep in functions_in_state(inventory, settings, RuntimeState.DEPRECATED):
+        assert fn.runtime is not None
+        yield function_finding(
+            fn,
             check_id=CHECK_ID,
             severity=INFO.severity,
-            account_id=fn.account_id,
-            region=fn.region,
-            resource_arn=fn.arn,
-            resource_name=fn.name,
             message=(
                 f"{fn.name} runs on {fn.runtime} ({info.name}), deprecated since {dep.isoformat()}: "
                 f"no more security patches{_block_note(info, today)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP, public_functions, public_known
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
@@ -37,13 +38,10 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         if reason:
             message += f"; anyone can invoke it ({reason}), so a flood of requests can do exactly that"
         inferred = inv.reserved_inferred.get(fn.scope, False)
-        yield Finding(
+        yield function_finding(
+            fn,
             check_id=CHECK_ID,
             severity=Severity.HIGH if reason else Severity.LOW,
-            account_id=fn.account_id,
-            region=fn.region,
-            resource_arn=fn.arn,
-            resource_name=fn.name,
             message=message,
             remediation=REMEDIATION,
             evidence={

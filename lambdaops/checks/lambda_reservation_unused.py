@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP, fmt_count, peak_or_zero
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
@@ -32,13 +33,10 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         needed = max(peak, float(provisioned))
         if reserved <= needed or reserved < ratio * needed:
             continue
-        yield Finding(
+        yield function_finding(
+            fn,
             check_id=CHECK_ID,
             severity=Severity.INFO,
-            account_id=fn.account_id,
-            region=fn.region,
-            resource_arn=fn.arn,
-            resource_name=fn.name,
             message=(
                 f"{fn.name} reserves {reserved} concurrent executions but peaked at {fmt_count(peak)} in the "
                 f"last {days} days: about {reserved - math.ceil(needed)} sit unused, out of the shared pool"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from lambdaops.checks.lambda_deprecated_runtime import runtime_evidence, upgrade_advice
+from lambdaops.checks._findings import function_finding
+from lambdaops.checks.lambda_deprecated_runtime import functions_in_state, runtime_evidence, upgrade_advice
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
-from lambdaops.runtimes import RuntimeState, reference_day, runtime_status
+from lambdaops.runtimes import RuntimeState
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -18,23 +19,13 @@ CHECK_ID = "lambda-runtime-deprecating-soon"
 
 
 def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
-    today = reference_day(inventory.now)
-    for fn in inventory.all_functions():
-        if fn.runtime is None:  # container image: the runtime lives in the image, not in Lambda
-            continue
-        state, info = runtime_status(fn.runtime, today, settings.runtime_warn_days)
-        if state is not RuntimeState.DEPRECATING_SOON or info is None:
-            continue
-        dep = info.deprecation_date
-        assert dep is not None  # DEPRECATING_SOON is only reported for rows with a date
+    for fn, info, today, dep in functions_in_state(inventory, settings, RuntimeState.DEPRECATING_SOON):
+        assert fn.runtime is not None
         days = (dep - today).days
-        yield Finding(
+        yield function_finding(
+            fn,
             check_id=CHECK_ID,
             severity=INFO.severity,
-            account_id=fn.account_id,
-            region=fn.region,
-            resource_arn=fn.arn,
-            resource_name=fn.name,
             message=(
                 f"{fn.name} runs on {fn.runtime} ({info.name}), deprecated on {dep.isoformat()} "
                 f"(in {days} day{'s' if days != 1 else ''})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP, fmt_count
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
@@ -45,13 +46,10 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             continue
         known = fn.arn in inv.reserved
         reserved = inv.reserved.get(fn.arn)
-        yield Finding(
+        yield function_finding(
+            fn,
             check_id=CHECK_ID,
             severity=Severity.MEDIUM,
-            account_id=fn.account_id,
-            region=fn.region,
-            resource_arn=fn.arn,
-            resource_name=fn.name,
             message=(
                 f"{fn.name} had {fmt_count(metrics.throttles)} throttled invocations in the last {days} days "
                 f"(peak {fmt_count(metrics.peak_concurrency)} concurrent): "
