@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from lambdaops.cli.app import app
 from lambdaops.demo import moto_shims
+from tests.support.fixtures import put_billing_alarm
 
 ACCOUNT = "123456789012"
 PREFIX = "lambdaops-billing-"
@@ -153,18 +154,7 @@ def test_set_creates_the_ladder_in_us_east_1_then_a_rerun_writes_nothing(calls: 
 
 
 def test_a_new_ladder_replaces_only_lambdaops_alarms(calls: Calls) -> None:
-    cw = boto3.client("cloudwatch", region_name="us-east-1")
-    cw.put_metric_alarm(
-        AlarmName="finance-billing-1000",
-        Namespace="AWS/Billing",
-        MetricName="EstimatedCharges",
-        Dimensions=[{"Name": "Currency", "Value": "USD"}],
-        Statistic="Maximum",
-        Period=21600,
-        EvaluationPeriods=1,
-        Threshold=1000,
-        ComparisonOperator="GreaterThanOrEqualToThreshold",
-    )
+    put_billing_alarm("finance-billing-1000", 1000)
     assert invoke(*SET, "-o", "json").exit_code == 0
     ladder = ["billing-alarm", "set", "--threshold", "50", "--threshold", "200", "--email", "ops@example.com"]
 
@@ -317,18 +307,7 @@ def test_no_billing_data_is_warned(calls: Calls) -> None:
 
 def test_remove_plans_then_deletes_only_managed_alarms(calls: Calls) -> None:
     assert invoke(*SET, "-o", "json").exit_code == 0
-    cw = boto3.client("cloudwatch", region_name="us-east-1")
-    cw.put_metric_alarm(
-        AlarmName="finance-billing-1000",
-        Namespace="AWS/Billing",
-        MetricName="EstimatedCharges",
-        Dimensions=[{"Name": "Currency", "Value": "USD"}],
-        Statistic="Maximum",
-        Period=21600,
-        EvaluationPeriods=1,
-        Threshold=1000,
-        ComparisonOperator="GreaterThanOrEqualToThreshold",
-    )
+    put_billing_alarm("finance-billing-1000", 1000)
     calls.clear()
     plan = invoke("billing-alarm", "remove", "-o", "json")
     assert plan.exit_code == 0 and calls.writes() == []
@@ -405,18 +384,7 @@ def test_declared_operations_cover_every_call(calls: Calls) -> None:
 
 
 def test_check_table_lists_guardrails_and_prints_names_literally(calls: Calls) -> None:
-    boto3.client("cloudwatch", region_name="us-east-1").put_metric_alarm(
-        AlarmName="[bold red]team-billing",
-        Namespace="AWS/Billing",
-        MetricName="EstimatedCharges",
-        Dimensions=[{"Name": "Currency", "Value": "USD"}],
-        Statistic="Maximum",
-        Period=21600,
-        EvaluationPeriods=1,
-        Threshold=250,
-        ComparisonOperator="GreaterThanOrEqualToThreshold",
-        ActionsEnabled=False,
-    )
+    put_billing_alarm("[bold red]team-billing", 250, ActionsEnabled=False)
     result = invoke("billing-alarm", "check", "-o", "table")
     assert result.exit_code == 0  # no-action is medium, under the default --fail-on high
     out = result.stdout

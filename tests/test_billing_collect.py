@@ -16,6 +16,7 @@ from lambdaops.collect import billing
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.settings import Settings
+from tests.support.fixtures import put_billing_alarm
 
 ACCOUNT = "123456789012"  # moto's default account
 NOW = datetime.now(UTC)
@@ -187,18 +188,7 @@ def test_billing_part_reads_alarms_topics_budgets_and_month_to_date(aws: AwsCont
     gone = f"arn:aws:sns:us-east-1:{ACCOUNT}:deleted-long-ago"
     cw = boto3.client("cloudwatch", region_name="us-east-1")
     for name, topic in (("a-encrypted", encrypted), ("b-plain", plain), ("c-gone", gone)):
-        cw.put_metric_alarm(
-            AlarmName=name,
-            Namespace="AWS/Billing",
-            MetricName="EstimatedCharges",
-            Dimensions=[{"Name": "Currency", "Value": "USD"}],
-            Statistic="Maximum",
-            Period=21600,
-            EvaluationPeriods=1,
-            Threshold=100,
-            ComparisonOperator="GreaterThanOrEqualToThreshold",
-            AlarmActions=[topic],
-        )
+        put_billing_alarm(name, 100, AlarmActions=[topic])
     # an alarm on another metric is not a billing guardrail
     cw.put_metric_alarm(
         AlarmName="cpu",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +12,7 @@ from moto import mock_aws
 
 from lambdaops.cli.app import main
 from lambdaops.demo import moto_shims
+from tests.support.fixtures import record_operations, zip_bytes
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -24,32 +23,16 @@ WRITES = ("PutFunctionConcurrency", "DeleteFunctionConcurrency")
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """moto with the shims; yields every AWS operation made by any client, in order."""
-    import botocore.client
-
     monkeypatch.delenv(moto_shims.CONCURRENCY_LIMIT_ENV, raising=False)
     moto_shims.install()
     moto_shims.reset_concurrency_limits()
     moto_shims.set_concurrency_limit(ACCOUNT, REGION, LIMIT)
-    calls: list[str] = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(self: Any, operation_name: str, api_params: Any) -> Any:
-        calls.append(operation_name)
-        return original(self, operation_name, api_params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    calls = record_operations(monkeypatch)
     try:
         with mock_aws():
             yield calls
     finally:
         moto_shims.reset_concurrency_limits()
-
-
-def _zip() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("handler.py", "def handler(e, c):\n    return 1\n")
-    return buf.getvalue()
 
 
 def seed(calls: list[str], functions: dict[str, int | None]) -> Any:
@@ -65,7 +48,7 @@ def seed(calls: list[str], functions: dict[str, int | None]) -> Any:
             Runtime="python3.12",
             Role=role,
             Handler="handler.handler",
-            Code={"ZipFile": _zip()},
+            Code={"ZipFile": zip_bytes()},
         )
         if reserved is not None:
             client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=reserved)

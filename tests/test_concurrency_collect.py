@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +18,7 @@ from lambdaops.collect.gather import gather
 from lambdaops.demo import moto_shims
 from lambdaops.inventory import FunctionInfo
 from lambdaops.settings import Settings
+from tests.support.fixtures import record_operations, zip_bytes
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -189,31 +188,15 @@ def test_refused_metrics_are_unknown_not_zero() -> None:
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """moto with the shims; yields the list of Lambda/CloudWatch operations every client made."""
-    import botocore.client
-
     monkeypatch.delenv(moto_shims.CONCURRENCY_LIMIT_ENV, raising=False)
     moto_shims.install()
     moto_shims.reset_concurrency_limits()
-    calls: list[str] = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(self: Any, operation_name: str, api_params: Any) -> Any:
-        calls.append(operation_name)
-        return original(self, operation_name, api_params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    calls = record_operations(monkeypatch)
     try:
         with mock_aws():
             yield calls
     finally:
         moto_shims.reset_concurrency_limits()
-
-
-def _zip() -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("handler.py", "def handler(e, c):\n    return 1\n")
-    return buf.getvalue()
 
 
 def _create(names: list[str], reserved: dict[str, int] | None = None) -> Any:
@@ -228,7 +211,7 @@ def _create(names: list[str], reserved: dict[str, int] | None = None) -> Any:
             Runtime="python3.12",
             Role=role,
             Handler="handler.handler",
-            Code={"ZipFile": _zip()},
+            Code={"ZipFile": zip_bytes()},
         )
     for name, n in (reserved or {}).items():
         client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=n)

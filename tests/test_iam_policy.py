@@ -23,6 +23,7 @@ from lambdaops.policy.analyze import (
     analyze_policy,
 )
 from tests.support.api_recorder import RECORDER, ApiRecorder
+from tests.support.fixtures import put_billing_alarm
 
 runner = CliRunner()
 
@@ -191,18 +192,7 @@ def test_the_read_policy_is_exactly_what_a_full_scan_calls(in_tmp: Path) -> None
         boto3.client("sns", region_name="us-east-1").subscribe(
             TopicArn=topic, Protocol="email", Endpoint="ops@example.com"
         )
-        boto3.client("cloudwatch", region_name="us-east-1").put_metric_alarm(
-            AlarmName="billing-100",
-            Namespace="AWS/Billing",
-            MetricName="EstimatedCharges",
-            Dimensions=[{"Name": "Currency", "Value": "USD"}],
-            Statistic="Maximum",
-            Period=21600,
-            EvaluationPeriods=1,
-            Threshold=100,
-            ComparisonOperator="GreaterThanOrEqualToThreshold",
-            AlarmActions=[topic],
-        )
+        put_billing_alarm("billing-100", 100, AlarmActions=[topic])
         # scan runs every read-only check (list-inactive's, audit-iam's, audit-concurrency's,
         # billing-alarm check's); --all-regions adds ec2:DescribeRegions (tested below).
         with RECORDER.scope() as needed:
