@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from lambdaops.cli.app import main
 from lambdaops.collect.context import identify
 from lambdaops.errors import UsageError
 from tests.prune_support import Account, account
+from tests.support.fixtures import serve_locally
 
 __all__ = ["account"]  # the fixture, for the restore test
 
@@ -390,12 +390,8 @@ class _ExpiredTokenSts(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def expired_sts() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ExpiredTokenSts)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_locally(_ExpiredTokenSts) as url:
+        yield url
 
 
 def test_an_expired_session_token_end_to_end(expired_sts: str, tmp_path: Path) -> None:

@@ -8,10 +8,9 @@ Transient faults must change nothing in the report; a denied region or operation
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -24,6 +23,7 @@ from lambdaops.collect.context import MAX_ATTEMPTS, Account, AwsContext, Timeout
 from tests.support.api_recorder import RECORDER
 from tests.support.aws_proxy import AwsProxy
 from tests.support.e2e import Outcome, finish, start_lambdaops
+from tests.support.fixtures import serve_locally
 
 REGIONS = ("--region", "eu-central-1", "--region", "eu-west-1")
 SCAN = ("scan", "-o", "json", "--no-progress", *REGIONS)
@@ -370,16 +370,10 @@ def _function(name: str) -> dict[str, Any]:
 def test_a_page_failing_past_retries_keeps_the_pages_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from lambdaops.collect.awslambda import list_functions
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PagedLambda)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_port}")
+    with serve_locally(_PagedLambda) as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
         ctx, account = context()
         functions, _, error = list_functions(ctx.client(account, "lambda", "eu-west-1"), ACCOUNT, "eu-west-1")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert [f.name for f in functions] == ["first-page"]
     assert error is not None
     assert (error.operation, error.code) == ("lambda:ListFunctions", "ServiceException")

@@ -6,15 +6,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import threading
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from lambdaops.collect.archive import DownloadError, check_url, download_code
 from tests.prune_support import REGION, Account, account, package
+from tests.support.fixtures import serve_locally
 
 __all__ = ["account"]
 
@@ -52,12 +52,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_locally(_Handler) as url:
+        yield url
 
 
 def test_download_checks_the_hash(server: str) -> None:

@@ -8,9 +8,8 @@ LAMBDAOPS_DEBUG=1 traceback are searched for them and for the credentials lambda
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 from lambdaops.cli.app import main
 from lambdaops.demo.seed import PLANTED_SECRETS
 from tests.support.e2e import FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN, run_lambdaops
+from tests.support.fixtures import serve_locally
 
 CREDENTIALS = (FAKE_KEY_ID, FAKE_SECRET, FAKE_TOKEN)
 NEVER_SHOWN = (*PLANTED_SECRETS, *CREDENTIALS)
@@ -184,12 +184,8 @@ class _MalformedLambda(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def malformed_endpoint() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _MalformedLambda)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_locally(_MalformedLambda) as url:
+        yield url
 
 
 @pytest.mark.parametrize("debug", [False, True])

@@ -1,9 +1,14 @@
-"""Small helpers several test modules share: operation recording, code packages, billing alarms."""
+"""Small helpers several test modules share: operation recording, code packages, billing alarms,
+throwaway local HTTP servers."""
 
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
@@ -15,7 +20,7 @@ def record_operations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     import botocore.client
 
     calls: list[str] = []
-    original = botocore.client.BaseClient._make_api_call
+    original = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def counting(self: Any, operation_name: str, api_params: Any) -> Any:
         calls.append(operation_name)
@@ -47,3 +52,17 @@ def put_billing_alarm(name: str, threshold: float, **extra: Any) -> None:
         ComparisonOperator="GreaterThanOrEqualToThreshold",
         **extra,
     )
+
+
+@contextmanager
+def serve_locally(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A throwaway HTTP server on 127.0.0.1 answering with `handler`; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
