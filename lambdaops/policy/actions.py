@@ -6,43 +6,22 @@ service lambdaops does not know is never treated as harmless: it counts as write
 
 from __future__ import annotations
 
-import enum
 import re
 from functools import lru_cache
 
-from lambdaops.policy.catalog import SPEC, UNSCOPED
+from lambdaops.policy.catalog import Level, service_actions, service_names
 
+__all__ = ["Level"]
 
-class Level(enum.StrEnum):
-    READ = "read"
-    LIST = "list"
-    WRITE = "write"
-    PERMISSIONS = "permissions-management"
-    TAGGING = "tagging"
-
-    @property
-    def harmless(self) -> bool:
-        """Cannot change anything (the question the action-wildcard check asks)."""
-        return self in (Level.READ, Level.LIST)
-
-
-_LEVEL_NAMES = {
-    "read": Level.READ,
-    "list": Level.LIST,
-    "write": Level.WRITE,
-    "permissions": Level.PERMISSIONS,
-    "tagging": Level.TAGGING,
-}
-
-# service (lower) -> action name (lower) -> level
-CATALOG: dict[str, dict[str, Level]] = {
-    service: {name.lower(): _LEVEL_NAMES[level] for level, names in levels.items() for name in names.split()}
-    for service, levels in SPEC.items()
-}
 
 # Verbs that only read: a wildcard whose fixed prefix starts with one of them cannot reach an action
 # that changes something, even one missing from the catalogue.
 READ_VERBS = ("get", "list", "describe", "head", "batchget", "lookup", "search", "view", "query", "scan")
+
+# lambdaops' own rule on top of the reference: actions whose resource types exist only for a niche
+# (CloudWatch lists an optional `dataset` type for OTLP data sets; metrics are scoped with the
+# `cloudwatch:namespace` condition key, not an ARN), so `Resource: "*"` is the normal, documented scope.
+SCOPED_BY_CONDITION_ONLY = frozenset({"cloudwatch:putmetricdata"})
 
 # Services whose full wildcard on all resources is account takeover (critical, not high).
 CRITICAL_SERVICES = frozenset({"iam", "sts", "kms", "lambda"})
@@ -106,13 +85,14 @@ def has_wildcard(text: str) -> bool:
 
 
 def is_known_service(service: str) -> bool:
-    return service.lower() in CATALOG
+    return service.lower() in service_names()
 
 
 def level(action: str) -> Level | None:
     """The access level of one action (no wildcards), None when lambdaops does not know it."""
     service, name = split_action(action)
-    return CATALOG.get(service, {}).get(name)
+    facts = service_actions(service).get(name)
+    return None if facts is None else facts.level
 
 
 def effective_level(action: str) -> Level:
@@ -122,7 +102,11 @@ def effective_level(action: str) -> Level:
 
 def is_scopable(action: str) -> bool:
     """Could this action be limited to a resource ARN? Unknown actions: assume yes."""
-    return action.lower() not in UNSCOPED
+    if action.lower() in SCOPED_BY_CONDITION_ONLY:
+        return False
+    service, name = split_action(action)
+    facts = service_actions(service).get(name)
+    return True if facts is None else facts.scopable
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -133,10 +117,10 @@ def known_matches(pattern: str) -> list[str]:
     """The catalogued actions ("service:name", lower-case) that `pattern` grants."""
     service, name = split_action(pattern)
     out: list[str] = []
-    for svc, actions in CATALOG.items():
+    for svc in sorted(service_names()):
         if not glob_match(service, svc):
             continue
-        out.extend(f"{svc}:{a}" for a in actions if glob_match(name, a))
+        out.extend(f"{svc}:{a}" for a in service_actions(svc) if glob_match(name, a))
     return sorted(out)
 
 
@@ -147,7 +131,7 @@ def pattern_includes_write(pattern: str) -> bool:
     fixed prefix starts with a read-only verb (so an uncatalogued action it matches is read too).
     """
     service, name = split_action(pattern)
-    if has_wildcard(service) or service not in CATALOG:
+    if has_wildcard(service) or not is_known_service(service):
         return True
     if any(not effective_level(a).harmless for a in known_matches(pattern)):
         return True
