@@ -157,6 +157,26 @@ def test_catalog_levels_come_from_the_reference() -> None:
     assert actions.is_scopable("dynamodb:PutItem")
 
 
+def test_every_service_of_the_reference_is_known() -> None:
+    # The hand-kept table knew ~30 services; the reference knows every one, so services a Lambda role
+    # rarely names are judged by their real access levels instead of "unknown = write".
+    assert actions.is_known_service("bedrock")
+    assert actions.level("bedrock:InvokeModel") is actions.Level.READ
+    assert actions.level("s3-object-lambda:GetObject") is actions.Level.READ
+    assert not actions.pattern_includes_write("s3-object-lambda:Get*")
+    assert actions.pattern_includes_write("s3-object-lambda:Write*")
+    # "Permissions management, Write" in the reference: the narrower, riskier level is kept
+    assert actions.level("iam:AttachRolePolicy") is actions.Level.PERMISSIONS
+    assert actions.level("lambda:TagResource") is actions.Level.TAGGING
+
+
+def test_own_rule_on_top_of_the_reference() -> None:
+    # The reference gives PutMetricData an optional OTLP `dataset` type; metrics are scoped by the
+    # cloudwatch:namespace condition key, so "*" is its normal scope and not a finding.
+    assert not actions.is_scopable("cloudwatch:PutMetricData")
+    assert actions.is_scopable("cloudwatch:PutDashboard")
+
+
 # --- resources -----------------------------------------------------------------------------------
 
 
