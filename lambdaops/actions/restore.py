@@ -998,7 +998,10 @@ def apply_restore(plan: RestorePlan, account_id: str, region: str) -> None:
             continue
         progress.done.append(step.key)
         reason = step.change.reason + (f" ({note})" if note else "")
-        step.change = replace(step.change, status=ChangeStatus.APPLIED, reason=reason)
+        params = dict(step.change.params)
+        if step.key.startswith("version:"):  # the old -> new version number mapping, reported
+            params["restored_as_version"] = progress.version_map.get(step.key.split(":", 1)[1])
+        step.change = replace(step.change, params=params, status=ChangeStatus.APPLIED, reason=reason)
         with contextlib.suppress(OSError):
             journal(True)
     if not failed:

@@ -415,8 +415,12 @@ def layer_version_exists(client: LambdaClient, layer_version_arn: str) -> bool |
     (another account's layer without permission): the caller says so rather than guessing."""
     from botocore.exceptions import BotoCoreError, ClientError
 
+    # GetLayerVersion by the layer's ARN and number (the same permission as GetLayerVersionByArn).
+    layer_arn, _, number = layer_version_arn.rpartition(":")
+    if not number.isdigit():
+        return None
     try:
-        client.get_layer_version_by_arn(Arn=layer_version_arn)
+        client.get_layer_version(LayerName=layer_arn, VersionNumber=int(number))
     except ClientError as exc:
         return False if is_not_found(exc) else None
     except BotoCoreError:
