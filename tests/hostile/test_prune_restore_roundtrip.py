@@ -90,6 +90,7 @@ def versioned_function(acct: Account) -> dict[str, str]:
         MaximumEventAgeInSeconds=600,
         DestinationConfig={"OnFailure": {"Destination": dlq_arn}},
     )
+    lam.put_function_event_invoke_config(FunctionName=NAME, Qualifier="live", MaximumEventAgeInSeconds=300)
     lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=NAME, BatchSize=7)
     lam.add_permission(
         FunctionName=NAME,
