@@ -29,6 +29,25 @@ _UNSUPPORTED = {
 }
 
 
+# Every configuration key GetFunction / ListVersionsByFunction answered when this was written (Lambda
+# API reference, FunctionConfiguration, read 2026-12-06), split into those a restore recreates or AWS
+# assigns itself, and those it cannot. A key not listed at all is a Lambda feature newer than
+# lambdaops: refused (unsupported property) rather than silently lost.
+_RESTORED_OR_ASSIGNED = frozenset(
+    {
+        "FunctionName", "FunctionArn", "Runtime", "Role", "Handler", "CodeSize", "Description",
+        "Timeout", "MemorySize", "LastModified", "CodeSha256", "Version", "VpcConfig",
+        "DeadLetterConfig", "Environment", "KMSKeyArn", "TracingConfig", "RevisionId", "Layers",
+        "State", "StateReason", "StateReasonCode", "LastUpdateStatus", "LastUpdateStatusReason",
+        "LastUpdateStatusReasonCode", "FileSystemConfigs", "PackageType", "ImageConfigResponse",
+        "Architectures", "EphemeralStorage", "SnapStart", "LoggingConfig", "ConfigSha256",
+        "MasterArn",  # a Lambda@Edge replica's origin: read-only
+        "RuntimeVersionConfig",  # the runtime version AWS picked: a restore gets automatic updates
+        "SigningJobArn",  # reported with SigningProfileVersionArn below
+    }
+)  # fmt: skip
+
+
 def _layers(configs: Iterable[Mapping[str, Any]]) -> list[str]:
     seen: list[str] = []
     for config in configs:
@@ -60,6 +79,13 @@ def not_archived(
     for key, what in _UNSUPPORTED.items():
         if any(c.get(key) for c in configs):
             out.append(what)
+    unknown = sorted(
+        {str(k) for c in configs for k, v in c.items() if v not in (None, "", [], {})}
+        - _RESTORED_OR_ASSIGNED
+        - set(_UNSUPPORTED)
+    )
+    for key in unknown:
+        out.append(f"unsupported property {key}: lambdaops cannot recreate it (newer than lambdaops?)")
     return out
 
 

@@ -447,3 +447,18 @@ def test_delete_lost_answer_and_concurrent_delete_are_told_apart(
     assert "answer" in changes["idle-lost"]["reason"]
     assert changes["idle-raced"]["status"] == "unchanged"
     assert changes["idle-raced"]["reason"] == "already deleted (by another run)"
+
+
+def test_unknown_lambda_feature_is_an_incomplete_archive() -> None:
+    """A configuration key lambdaops does not know (a Lambda feature newer than it) is never lost
+    silently: prune refuses the function, naming the property."""
+    from lambdaops.actions.restorable import not_archived
+
+    config = {"FunctionName": "f", "Runtime": "python3.12", "PackageType": "Zip", "MemorySize": 128}
+    assert not_archived(config, {}, []) == []
+    lost = not_archived(config, {}, [{**config, "DurableConfig": {"ExecutionTimeout": 60}}])
+    assert lost == [
+        "unsupported property DurableConfig: lambdaops cannot recreate it (newer than lambdaops?)"
+    ]
+    signed = not_archived({**config, "SigningProfileVersionArn": "arn:aws:signer:x"}, {}, [])
+    assert signed and "code signing" in signed[0]
