@@ -13,11 +13,11 @@ import pytest
 
 from lambdaops.demo.seed import FUNCTIONS
 from lambdaops.demo.seed_archive import IMAGE_FUNCTION, VERSIONED
+from lambdaops.demo.server import running_server
+from tests.support.e2e import run_lambdaops
 
 # seed_archive's functions: deployed 200 days ago, never invoked.
 ARCHIVE_CASES = {VERSIONED, IMAGE_FUNCTION}
-from lambdaops.demo.server import running_server
-from tests.support.e2e import run_lambdaops
 
 
 @pytest.fixture(scope="module")
