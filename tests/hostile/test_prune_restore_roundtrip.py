@@ -462,3 +462,26 @@ def test_unknown_lambda_feature_is_an_incomplete_archive() -> None:
     ]
     signed = not_archived({**config, "SigningProfileVersionArn": "arn:aws:signer:x"}, {}, [])
     assert signed and "code signing" in signed[0]
+
+
+def test_restore_asks_and_a_no_changes_nothing(
+    account: Account, in_tmp: Path, api_calls: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal restore --apply asks like prune; declining writes nothing."""
+    account.function("idle-ask")
+    assert prune("--apply", "--yes").exit_code == 0
+    asked: list[str] = []
+
+    def decline(summary: str, yes: bool) -> bool:
+        asked.append(summary)
+        return yes
+
+    monkeypatch.setattr("lambdaops.cli.runner.confirm_apply", decline)
+    api_calls.clear()
+    result = restore(archive_dir(in_tmp, "idle-ask"), "--apply")
+    assert result.exit_code == 0, result.output
+    assert asked and "idle-ask" in asked[0]
+    assert writes(api_calls) == []
+    assert "idle-ask" not in account.names()
+    assert restore(archive_dir(in_tmp, "idle-ask"), "--apply", "-y").exit_code == 0
+    assert "idle-ask" in account.names()
