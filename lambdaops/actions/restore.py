@@ -1,12 +1,16 @@
 """`restore`: recreate a function from the archive `prune` wrote.
 
-Plan first: one change per step (create the function with its code, configuration and tags; reserved
-concurrency; a republished version with the aliases on it; resource-policy statements; provisioned
-concurrency; URL configs; event source mappings). Each step compares with what exists, so a rerun
-after an interruption finishes the job and a completed restore plans nothing but `unchanged`.
+Plan first: one change per step (create the function from its oldest published version; republish
+every archived version in order from its own code and configuration, each guarded by its
+CodeSha256; put `$LATEST` back; reserved concurrency; aliases with their weights on the republished
+versions; event invoke configs; resource-policy statements; provisioned concurrency; URL configs;
+event source mappings re-pointed and re-enabled). The old -> new version mapping is reported.
 
 Refused (exit 2, nothing written): the archive is from another account, or a function of that name
-exists with other code (restoring over it would lose it).
+exists and differs from the archive (lambdaops.actions.restore_compare lists how): restore never
+merges into a function it did not create. A function equal to the archive plans only `unchanged`
+steps. Progress is journalled in the archive directory, so a rerun after an interruption resumes
+the restore it started (and only that one).
 """
 
 from __future__ import annotations
