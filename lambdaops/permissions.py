@@ -171,6 +171,19 @@ EXPLANATIONS: dict[str, str] = {
     "lambda:CreateAlias": "restore `--apply`: recreate the archived aliases.",
     "lambda:CreateFunctionUrlConfig": "restore `--apply`: recreate the archived function URLs.",
     "lambda:CreateEventSourceMapping": "restore `--apply`: recreate the archived triggers.",
+    "lambda:UpdateEventSourceMapping": "prune `--apply`: disable a function's triggers before the "
+    "delete (AWS keeps them, still polling); restore `--apply`: point them at the function again and "
+    "re-enable them.",
+    "lambda:UpdateFunctionCode": "restore `--apply`: republish each archived version from its own code.",
+    "lambda:UpdateFunctionConfiguration": "restore `--apply`: republish each archived version with its "
+    "own configuration.",
+    "lambda:PutFunctionEventInvokeConfig": "restore `--apply`: put the archived retries, maximum event "
+    "age and destinations back.",
+    "lambda:ListFunctionEventInvokeConfigs": "prune: a function's asynchronous invocation settings "
+    "(retries, maximum event age, destinations) are archived.",
+    "lambda:GetLayerVersion": "prune: warn when a layer version a restore needs no longer exists.",
+    "ecr:DescribeImages": "prune: warn when a container image's tag no longer resolves to the digest "
+    "a restore would deploy.",
     "budgets:ModifyBudget": "billing-alarm set `--budget`: create or update the budget, its "
     "notifications and subscribers (CreateBudget, UpdateBudget, CreateNotification, "
     "CreateSubscriber).",

@@ -12,8 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lambdaops.demo.seed import FUNCTIONS
+from lambdaops.demo.seed_archive import IMAGE_FUNCTION, VERSIONED
 from lambdaops.demo.server import running_server
 from tests.support.e2e import run_lambdaops
+
+# seed_archive's functions: deployed 200 days ago, never invoked.
+ARCHIVE_CASES = {VERSIONED, IMAGE_FUNCTION}
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +35,7 @@ def expected_inactive(days: int) -> set[str]:
         if any(ago < days for ago in fn.invocations):
             continue
         out.add(fn.name)
+    out |= ARCHIVE_CASES
     return out
 
 
@@ -46,7 +51,7 @@ def test_reports_exactly_the_inactive_functions(endpoint: str, days: int) -> Non
     assert data["errors"] == []
     assert data["scope"] == {"accounts": ["123456789012"], "regions": ["eu-central-1", "eu-west-1"]}
     rows = {r["name"]: r for r in data["functions"]}
-    assert len(rows) == len(FUNCTIONS)
+    assert len(rows) == len(FUNCTIONS) + len(ARCHIVE_CASES)
     inactive = {name for name, r in rows.items() if r["status"] == "inactive"}
     assert inactive == expected_inactive(days)
     assert {f["resource_name"] for f in data["findings"] if f["check_id"] == "lambda-inactive"} == inactive

@@ -84,12 +84,14 @@ def test_archive_layout_permissions_and_manifest(account: Account, in_tmp: Path)
             "aliases.json",
             "code.zip",
             "concurrency.json",
+            "event-invoke-configs.json",
             "event-source-mappings.json",
             "function.json",
             "manifest.json",
             "policy.json",
             "tags.json",
             "url-configs.json",
+            "version-functions.json",
             "versions.json",
         ]
     )
@@ -97,7 +99,8 @@ def test_archive_layout_permissions_and_manifest(account: Account, in_tmp: Path)
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
 
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
+    assert manifest["version_code"] == {"1": "code.zip"}  # version 1's code is $LATEST's: one file
     assert manifest["function_arn"] == arn
     assert (manifest["account_id"], manifest["region"], manifest["function_name"]) == (
         ACCOUNT,

@@ -16,6 +16,7 @@ import boto3
 import pytest
 
 from lambdaops.demo.seed import ACCOUNT_ID, FUNCTIONS
+from lambdaops.demo.seed_archive import IMAGE_FUNCTION, VERSIONED
 from lambdaops.demo.server import running_server
 from tests.support.e2e import Outcome, run_lambdaops
 
@@ -77,6 +78,7 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
         Resource=f"arn:aws:lambda:eu-central-1:{ACCOUNT_ID}:function:{KEPT}",
         Tags={"lambdaops:keep": "FTP partner, yearly"},
     )
+    seeded = {f.name for f in FUNCTIONS} | {VERSIONED, IMAGE_FUNCTION}
     before = snapshot(west, RESTORED)
     scope = ["--region", "eu-central-1", "--region", "eu-west-1"]
 
@@ -85,19 +87,22 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     inactive = {r["name"] for r in json.loads(listed.stdout)["functions"]}
     assert RESTORED in inactive and KEPT in inactive
 
+    # The container-image function cannot be archived completely: refused (exit 2), the rest planned.
     plan = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--output", "json")
-    assert plan.code == 0, plan.stderr
-    assert names(endpoint) == {f.name for f in FUNCTIONS}  # the plan changed nothing
+    assert plan.code == 2, plan.stderr
+    assert names(endpoint) == seeded  # the plan changed nothing
 
     proc = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--apply", "--yes", "--output", "json")
-    assert proc.code == 0, proc.stderr
+    assert proc.code == 2, proc.stderr
     changes = {c["params"]["function"]: c for c in json.loads(proc.stdout)["changes"]}
     applied = {n for n, c in changes.items() if c["status"] == "applied"}
     kept = {KEPT} | {f.name for f in FUNCTIONS if "lambdaops:keep" in f.tags}
     assert len(kept) == 2
-    assert applied == inactive - kept
+    assert changes[IMAGE_FUNCTION]["status"] == "refused"
+    assert applied == inactive - kept - {IMAGE_FUNCTION}
+    assert VERSIONED in applied
     assert {changes[n]["status"] for n in kept} == {"unchanged"}
-    assert names(endpoint) == {f.name for f in FUNCTIONS} - applied
+    assert names(endpoint) == seeded - applied
     for name in applied:
         region = changes[name]["params"]["region"]
         assert (tmp_path / "lambdaops-archive" / ACCOUNT_ID / region / name / "code.zip").is_file()
@@ -118,4 +123,4 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     # The restored function counts as new (just deployed), so it is not pruned again at once; the
     # others are reported as archived and already deleted, and nothing is planned.
     assert RESTORED not in statuses
-    assert statuses == dict.fromkeys(applied - {RESTORED} | kept, "unchanged")
+    assert statuses == {**dict.fromkeys(applied - {RESTORED} | kept, "unchanged"), IMAGE_FUNCTION: "refused"}

@@ -138,8 +138,11 @@ def test_secrets_never_printed(account: Account, in_tmp: Path) -> None:
 
 def test_demo_plan_changes_nothing(in_tmp: Path, api_calls: list[str]) -> None:
     result = run_cli(["prune", "--days", "30", "--demo", "--output", "json"])
-    assert result.exit_code == 0, result.output
+    # The demo's container-image function cannot be archived completely: refused, so exit 2.
+    assert result.exit_code == 2, result.output
     data = json.loads(result.stdout)
+    refused = {c["params"]["function"] for c in data["changes"] if c["status"] == "refused"}
+    assert refused == {"legacy-report-renderer"}
     planned = [c for c in data["changes"] if c["status"] == "planned"]
     assert planned, "the demo account has inactive functions to prune"
     assert {c["params"]["function"] for c in planned} <= {f["name"] for f in data["functions"]}

@@ -2,9 +2,15 @@
 
 Plan (reads only): the functions whose status is `inactive` (never `unknown` or `new`) exactly as
 list-inactive computes it, minus those muted by a `lambda-inactive` suppression (lambdaops.toml or
-the `lambdaops:ignore` tag) and those tagged `lambdaops:keep`. Apply: per function, read its whole
-state, write a verified archive, and only then delete it. An archive that cannot be completed leaves
-the function untouched and the change `failed`.
+the `lambdaops:ignore` tag) and those tagged `lambdaops:keep`. Each candidate is then assessed
+(lambdaops.actions.restorable): a function the archive cannot hold completely (container image, layer
+versions, code signing) is `refused` unless `--accept-incomplete-archive`, and then its change lists
+what would be lost; reasons a restore would fail on AWS today are warnings.
+
+Apply: per function, read its whole state (every published version's code and configuration too),
+write a verified archive, disable its event source mappings (AWS keeps them after the delete, still
+polling), and only then delete it. An archive that cannot be completed leaves the function untouched
+and the change `failed`.
 """
 
 from __future__ import annotations
@@ -14,11 +20,26 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from lambdaops import __version__
-from lambdaops.actions.archive import ArchiveError, archive_path, archived_functions, write_archive
-from lambdaops.collect.archive import DownloadError, download_code, read_function_state
+from lambdaops.actions.archive import (
+    ArchiveError,
+    archive_path,
+    archived_functions,
+    remove_stale_partials_under,
+    write_archive,
+)
+from lambdaops.actions.restorable import not_archived, restore_warnings
+from lambdaops.collect.archive import (
+    DownloadError,
+    download_code,
+    get_function,
+    image_tag_digest,
+    layer_version_exists,
+    list_published_versions,
+    read_function_state,
+)
 from lambdaops.collect.awslambda import parse_lambda_time
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
@@ -39,6 +60,7 @@ class PruneTarget:
     name: str
     arn: str
     last_modified: str | None  # as planned: a function redeployed since is left alone
+    accepted_losses: tuple[str, ...] = ()  # not_archived items the plan listed and the user accepted
 
 
 @dataclass
@@ -69,6 +91,7 @@ def plan_prune(
     days: int,
     archive_root: Path,
     on_done: Callable[[], None] | None = None,
+    accept_incomplete: bool = False,
 ) -> PrunePlan:
     """Which functions `prune --apply` would archive and delete, and which it keeps and why."""
     from lambdaops.reports.list_inactive import list_inactive_report
@@ -169,11 +192,91 @@ def plan_prune(
                         f"already deleted (archived {manifest.get('archived_at')})",
                     )
                 )
+    _assess(ctx, plan, changes, now, accept_incomplete)
     plan.report.changes = sorted(
         changes, key=lambda c: (c.params["account_id"], c.params["region"], c.params["function"])
     )
     plan.report.view.update(window_days=days, archive_root=str(archive_root))
     return plan
+
+
+def _assess_one(ctx: AwsContext, target: PruneTarget, now: datetime) -> tuple[list[str], list[str]] | str:
+    """(not archived, restore warnings) of one candidate, or why it could not be read."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = ctx.client(target.account, "lambda", target.region)
+    try:
+        got = get_function(client, target.name)
+        versions = list_published_versions(client, target.name) if got is not None else []
+    except (ClientError, BotoCoreError) as exc:
+        rec = error_record(exc, target.account.account_id, target.region, "lambda:GetFunction")
+        return (
+            f"could not read its configuration to check the archive is complete ({rec.code}): left in place"
+        )
+    if got is None:
+        return "already deleted"
+    config = dict(got.get("Configuration") or {})
+    code = dict(got.get("Code") or {})
+    lost = not_archived(config, code, versions)
+
+    def tag_digest(uri: str) -> str | None:
+        registry_region = uri.split(".")[3] if uri.count(".") >= 4 else target.region
+        return image_tag_digest(ctx.client(target.account, "ecr", registry_region), uri)
+
+    warnings = restore_warnings(
+        config,
+        code,
+        versions,
+        now.date(),
+        lambda arn: layer_version_exists(client, arn),
+        tag_digest,
+    )
+    return lost, warnings
+
+
+def _assess(
+    ctx: AwsContext, plan: PrunePlan, changes: list[Change], now: datetime, accept_incomplete: bool
+) -> None:
+    """Mark each planned change with what its archive cannot hold and why a restore could fail."""
+    todo = [i for i, c in enumerate(changes) if c.status is ChangeStatus.PLANNED]
+    results = run_all(
+        todo, lambda i: _assess_one(ctx, plan.targets[changes[i].resource_arn], now), ctx.workers
+    )
+    for i, result in zip(todo, results, strict=True):
+        change = changes[i]
+        if isinstance(result, str):
+            status = ChangeStatus.UNCHANGED if result == "already deleted" else ChangeStatus.FAILED
+            changes[i] = replace(change, status=status, reason=result)
+            plan.targets.pop(change.resource_arn, None)
+            continue
+        lost, warnings = result
+        params = dict(change.params)
+        if warnings:
+            params["restore_warnings"] = warnings
+            for text in warnings:
+                plan.report.warnings.append(f"{change.params['function']}: restore would fail: {text}")
+        if lost:
+            params["not_archived"] = lost
+            if not accept_incomplete:
+                changes[i] = replace(
+                    change,
+                    params=params,
+                    status=ChangeStatus.REFUSED,
+                    reason="cannot be archived completely: "
+                    + "; ".join(lost)
+                    + ". Left in place; pass --accept-incomplete-archive to prune it losing exactly this",
+                )
+                plan.targets.pop(change.resource_arn, None)
+                continue
+            target = plan.targets[change.resource_arn]
+            plan.targets[change.resource_arn] = replace(target, accepted_losses=tuple(lost))
+            changes[i] = replace(
+                change,
+                params=params,
+                reason="inactive: archive, then delete; NOT archived (accepted): " + "; ".join(lost),
+            )
+            continue
+        changes[i] = replace(change, params=params)
 
 
 def _same_time(planned: str | None, current: str | None) -> bool:
@@ -189,8 +292,6 @@ def prune_one(
 ) -> Change:
     """Archive one function, verify the archive, then delete the function. Never deletes unarchived."""
     from botocore.exceptions import BotoCoreError, ClientError
-
-    from lambdaops.collect.archive import is_not_found
 
     client = ctx.client(target.account, "lambda", target.region)
     try:
@@ -215,12 +316,30 @@ def prune_one(
             status=ChangeStatus.UNCHANGED,
             reason="modified since the plan was made: left in place; rerun prune to reconsider it",
         )
-    location = state.code_location
+    lost = not_archived(
+        state.configuration,
+        state.get_function.get("Code") or {},
+        [f.get("Configuration") or {} for f in state.version_functions.values()],
+    )
+    new_losses = [item for item in lost if item not in target.accepted_losses]
+    if new_losses:
+        return replace(
+            change,
+            status=ChangeStatus.UNCHANGED,
+            reason="changed since the plan: cannot be archived completely ("
+            + "; ".join(new_losses)
+            + "): left in place; rerun prune to reconsider it",
+        )
 
-    def download(out: IO[bytes], expected: str) -> None:
+    def download(out: IO[bytes], expected: str, qualifier: str | None) -> None:
+        if qualifier is None:
+            location, config = state.code_location, state.configuration
+        else:
+            location = state.version_code_locations.get(qualifier)
+            config = state.version_functions[qualifier].get("Configuration") or {}
         if not location:
-            raise DownloadError("GetFunction gave no code location")
-        size = state.configuration.get("CodeSize")
+            raise DownloadError(f"GetFunction gave no code location for {qualifier or '$LATEST'}")
+        size = config.get("CodeSize")
         download_code(location, expected, out, max_bytes=int(size) if size else None)
 
     try:
@@ -238,23 +357,115 @@ def prune_one(
     params = {**change.params, "archive": str(result.path), "archive_reused": result.reused}
     if result.superseded is not None:
         params["superseded_archive"] = str(result.superseded)
-    try:
-        client.delete_function(FunctionName=target.name)
-    except (ClientError, BotoCoreError) as exc:
-        if isinstance(exc, ClientError) and is_not_found(exc):
-            return replace(change, params=params, status=ChangeStatus.UNCHANGED, reason="already deleted")
-        rec = error_record(exc, target.account.account_id, target.region, "lambda:DeleteFunction")
+    disabled, failure = _disable_mappings(client, state.event_source_mappings)
+    if failure is not None:
+        _enable_mappings(client, disabled)
+        rec = error_record(
+            failure, target.account.account_id, target.region, "lambda:UpdateEventSourceMapping"
+        )
         return replace(
             change,
             params=params,
             status=ChangeStatus.FAILED,
-            reason=f"archived, but the delete failed ({rec.code}: {rec.message})",
+            reason=f"archived, but its event source mappings could not be disabled ({rec.code}): "
+            "left in place",
         )
+    if disabled:
+        params["disabled_event_source_mappings"] = disabled
+    try:
+        client.delete_function(FunctionName=target.name)
+    except (ClientError, BotoCoreError) as exc:
+        return _delete_failed(client, target, change, params, disabled, exc)
     return replace(change, params=params, status=ChangeStatus.APPLIED, reason="archived and deleted")
+
+
+def _disable_mappings(client: Any, mappings: list[dict[str, Any]]) -> tuple[list[str], Exception | None]:
+    """Disable the enabled mappings (the archive keeps their state); (UUIDs disabled, failure)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    done: list[str] = []
+    for mapping in mappings:
+        if str(mapping.get("State")) not in ("Enabled", "Enabling", "Creating", "Updating"):
+            continue
+        try:
+            client.update_event_source_mapping(UUID=str(mapping["UUID"]), Enabled=False)
+        except (ClientError, BotoCoreError) as exc:
+            return done, exc
+        done.append(str(mapping["UUID"]))
+    return done, None
+
+
+def _enable_mappings(client: Any, uuids: list[str]) -> None:
+    """Best effort: the function stays, so its triggers go back to what they were."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    for uuid in uuids:
+        try:
+            client.update_event_source_mapping(UUID=uuid, Enabled=True)
+        except (ClientError, BotoCoreError):
+            continue
+
+
+def _retried(exc: Exception) -> bool:
+    """Whether botocore sent the call more than once (an earlier attempt may have done the work)."""
+    meta = getattr(exc, "response", {}).get("ResponseMetadata") or {}
+    return int(meta.get("RetryAttempts") or 0) > 0
+
+
+def _delete_failed(
+    client: Any,
+    target: PruneTarget,
+    change: Change,
+    params: dict[str, Any],
+    disabled: list[str],
+    exc: Exception,
+) -> Change:
+    """DeleteFunction raised: tell apart our own delete whose answer was lost, a concurrent run's
+    delete, and a real failure (after which the function stays, with its triggers re-enabled)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from lambdaops.collect.archive import is_not_found
+
+    if isinstance(exc, ClientError) and is_not_found(exc):
+        if _retried(exc):
+            return replace(
+                change,
+                params=params,
+                status=ChangeStatus.APPLIED,
+                reason="archived and deleted (the answer to DeleteFunction was lost; its retry found "
+                "the function gone)",
+            )
+        return replace(
+            change, params=params, status=ChangeStatus.UNCHANGED, reason="already deleted (by another run)"
+        )
+    try:
+        gone = get_function(client, target.name) is None
+    except (ClientError, BotoCoreError):
+        gone = False
+    if gone:
+        return replace(
+            change,
+            params=params,
+            status=ChangeStatus.APPLIED,
+            reason="archived and deleted (the answer to DeleteFunction was lost; the function is gone)",
+        )
+    _enable_mappings(client, disabled)
+    rec = error_record(exc, target.account.account_id, target.region, "lambda:DeleteFunction")
+    return replace(
+        change,
+        params=params,
+        status=ChangeStatus.FAILED,
+        reason=f"archived, but the delete failed ({rec.code}: {rec.message})",
+    )
 
 
 def apply_prune(ctx: AwsContext, plan: PrunePlan, archive_root: Path, now: datetime) -> None:
     """Carry out every planned change of `plan` (in place), functions in parallel up to ctx.workers."""
+    removed = remove_stale_partials_under(archive_root)
+    if removed:
+        plan.report.warnings.append(
+            f"removed {len(removed)} partial archive folder(s) an interrupted prune left behind"
+        )
     changes = list(plan.report.changes or [])
     todo = [i for i, c in enumerate(changes) if c.status is ChangeStatus.PLANNED]
     results = run_all(

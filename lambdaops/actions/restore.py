@@ -1,26 +1,31 @@
 """`restore`: recreate a function from the archive `prune` wrote.
 
-Plan first: one change per step (create the function with its code, configuration and tags; reserved
-concurrency; a republished version with the aliases on it; resource-policy statements; provisioned
-concurrency; URL configs; event source mappings). Each step compares with what exists, so a rerun
-after an interruption finishes the job and a completed restore plans nothing but `unchanged`.
+Plan first: one change per step (create the function from its oldest published version; republish
+every archived version in order from its own code and configuration, each guarded by its
+CodeSha256; put `$LATEST` back; reserved concurrency; aliases with their weights on the republished
+versions; event invoke configs; resource-policy statements; provisioned concurrency; URL configs;
+event source mappings re-pointed and re-enabled). The old -> new version mapping is reported.
 
 Refused (exit 2, nothing written): the archive is from another account, or a function of that name
-exists with other code (restoring over it would lose it).
+exists and differs from the archive (lambdaops.actions.restore_compare lists how): restore never
+merges into a function it did not create. A function equal to the archive plans only `unchanged`
+steps. Progress is journalled in the archive directory, so a rerun after an interruption resumes
+the restore it started (and only that one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lambdaops.actions.archive import LoadedArchive
 from lambdaops.collect.archive import (
     FunctionState,
-    get_function,
     list_event_source_mappings,
     qualifier_of,
     read_function_state,
@@ -138,27 +143,22 @@ def restorable_tags(tags: Mapping[str, str]) -> tuple[dict[str, str], list[str]]
     return kept, sorted(k for k in tags if k not in kept)
 
 
-def create_function_params(state: FunctionState, zip_bytes: bytes | None) -> dict[str, Any]:
-    """CreateFunction's parameters from an archived GetFunction answer (configuration as it was)."""
-    config = state.configuration
-    params: dict[str, Any] = {
-        "FunctionName": state.name,
-        "Role": config["Role"],
-        "Publish": False,
-        "PackageType": state.package_type,
-    }
-    if state.package_type == "Zip":
+_CONFIG_COPY = ("Description", "Timeout", "MemorySize", "KMSKeyArn", "LoggingConfig")
+
+
+def config_params(config: Mapping[str, Any], package_type: str) -> dict[str, Any]:
+    """The configuration part of CreateFunction / UpdateFunctionConfiguration, from an archived
+    configuration (GetFunction's `Configuration` or a ListVersionsByFunction entry)."""
+    params: dict[str, Any] = {"Role": config["Role"]}
+    if package_type == "Zip":
         for key in ("Runtime", "Handler"):
             if config.get(key):
                 params[key] = config[key]
-        params["Code"] = {"ZipFile": zip_bytes or b""}
     else:
-        code = state.get_function.get("Code") or {}
-        params["Code"] = {"ImageUri": code["ImageUri"]}
         image_config = (config.get("ImageConfigResponse") or {}).get("ImageConfig")
         if image_config:
             params["ImageConfig"] = image_config
-    for key in ("Description", "Timeout", "MemorySize", "KMSKeyArn", "Architectures", "LoggingConfig"):
+    for key in _CONFIG_COPY:
         if config.get(key) not in (None, "", [], {}):
             params[key] = copy.deepcopy(config[key])
     variables = (config.get("Environment") or {}).get("Variables")
@@ -193,9 +193,50 @@ def create_function_params(state: FunctionState, zip_bytes: bytes | None) -> dic
     apply_on = (config.get("SnapStart") or {}).get("ApplyOn")
     if apply_on and apply_on != "None":
         params["SnapStart"] = {"ApplyOn": apply_on}
-    tags, _ = restorable_tags(state.tags)
-    if tags:
-        params["Tags"] = tags
+    return params
+
+
+def update_config_params(config: Mapping[str, Any], package_type: str) -> dict[str, Any]:
+    """UpdateFunctionConfiguration's parameters: as config_params, with the emptiable settings
+    given explicitly so a setting the target configuration lacks is cleared, not inherited."""
+    params: dict[str, Any] = {"Description": "", "Environment": {"Variables": {}}}
+    if package_type == "Zip":
+        params["Layers"] = []
+    params.update(config_params(config, package_type))
+    return params
+
+
+def image_uri(code: Mapping[str, Any]) -> str:
+    """The image to deploy: its digest (ResolvedImageUri), never the tag, which may have moved."""
+    return str(code.get("ResolvedImageUri") or code["ImageUri"])
+
+
+def create_function_params(state: FunctionState, zip_bytes: bytes | None) -> dict[str, Any]:
+    """CreateFunction's parameters from an archived GetFunction answer (configuration as it was)."""
+    return create_params_for(state.name, state.get_function, state.tags, zip_bytes)
+
+
+def create_params_for(
+    name: str, answer: Mapping[str, Any], tags: Mapping[str, str], zip_bytes: bytes | None
+) -> dict[str, Any]:
+    config = answer.get("Configuration") or {}
+    package_type = str(config.get("PackageType") or "Zip")
+    params: dict[str, Any] = {
+        "FunctionName": name,
+        "Role": config["Role"],
+        "Publish": False,
+        "PackageType": package_type,
+    }
+    if package_type == "Zip":
+        params["Code"] = {"ZipFile": zip_bytes or b""}
+    else:
+        params["Code"] = {"ImageUri": image_uri(answer.get("Code") or {})}
+    params.update(config_params(config, package_type))
+    if config.get("Architectures"):
+        params["Architectures"] = list(config["Architectures"])
+    kept, _ = restorable_tags(tags)
+    if kept:
+        params["Tags"] = kept
     return params
 
 
@@ -210,23 +251,39 @@ def _mapping_params(mapping: Mapping[str, Any], function_name: str) -> dict[str,
     return params
 
 
+JOURNAL = "restore-journal.json"
+_ENABLED = ("Enabled", "Enabling", "Creating", "Updating")
+
+
 @dataclass
 class _Progress:
-    """What later steps need from earlier ones (the republished version's number)."""
+    """What later steps need from earlier ones, and what is written to the journal after each step:
+    the archived version number -> the number AWS gave its republished copy."""
 
-    version: str | None = None
+    version_map: dict[str, str] = field(default_factory=dict)
+    done: list[str] = field(default_factory=list)
+
+    def target(self, qualifier: str | None) -> str | None:
+        """A qualifier of the archived function, as it is after the restore (versions renumbered)."""
+        if qualifier is not None and qualifier.isdigit():
+            return self.version_map.get(qualifier)
+        return qualifier
 
 
 @dataclass
 class Step:
     change: Change
-    run: Callable[[], object] | None = None  # the write; None when nothing is to be done
+    key: str = ""
+    run: Callable[[], str | None] | None = None  # the write; returns a note for the reason, or None
 
 
 @dataclass
 class RestorePlan:
     report: Report
     steps: list[Step] = field(default_factory=list)
+    progress: _Progress = field(default_factory=_Progress)
+    journal: Path | None = None
+    archive_path: Path | None = None
 
     def add(
         self,
@@ -235,12 +292,84 @@ class RestorePlan:
         params: Mapping[str, Any],
         status: ChangeStatus,
         reason: str,
-        run: Callable[[], object] | None = None,
+        run: Callable[[], str | None] | None = None,
+        key: str = "",
     ) -> None:
-        self.steps.append(Step(Change(action, arn, dict(params), status, reason), run))
+        self.steps.append(Step(Change(action, arn, dict(params), status, reason), key or action, run))
 
     def sync(self) -> None:
         self.report.changes = [s.change for s in self.steps]
+        if self.progress.version_map:
+            self.report.view["version_map"] = dict(self.progress.version_map)
+
+
+def _conflict(exc: Exception) -> bool:
+    from botocore.exceptions import ClientError
+
+    return isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in (
+        "ResourceConflictException",
+        "ResourceInUseException",
+    )
+
+
+def _b64_sha256(path: Path) -> str:
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return base64.b64encode(digest.digest()).decode("ascii")
+
+
+def read_journal(path: Path) -> dict[str, Any] | None:
+    import json
+
+    try:
+        data = json.loads((path / JOURNAL).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_journal(path: Path, data: Mapping[str, Any]) -> None:
+    """Atomically, owner-only: it names the function and its versions (no configuration)."""
+    import json
+    import os
+
+    tmp = path / f".{JOURNAL}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(dict(data), fh, indent=2, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path / JOURNAL)
+
+
+def _version_numbers(state: FunctionState) -> list[str]:
+    return sorted((str(v["Version"]) for v in state.versions if str(v.get("Version", "")).isdigit()), key=int)
+
+
+def _deploy_params(name: str, answer: Mapping[str, Any], code_file: Path | None) -> dict[str, Any]:
+    """What the plan shows for one deployment: computed from the file it uploads, never a value."""
+    config = answer.get("Configuration") or {}
+    out: dict[str, Any] = {
+        "runtime": config.get("Runtime"),
+        "handler": config.get("Handler"),
+        "memory_mb": config.get("MemorySize"),
+        "timeout_s": config.get("Timeout"),
+        "description": config.get("Description") or "",
+        "environment": sorted((config.get("Environment") or {}).get("Variables") or {}),
+    }
+    if code_file is not None:
+        out["code_sha256"] = _b64_sha256(code_file)
+        out["code_file"] = code_file.name
+    else:
+        out["image"] = image_uri(answer.get("Code") or {})
+    return out
 
 
 def plan_restore(
@@ -250,19 +379,24 @@ def plan_restore(
     region: str,
     now: datetime,
 ) -> RestorePlan:
-    """The steps that would bring the archived function back, each `planned` or `unchanged`."""
+    """The steps that would bring the archived function back.
+
+    No function of that name: every step `planned`. A function that equals the archive: every step
+    `unchanged`. A function this restore created and did not finish (its journal says so): the steps
+    not yet done are `planned`. Any other existing function: one `refused` change with the
+    differences; restore never merges into a function it did not create."""
+    from lambdaops.actions.restore_compare import differences
+
     state = archive.state
     manifest = archive.manifest
-    arn = state.arn
-    name = state.name
     report = Report(command="restore", generated_at=now, accounts=[account_id], regions=[region], changes=[])
-    plan = RestorePlan(report=report)
-    base = {"function": name, "archive": str(archive.path)}
+    plan = RestorePlan(report=report, journal=archive.path / JOURNAL, archive_path=archive.path)
+    base = {"function": state.name, "archive": str(archive.path)}
 
     if manifest["account_id"] != account_id:
         plan.add(
             "create-function",
-            arn,
+            state.arn,
             base,
             ChangeStatus.REFUSED,
             f"the archive is of account {manifest['account_id']}; these credentials are for "
@@ -271,298 +405,394 @@ def plan_restore(
         plan.sync()
         return plan
 
-    current_fn = get_function(client, name)
-    current: FunctionState | None = None
-    if current_fn is not None:
-        config = current_fn.get("Configuration") or {}
-        if config.get("CodeSha256") != state.code_sha256 or config.get("Role") != state.configuration.get(
-            "Role"
-        ):
+    current = read_function_state(client, state.name)
+    journal = read_journal(archive.path)
+    resuming = False
+    if current is not None:
+        diff = differences(state, current)
+        in_progress = bool(
+            journal and journal.get("in_progress") and journal.get("function_arn") == state.arn
+        )
+        if in_progress and journal is not None:
+            ours = set((journal.get("version_map") or {}).values())
+            theirs = {str(v["Version"]) for v in current.versions}
+            if current.configuration.get("Role") == state.configuration.get("Role") and theirs <= ours:
+                resuming = True
+                plan.progress.version_map = {str(k): str(v) for k, v in journal["version_map"].items()}
+                plan.progress.done = [str(k) for k in journal.get("done") or []]
+        if not resuming and diff:
+            shown = diff[:40] + ([f"... and {len(diff) - 40} more"] if len(diff) > 40 else [])
             plan.add(
                 "create-function",
-                arn,
-                base,
+                state.arn,
+                {**base, "differences": shown},
                 ChangeStatus.REFUSED,
-                f"a function named {name} already exists with other code or role: restoring "
-                "would replace it; delete or rename it first",
+                f"a function named {state.name} already exists and differs from the archive in {len(diff)} "
+                "place(s) (see differences): restore never merges into a function it did not create; "
+                "delete or rename it first",
             )
             plan.sync()
             return plan
-        current = read_function_state(client, name)
-    progress = _Progress()
-    _plan_create(plan, client, archive, current, base)
-    _plan_tags(plan, client, state, current, base)
-    _plan_reserved(plan, client, state, current, base)
-    _plan_versions(plan, client, state, current, base, progress)
-    _plan_permissions(plan, client, state, current, base, progress)
-    _plan_provisioned(plan, client, state, current, base, progress)
-    _plan_urls(plan, client, state, current, base)
-    _plan_mappings(plan, client, state, base, progress)
+        if not resuming:
+            if journal:
+                plan.progress.version_map = {
+                    str(k): str(v) for k, v in (journal.get("version_map") or {}).items()
+                }
+            _build_steps(plan, client, archive, base)
+            for step in plan.steps:
+                if step.change.status is ChangeStatus.PLANNED:
+                    step.change = replace(
+                        step.change, status=ChangeStatus.UNCHANGED, reason="exists and equals the archive"
+                    )
+                    step.run = None
+            plan.sync()
+            return plan
+    _build_steps(plan, client, archive, base)
+    if resuming:
+        for step in plan.steps:
+            if step.key in plan.progress.done and step.change.status is ChangeStatus.PLANNED:
+                step.change = replace(
+                    step.change, status=ChangeStatus.UNCHANGED, reason="done by the interrupted restore"
+                )
+                step.run = None
     plan.sync()
     return plan
 
 
-def _plan_create(
-    plan: RestorePlan,
-    client: LambdaClient,
-    archive: LoadedArchive,
-    current: FunctionState | None,
-    base: dict[str, Any],
+def _build_steps(
+    plan: RestorePlan, client: LambdaClient, archive: LoadedArchive, base: dict[str, Any]
 ) -> None:
     state = archive.state
-    config = state.configuration
+    numbers = _version_numbers(state)
+    _plan_create(plan, client, archive, base, numbers)
+    _plan_versions(plan, client, archive, base, numbers)
+    _plan_reserved(plan, client, state, base)
+    _plan_aliases(plan, client, state, base)
+    _plan_invoke_configs(plan, client, state, base)
+    _plan_permissions(plan, client, state, base)
+    _plan_provisioned(plan, client, state, base)
+    _plan_urls(plan, client, state, base)
+    _plan_mappings(plan, client, state, base)
+
+
+def _code_file(archive: LoadedArchive, number: str | None) -> Path | None:
+    if number is None:
+        return archive.code_path
+    name = (archive.manifest.get("version_code") or {}).get(number)
+    return archive.path / str(name) if name else None
+
+
+def _answer(state: FunctionState, number: str | None) -> dict[str, Any]:
+    if number is None:
+        return state.get_function
+    return state.version_functions.get(number) or {}
+
+
+def _plan_create(
+    plan: RestorePlan, client: LambdaClient, archive: LoadedArchive, base: dict[str, Any], numbers: list[str]
+) -> None:
+    """Create the function with the first thing to publish: the oldest version, or $LATEST."""
+    state = archive.state
+    first = numbers[0] if numbers else None
+    answer = _answer(state, first)
+    if first is not None and not answer:
+        plan.add(
+            "create-function",
+            state.arn,
+            base,
+            ChangeStatus.FAILED,
+            "this archive (schema 1) does not hold the published versions' code; restore it with the "
+            "lambdaops version that wrote it",
+        )
+        return
+    code_path = _code_file(archive, first)
+    package_type = str((answer.get("Configuration") or {}).get("PackageType") or "Zip")
     tags, skipped = restorable_tags(state.tags)
     params: dict[str, Any] = {
         **base,
-        "package_type": state.package_type,
-        "runtime": config.get("Runtime"),
-        "handler": config.get("Handler"),
-        "role": config.get("Role"),
-        "memory_mb": config.get("MemorySize"),
-        "timeout_s": config.get("Timeout"),
-        "code_sha256": state.code_sha256,
-        # names only: values can be secrets and are never printed
-        "environment": sorted((config.get("Environment") or {}).get("Variables") or {}),
+        "from": f"version {first}" if first else "$LATEST",
+        "package_type": package_type,
+        "role": (answer.get("Configuration") or {}).get("Role"),
+        **_deploy_params(state.name, answer, code_path if package_type == "Zip" else None),
         "tags": len(tags),
     }
     if skipped:
         params["skipped_tags"] = skipped
-    if current is not None:
-        plan.add(
-            "create-function", state.arn, params, ChangeStatus.UNCHANGED, "exists with the archived code"
-        )
-        return
-    code_path = archive.code_path
-    if (
-        state.package_type == "Zip"
-        and code_path is not None
-        and code_path.stat().st_size > DIRECT_UPLOAD_LIMIT
-    ):
+    if package_type == "Zip" and code_path is not None and code_path.stat().st_size > DIRECT_UPLOAD_LIMIT:
         plan.add(
             "create-function",
             state.arn,
             params,
             ChangeStatus.FAILED,
             f"the code package is {code_path.stat().st_size} bytes, above CreateFunction's 50 MB "
-            "direct upload: upload code.zip to S3 and create the function from there",
+            "direct upload: upload it to S3 and create the function from there",
         )
         return
+    expected = str((answer.get("Configuration") or {}).get("CodeSha256") or "")
 
-    def run() -> None:
+    def run() -> str | None:
         from botocore.exceptions import ClientError
 
-        zip_bytes = code_path.read_bytes() if state.package_type == "Zip" and code_path else None
+        zip_bytes = code_path.read_bytes() if package_type == "Zip" and code_path else None
+        note = None
         try:
-            client.create_function(**create_function_params(state, zip_bytes))
+            client.create_function(**create_params_for(state.name, answer, state.tags, zip_bytes))
         except ClientError as exc:
-            # A retry of a create whose answer was lost finds the function it made: if it holds the
-            # archived code, the create happened and the restore goes on; anything else is a conflict.
-            if exc.response.get("Error", {}).get("Code") != "ResourceConflictException":
+            # A retry of a create whose answer was lost meets the function it made: done, if it holds
+            # the code this restore uploads; anything else is a conflict.
+            if not _conflict(exc):
                 raise
             existing = client.get_function_configuration(FunctionName=state.name)
-            if existing.get("CodeSha256") != state.code_sha256:
+            if existing.get("CodeSha256") != expected:
                 raise
+            note = "the answer to CreateFunction was lost; the function was found created"
         client.get_waiter("function_active_v2").wait(FunctionName=state.name)
+        return note
 
     reason = "recreate from the archive"
     if skipped:
         reason += f"; AWS-reserved tags cannot be set and are left out: {', '.join(skipped)}"
-    plan.add("create-function", state.arn, params, ChangeStatus.PLANNED, reason, run=run)
+    plan.add("create-function", state.arn, params, ChangeStatus.PLANNED, reason, run=run, key="create")
 
 
-def _plan_tags(
-    plan: RestorePlan,
-    client: LambdaClient,
-    state: FunctionState,
-    current: FunctionState | None,
-    base: dict[str, Any],
+def _deploy(client: LambdaClient, name: str, answer: Mapping[str, Any], code_path: Path | None) -> None:
+    """Make $LATEST hold `answer`'s code and configuration (only what differs is updated)."""
+    from lambdaops.actions.restore_compare import config_projection
+
+    config = answer.get("Configuration") or {}
+    package_type = str(config.get("PackageType") or "Zip")
+    waiter = client.get_waiter("function_updated_v2")
+    current = client.get_function_configuration(FunctionName=name)
+    if current.get("CodeSha256") != config.get("CodeSha256"):
+        kwargs: dict[str, Any] = {"FunctionName": name}
+        if package_type == "Zip":
+            assert code_path is not None
+            kwargs["ZipFile"] = code_path.read_bytes()
+        else:
+            kwargs["ImageUri"] = image_uri(answer.get("Code") or {})
+        if config.get("Architectures"):
+            kwargs["Architectures"] = list(config["Architectures"])
+        client.update_function_code(**kwargs)
+        waiter.wait(FunctionName=name)
+        current = client.get_function_configuration(FunctionName=name)
+    want = config_projection(config)
+    have = config_projection(current)
+    if {k: v for k, v in want.items() if k != "CodeSha256"} != {
+        k: v for k, v in have.items() if k != "CodeSha256"
+    }:
+        client.update_function_configuration(FunctionName=name, **update_config_params(config, package_type))
+        waiter.wait(FunctionName=name)
+
+
+def _plan_versions(
+    plan: RestorePlan, client: LambdaClient, archive: LoadedArchive, base: dict[str, Any], numbers: list[str]
 ) -> None:
-    if current is None:
-        return  # CreateFunction sets them
-    wanted, _ = restorable_tags(state.tags)
-    missing = {k: v for k, v in wanted.items() if current.tags.get(k) != v}
-    if not missing:
-        return
-    plan.add(
-        "tag-function",
-        state.arn,
-        {**base, "tags": sorted(missing)},
-        ChangeStatus.PLANNED,
-        "archived tags",
-        run=lambda: client.tag_resource(Resource=state.arn, Tags=missing),
-    )
+    """Republish each archived version in order from its own code and configuration, then put
+    $LATEST back as it was."""
+    state = archive.state
+    progress = plan.progress
+    for number in numbers:
+        answer = _answer(state, number)
+        if not answer:
+            return  # schema 1: _plan_create said so
+        code_path = _code_file(archive, number)
+        config = answer.get("Configuration") or {}
+        package_type = str(config.get("PackageType") or "Zip")
+        params = {
+            **base,
+            "archived_version": number,
+            **_deploy_params(state.name, answer, code_path if package_type == "Zip" else None),
+        }
+
+        def run(
+            number: str = number, answer: Mapping[str, Any] = answer, code_path: Path | None = code_path
+        ) -> None:
+            cfg = answer.get("Configuration") or {}
+            _deploy(client, state.name, answer, code_path)
+            # CodeSha256 makes AWS refuse to publish anything but the archived code; a version whose
+            # code and configuration equal the last published one is not published again (AWS answers
+            # that version): the mapping says so.
+            resp = client.publish_version(
+                FunctionName=state.name,
+                CodeSha256=str(cfg.get("CodeSha256")),
+                Description=str(cfg.get("Description") or ""),
+            )
+            progress.version_map[number] = str(resp["Version"])
+            client.get_waiter("published_version_active").wait(
+                FunctionName=state.name, Qualifier=progress.version_map[number]
+            )
+
+        plan.add(
+            "publish-version",
+            f"{state.arn}:{number}",
+            params,
+            ChangeStatus.PLANNED,
+            f"republish version {number} from its own archived code and configuration (AWS numbers it)",
+            run=_noted(run),
+            key=f"version:{number}",
+        )
+    if numbers:
+        code_path = archive.code_path
+        params = {
+            **base,
+            **_deploy_params(
+                state.name, state.get_function, code_path if state.package_type == "Zip" else None
+            ),
+        }
+        plan.add(
+            "update-function",
+            state.arn,
+            params,
+            ChangeStatus.PLANNED,
+            "put $LATEST's archived code and configuration back (only what differs from the last version)",
+            run=_noted(lambda: _deploy(client, state.name, state.get_function, code_path)),
+            key="latest",
+        )
+
+
+def _noted(fn: Callable[[], object]) -> Callable[[], str | None]:
+    def run() -> str | None:
+        fn()
+        return None
+
+    return run
 
 
 def _plan_reserved(
-    plan: RestorePlan,
-    client: LambdaClient,
-    state: FunctionState,
-    current: FunctionState | None,
-    base: dict[str, Any],
+    plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any]
 ) -> None:
     reserved = state.reserved_concurrency
     if reserved is None:
         return
-    params = {**base, "reserved_concurrency": reserved}
-    if current is not None and current.reserved_concurrency == reserved:
-        plan.add("put-function-concurrency", state.arn, params, ChangeStatus.UNCHANGED, "")
-        return
     plan.add(
         "put-function-concurrency",
         state.arn,
-        params,
+        {**base, "reserved_concurrency": reserved},
         ChangeStatus.PLANNED,
         "archived reservation",
-        run=lambda: client.put_function_concurrency(
-            FunctionName=state.name, ReservedConcurrentExecutions=reserved
-        ),
-    )
-
-
-def _referenced_versions(state: FunctionState) -> set[str]:
-    """Published versions something pointed at: aliases, provisioned concurrency, mappings."""
-    out = set()
-    for alias in state.aliases:
-        out.add(str(alias.get("FunctionVersion")))
-        out.update(str(v) for v in ((alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}))
-    for config in state.provisioned:
-        q = qualifier_of(str(config.get("FunctionArn", "")))
-        if q and q.isdigit():
-            out.add(q)
-    for mapping in state.event_source_mappings:
-        q = qualifier_of(str(mapping.get("FunctionArn", "")))
-        if q and q.isdigit():
-            out.add(q)
-    return {v for v in out if v.isdigit()}
-
-
-def _target(qualifier: str | None, progress: _Progress) -> str | None:
-    """A qualifier of the archived function, as it is after the restore (versions are republished)."""
-    if qualifier is not None and qualifier.isdigit():
-        return progress.version
-    return qualifier
-
-
-def _plan_versions(
-    plan: RestorePlan,
-    client: LambdaClient,
-    state: FunctionState,
-    current: FunctionState | None,
-    base: dict[str, Any],
-    progress: _Progress,
-) -> None:
-    referenced = _referenced_versions(state)
-    if not referenced:
-        return
-    by_version = {str(v.get("Version")): v for v in state.versions}
-    differing = sorted(
-        (v for v in referenced if by_version.get(v, {}).get("CodeSha256") not in (None, state.code_sha256)),
-        key=int,
-    )
-    note = "aliases and version-qualified settings move to one version published from the archived code" + (
-        f"; versions {', '.join(differing)} had other code, which the archive does not keep"
-        if differing
-        else ""
-    )
-    params = {**base, "replaces_versions": sorted(referenced, key=int)}
-    if current is not None:
-        same = [
-            str(v["Version"])
-            for v in current.versions
-            if v.get("CodeSha256") == state.code_sha256 and str(v.get("Version", "")).isdigit()
-        ]
-        if same:
-            progress.version = max(same, key=int)
-            plan.add(
-                "publish-version",
-                state.arn,
-                {**params, "version": progress.version},
-                ChangeStatus.UNCHANGED,
-                "published earlier",
+        run=_noted(
+            lambda: client.put_function_concurrency(
+                FunctionName=state.name, ReservedConcurrentExecutions=reserved
             )
-            _plan_aliases(plan, client, state, current, base, progress)
-            return
-
-    def run() -> None:
-        newest = max(referenced, key=int)
-        description = str(by_version.get(newest, {}).get("Description") or "")
-        resp = client.publish_version(FunctionName=state.name, Description=description)
-        progress.version = str(resp["Version"])
-        client.get_waiter("published_version_active").wait(
-            FunctionName=state.name, Qualifier=progress.version
-        )
-
-    plan.add("publish-version", state.arn, params, ChangeStatus.PLANNED, note, run=run)
-    _plan_aliases(plan, client, state, current, base, progress)
+        ),
+        key="reserved",
+    )
 
 
 def _plan_aliases(
-    plan: RestorePlan,
-    client: LambdaClient,
-    state: FunctionState,
-    current: FunctionState | None,
-    base: dict[str, Any],
-    progress: _Progress,
+    plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any]
 ) -> None:
-    existing = {str(a["Name"]) for a in (current.aliases if current else [])}
+    progress = plan.progress
     for alias in sorted(state.aliases, key=lambda a: str(a["Name"])):
         alias_name = str(alias["Name"])
-        params = {**base, "alias": alias_name, "was_version": str(alias.get("FunctionVersion"))}
-        arn = f"{state.arn}:{alias_name}"
-        if alias_name in existing:
-            plan.add("create-alias", arn, params, ChangeStatus.UNCHANGED, "exists")
-            continue
+        weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+        params = {
+            **base,
+            "alias": alias_name,
+            "archived_version": str(alias.get("FunctionVersion")),
+            "routing": {str(k): float(v) for k, v in weights.items()},
+        }
 
-        def run(alias: Mapping[str, Any] = alias) -> None:
-            assert progress.version is not None, "publish-version runs first"
-            client.create_alias(
-                FunctionName=state.name,
-                Name=str(alias["Name"]),
-                FunctionVersion=progress.version,
-                Description=str(alias.get("Description") or ""),
-            )
+        def run(alias: Mapping[str, Any] = alias, weights: Mapping[str, Any] = weights) -> str | None:
+            version = progress.target(str(alias.get("FunctionVersion")))
+            kwargs: dict[str, Any] = {
+                "FunctionName": state.name,
+                "Name": str(alias["Name"]),
+                "FunctionVersion": str(version),
+                "Description": str(alias.get("Description") or ""),
+            }
+            if weights:
+                kwargs["RoutingConfig"] = {
+                    "AdditionalVersionWeights": {
+                        str(progress.target(str(k))): float(v) for k, v in weights.items()
+                    }
+                }
+            try:
+                client.create_alias(**kwargs)
+            except Exception as exc:
+                if not _conflict(exc):
+                    raise
+                got = client.get_alias(FunctionName=state.name, Name=str(alias["Name"]))
+                if str(got.get("FunctionVersion")) != str(version):
+                    raise
+                return "the answer to CreateAlias was lost; the alias was found created"
+            return None
 
         plan.add(
-            "create-alias", arn, params, ChangeStatus.PLANNED, "pointing at the republished version", run=run
+            "create-alias",
+            f"{state.arn}:{alias_name}",
+            params,
+            ChangeStatus.PLANNED,
+            "pointing at the republished copy of the version it pointed at (weights likewise)",
+            run=run,
+            key=f"alias:{alias_name}",
+        )
+
+
+def _plan_invoke_configs(
+    plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any]
+) -> None:
+    progress = plan.progress
+    for config in state.event_invoke_configs:
+        qualifier = qualifier_of(str(config.get("FunctionArn") or ""))
+        params = {
+            **base,
+            "qualifier": qualifier or "$LATEST",
+            "maximum_retry_attempts": config.get("MaximumRetryAttempts"),
+            "maximum_event_age_s": config.get("MaximumEventAgeInSeconds"),
+            "destinations": {
+                k: (v or {}).get("Destination") for k, v in (config.get("DestinationConfig") or {}).items()
+            },
+        }
+
+        def run(config: Mapping[str, Any] = config, qualifier: str | None = qualifier) -> None:
+            kwargs: dict[str, Any] = {"FunctionName": state.name}
+            target = progress.target(qualifier)
+            if target and target != "$LATEST":
+                kwargs["Qualifier"] = target
+            for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig"):
+                if config.get(key) is not None:
+                    kwargs[key] = copy.deepcopy(config[key])
+            client.put_function_event_invoke_config(**kwargs)
+
+        plan.add(
+            "put-event-invoke-config",
+            state.arn,
+            params,
+            ChangeStatus.PLANNED,
+            "archived retries, maximum event age and destinations",
+            run=_noted(run),
+            key=f"invoke:{qualifier or '$LATEST'}",
         )
 
 
 def _statements(state: FunctionState) -> list[tuple[str | None, dict[str, Any]]]:
-    """(alias or None, statement) for every statement of the function's and its aliases' policies.
-
-    A statement belongs to the qualifier its Resource names; an emulator that answers an alias's
-    GetPolicy with the function's policy therefore does not duplicate statements.
-    """
+    """(qualifier or None, statement) for every statement of the function's, its aliases' and its
+    versions' policies. A statement belongs to the qualifier its Resource names; an emulator that
+    answers a qualified GetPolicy with the function's policy therefore does not duplicate them."""
     out: list[tuple[str | None, dict[str, Any]]] = []
     policies = state.policies or {}
     docs: list[tuple[str | None, Any]] = [(None, policies.get("function"))]
     docs += sorted((policies.get("aliases") or {}).items())
-    for alias, doc in docs:
+    docs += sorted((policies.get("versions") or {}).items())
+    for qualifier, doc in docs:
         for statement in (doc or {}).get("Statement") or []:
             resource = statement.get("Resource")
-            qualifier = qualifier_of(str(resource)) if isinstance(resource, str) else None
-            if qualifier == alias:
-                out.append((alias, statement))
+            named = qualifier_of(str(resource)) if isinstance(resource, str) else None
+            if named == qualifier:
+                out.append((qualifier, statement))
     return out
 
 
 def _plan_permissions(
-    plan: RestorePlan,
-    client: LambdaClient,
-    state: FunctionState,
-    current: FunctionState | None,
-    base: dict[str, Any],
-    progress: _Progress,
+    plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any]
 ) -> None:
-    existing: set[tuple[str | None, str]] = set()
-    if current is not None:
-        for alias, statement in _statements(current):
-            existing.add((alias, str(statement.get("Sid"))))
-    for alias, statement in _statements(state):
+    progress = plan.progress
+    for qualifier, statement in _statements(state):
         sid = str(statement.get("Sid"))
         params: dict[str, Any] = {**base, "statement": sid}
-        if alias:
-            params["alias"] = alias
+        if qualifier:
+            params["qualifier"] = qualifier
         try:
             permission = permission_params(statement)
         except Untranslatable as exc:
@@ -570,47 +800,43 @@ def _plan_permissions(
             continue
         params["principal"] = permission["Principal"]
         params["action"] = permission["Action"]
-        if (alias, sid) in existing:
-            plan.add("add-permission", state.arn, params, ChangeStatus.UNCHANGED, "exists")
-            continue
 
-        def run(permission: dict[str, Any] = permission) -> None:
+        def run(permission: dict[str, Any] = permission) -> str | None:
             kwargs = dict(permission)
-            qualifier = kwargs.get("Qualifier")
-            if qualifier is not None:
-                kwargs["Qualifier"] = _target(qualifier, progress)
-            client.add_permission(FunctionName=state.name, **kwargs)
+            if kwargs.get("Qualifier") is not None:
+                kwargs["Qualifier"] = progress.target(str(kwargs["Qualifier"]))
+            try:
+                client.add_permission(FunctionName=state.name, **kwargs)
+            except Exception as exc:
+                if not _conflict(exc):
+                    raise
+                return "the statement was found in place (an earlier answer was lost)"
+            return None
 
         plan.add(
-            "add-permission", state.arn, params, ChangeStatus.PLANNED, "archived policy statement", run=run
+            "add-permission",
+            state.arn,
+            params,
+            ChangeStatus.PLANNED,
+            "archived policy statement",
+            run=run,
+            key=f"permission:{qualifier or ''}:{sid}",
         )
 
 
 def _plan_provisioned(
-    plan: RestorePlan,
-    client: LambdaClient,
-    state: FunctionState,
-    current: FunctionState | None,
-    base: dict[str, Any],
-    progress: _Progress,
+    plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any]
 ) -> None:
-    existing = {
-        qualifier_of(str(c.get("FunctionArn", ""))): c.get("RequestedProvisionedConcurrentExecutions")
-        for c in (current.provisioned if current else [])
-    }
+    progress = plan.progress
     for config in state.provisioned:
         qualifier = qualifier_of(str(config.get("FunctionArn", "")))
         requested = int(config.get("RequestedProvisionedConcurrentExecutions") or 0)
         params = {**base, "qualifier": qualifier, "provisioned_concurrency": requested}
-        target = _target(qualifier, progress)
-        if target is not None and existing.get(target) == requested:
-            plan.add("put-provisioned-concurrency", state.arn, params, ChangeStatus.UNCHANGED, "exists")
-            continue
 
         def run(qualifier: str | None = qualifier, requested: int = requested) -> None:
             client.put_provisioned_concurrency_config(
                 FunctionName=state.name,
-                Qualifier=str(_target(qualifier, progress)),
+                Qualifier=str(progress.target(qualifier)),
                 ProvisionedConcurrentExecutions=requested,
             )
 
@@ -620,24 +846,15 @@ def _plan_provisioned(
             params,
             ChangeStatus.PLANNED,
             "archived configuration",
-            run=run,
+            run=_noted(run),
+            key=f"provisioned:{qualifier}",
         )
 
 
-def _plan_urls(
-    plan: RestorePlan,
-    client: LambdaClient,
-    state: FunctionState,
-    current: FunctionState | None,
-    base: dict[str, Any],
-) -> None:
-    existing = {qualifier_of(str(u.get("FunctionArn", ""))) for u in (current.url_configs if current else [])}
+def _plan_urls(plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any]) -> None:
     for config in state.url_configs:
         qualifier = qualifier_of(str(config.get("FunctionArn", "")))
         params = {**base, "qualifier": qualifier, "auth_type": config.get("AuthType")}
-        if qualifier in existing:
-            plan.add("create-function-url", state.arn, params, ChangeStatus.UNCHANGED, "exists")
-            continue
         kwargs: dict[str, Any] = {"FunctionName": state.name, "AuthType": config["AuthType"]}
         if qualifier:
             kwargs["Qualifier"] = qualifier
@@ -645,8 +862,14 @@ def _plan_urls(
             if config.get(key):
                 kwargs[key] = copy.deepcopy(config[key])
 
-        def run(kwargs: dict[str, Any] = kwargs) -> None:
-            client.create_function_url_config(**kwargs)
+        def run(kwargs: dict[str, Any] = kwargs) -> str | None:
+            try:
+                client.create_function_url_config(**kwargs)
+            except Exception as exc:
+                if not _conflict(exc):
+                    raise
+                return "the URL config was found in place (an earlier answer was lost)"
+            return None
 
         plan.add(
             "create-function-url",
@@ -655,73 +878,137 @@ def _plan_urls(
             ChangeStatus.PLANNED,
             "a new URL: function URLs cannot be chosen, so callers need the new one",
             run=run,
+            key=f"url:{qualifier}",
         )
 
 
 def _plan_mappings(
-    plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any], progress: _Progress
+    plan: RestorePlan, client: LambdaClient, state: FunctionState, base: dict[str, Any]
 ) -> None:
+    """Re-enable (pointing at the republished version) the mappings prune disabled and AWS kept;
+    recreate those that are gone."""
     if not state.event_source_mappings:
         return
-    # AWS keeps a function's event source mappings when the function is deleted: most are still there.
-    present = {
-        (str(m.get("EventSourceArn")), str(m.get("FunctionArn")))
-        for m in list_event_source_mappings(client)
-        if str(m.get("FunctionArn", "")).startswith(state.arn)
-    }
+    progress = plan.progress
+    present = {str(m.get("UUID")): m for m in list_event_source_mappings(client)}
     for mapping in state.event_source_mappings:
+        uuid = str(mapping.get("UUID"))
         source = str(mapping.get("EventSourceArn") or "")
-        fn_arn = str(mapping.get("FunctionArn") or state.arn)
-        params = {**base, "event_source": source or "(self-managed)", "uuid": mapping.get("UUID")}
-        if (source, fn_arn) in present:
-            plan.add("create-event-source-mapping", state.arn, params, ChangeStatus.UNCHANGED, "still exists")
+        enabled = str(mapping.get("State", "Enabled")) in _ENABLED
+        params = {**base, "event_source": source or "(self-managed)", "uuid": uuid, "enabled": enabled}
+        qualifier = qualifier_of(str(mapping.get("FunctionArn") or ""))
+
+        def name_for(qualifier: str | None = qualifier) -> str:
+            target = progress.target(qualifier)
+            return f"{state.name}:{target}" if target else state.name
+
+        if uuid in present:
+
+            def update(
+                uuid: str = uuid, enabled: bool = enabled, name_for: Callable[[], str] = name_for
+            ) -> None:
+                client.update_event_source_mapping(UUID=uuid, FunctionName=name_for(), Enabled=enabled)
+
+            plan.add(
+                "update-event-source-mapping",
+                state.arn,
+                params,
+                ChangeStatus.PLANNED,
+                "kept by AWS after the delete (prune disabled it): point it at the function again, "
+                + ("enabled" if enabled else "disabled as archived"),
+                run=_noted(update),
+                key=f"mapping:{uuid}",
+            )
             continue
 
-        def run(mapping: Mapping[str, Any] = mapping) -> None:
-            qualifier = _target(qualifier_of(str(mapping.get("FunctionArn") or "")), progress)
-            name = f"{state.name}:{qualifier}" if qualifier else state.name
-            client.create_event_source_mapping(**_mapping_params(mapping, name))
+        def create(
+            mapping: Mapping[str, Any] = mapping, name_for: Callable[[], str] = name_for, source: str = source
+        ) -> str | None:
+            wanted = name_for()
+            for m in list_event_source_mappings(client):  # a lost answer: never create it twice
+                if str(m.get("EventSourceArn") or "") == source and str(m.get("FunctionArn", "")).endswith(
+                    f":function:{wanted}"
+                ):
+                    return "found in place (an earlier answer was lost)"
+            client.create_event_source_mapping(**_mapping_params(mapping, wanted))
+            return None
 
         plan.add(
             "create-event-source-mapping",
             state.arn,
             params,
             ChangeStatus.PLANNED,
-            "archived trigger",
-            run=run,
+            "archived trigger (no longer exists)",
+            run=create,
+            key=f"mapping:{uuid}",
         )
 
 
 def apply_restore(plan: RestorePlan, account_id: str, region: str) -> None:
-    """Run the planned steps in order; after a failure the rest are not attempted (a rerun resumes)."""
+    """Run the planned steps in order, recording each in the archive's restore journal; after a
+    failure the rest are not attempted (a rerun resumes from the journal)."""
     from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 
     from lambdaops.collect.guard import error_record
 
+    todo = [s for s in plan.steps if s.change.status is ChangeStatus.PLANNED and s.run is not None]
+    if not todo:
+        plan.sync()
+        return
+    arn = plan.steps[0].change.resource_arn
+    progress = plan.progress
+
+    def journal(in_progress: bool) -> None:
+        if plan.journal is not None:
+            write_journal(
+                plan.journal.parent,
+                {
+                    "function_arn": arn,
+                    "in_progress": in_progress,
+                    "version_map": progress.version_map,
+                    "done": progress.done,
+                },
+            )
+
     failed = False
-    for i, step in enumerate(plan.steps):
+    try:
+        journal(True)
+    except OSError as exc:
+        failed = True
+        first = plan.steps.index(todo[0])
+        plan.steps[first].change = replace(
+            plan.steps[first].change,
+            status=ChangeStatus.FAILED,
+            reason=f"cannot write the restore journal in the archive directory: {exc.strerror or exc}",
+        )
+    for step in plan.steps:
         if step.change.status is not ChangeStatus.PLANNED or step.run is None:
             continue
         if failed:
-            plan.steps[i] = replace(
-                step,
-                change=replace(
-                    step.change, status=ChangeStatus.FAILED, reason="not attempted: an earlier step failed"
-                ),
+            step.change = replace(
+                step.change, status=ChangeStatus.FAILED, reason="not attempted: an earlier step failed"
             )
             continue
         try:
-            step.run()
+            note = step.run()
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, WaiterError):
-                reason = f"did not become active: {exc}"
+                reason = f"did not become ready: {exc}"
             else:
                 rec = error_record(exc, account_id, region, f"lambda:{step.change.action}")
                 reason = f"{rec.code}: {rec.message}"
-            plan.steps[i] = replace(
-                step, change=replace(step.change, status=ChangeStatus.FAILED, reason=reason)
-            )
+            step.change = replace(step.change, status=ChangeStatus.FAILED, reason=reason)
             failed = True
             continue
-        plan.steps[i] = replace(step, change=replace(step.change, status=ChangeStatus.APPLIED))
+        progress.done.append(step.key)
+        reason = step.change.reason + (f" ({note})" if note else "")
+        params = dict(step.change.params)
+        if step.key.startswith("version:"):  # the old -> new version number mapping, reported
+            params["restored_as_version"] = progress.version_map.get(step.key.split(":", 1)[1])
+        step.change = replace(step.change, params=params, status=ChangeStatus.APPLIED, reason=reason)
+        with contextlib.suppress(OSError):
+            journal(True)
+    if not failed:
+        with contextlib.suppress(OSError):
+            journal(False)
     plan.sync()

@@ -41,13 +41,23 @@ def prune(
         ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)] = False,
+    accept_incomplete_archive: Annotated[
+        bool,
+        typer.Option(
+            "--accept-incomplete-archive",
+            help="Also prune functions the archive cannot hold completely (container image, layer "
+            "versions, code signing); the plan lists exactly what would be lost.",
+        ),
+    ] = False,
 ) -> None:
     """Archive, then delete, the functions list-inactive calls inactive.
 
     Never `unknown` or `new` ones; never one muted by a lambda-inactive suppression or tagged
     `lambdaops:keep`. Each function is archived (configuration, environment, tags, policy,
-    concurrency, aliases, versions, triggers, URL config and its code package checked against
-    CodeSha256) before it is deleted; a function whose archive cannot be completed is left in place.
+    concurrency, aliases, every published version's code and configuration, event invoke config,
+    triggers, URL config; each code package checked against its CodeSha256) before it is deleted;
+    a function whose archive cannot be completed is left in place. A function the archive cannot
+    hold completely is refused unless --accept-incomplete-archive.
     `lambdaops restore DIR/<account>/<region>/<function>` brings one back.
     """
     from lambdaops.actions.archive import DEFAULT_ARCHIVE_DIR
@@ -61,7 +71,16 @@ def prune(
     if root.exists() and not root.is_dir():
         raise UsageError(f"--archive-dir {root} is not a directory; pass a directory path")
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
-        plan = plan_prune(run.ctx, run.regions, settings, run.now, settings.days, root, on_done=bar.advance)
+        plan = plan_prune(
+            run.ctx,
+            run.regions,
+            settings,
+            run.now,
+            settings.days,
+            root,
+            on_done=bar.advance,
+            accept_incomplete=accept_incomplete_archive,
+        )
         planned = plan.planned
         if do_apply and planned:
             summary = f"Archive to {root} and delete {len(planned)} function(s)."
@@ -86,17 +105,21 @@ def restore(
     ],
     apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)] = False,
 ) -> None:
-    """Recreate a function that prune archived: code, configuration, tags, policy, concurrency,
-    aliases, URL config and triggers.
+    """Recreate a function that prune archived: every published version from its own code and
+    configuration, aliases (with weights), event invoke config, tags, policy, concurrency, URL
+    config and triggers.
 
-    Shows the plan first; --apply restores. Refused (exit 2, nothing changed) when a function of
-    that name exists with other code, or the archive is from another account. A rerun finishes an
-    interrupted restore.
+    Shows the plan first; --apply restores (asking on a terminal unless --yes). Refused (exit 2,
+    nothing changed) when a function of that name exists and differs from the archive (the
+    differences are listed), the archive's files disagree with each other, or the archive is from
+    another account. A rerun finishes an interrupted restore.
     """
     from lambdaops.actions.archive import ArchiveError, load_archive
     from lambdaops.actions.restore import apply_restore, plan_restore
-    from lambdaops.cli.runner import finish_plan, open_run, settings_from
+    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from
+    from lambdaops.model import ChangeStatus
 
     do_apply = _apply_flag(apply, dry_run)
     try:
@@ -116,8 +139,16 @@ def restore(
         account = run.ctx.accounts[0]
         client = run.ctx.client(account, "lambda", region)
         plan = plan_restore(client, loaded, account.account_id, region, run.now)
-        if do_apply:
-            apply_restore(plan, account.account_id, region)
+        planned = [c for c in plan.report.changes or [] if c.status is ChangeStatus.PLANNED]
+        refused = any(c.status is ChangeStatus.REFUSED for c in plan.report.changes or [])
+        if do_apply and planned and not refused:
+            summary = (
+                f"Restore {loaded.state.name} in {account.account_id}/{region} ({len(planned)} step(s))."
+            )
+            if confirm_apply(summary, yes):
+                apply_restore(plan, account.account_id, region)
+            else:
+                info("nothing was changed")
         finish_plan(run, plan.report)
 
 

@@ -37,6 +37,9 @@ REMEDIATION_OPERATIONS = (
     "lambda:ListVersionsByFunction",
     "lambda:ListEventSourceMappings",
     "lambda:ListFunctionUrlConfigs",
+    "lambda:ListFunctionEventInvokeConfigs",
+    "lambda:GetLayerVersion",  # prune's plan: does each layer version a restore needs still exist
+    "ecr:DescribeImages",  # prune's plan: does the image tag still resolve to the archived digest
 )
 WRITE_OPERATIONS = (
     "lambda:DeleteFunction",
@@ -50,6 +53,10 @@ WRITE_OPERATIONS = (
     "lambda:CreateAlias",
     "lambda:CreateFunctionUrlConfig",
     "lambda:CreateEventSourceMapping",
+    "lambda:UpdateEventSourceMapping",  # prune disables triggers before the delete; restore re-enables
+    "lambda:UpdateFunctionCode",  # restore republishes each archived version from its own code
+    "lambda:UpdateFunctionConfiguration",  # ... and its own configuration
+    "lambda:PutFunctionEventInvokeConfig",
 )
 
 DOWNLOAD_TIMEOUT_S = 60
@@ -84,6 +91,12 @@ class FunctionState:
     event_source_mappings: list[dict[str, Any]]
     url_configs: list[dict[str, Any]]
     errors: list[str] = field(default_factory=list)
+    # GetFunction(Qualifier=N) of each published version, without Code.Location and Tags: its own
+    # code (CodeSha256, ImageUri/ResolvedImageUri) and configuration, by version number.
+    version_functions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version_code_locations: dict[str, str] = field(default_factory=dict)
+    # ListFunctionEventInvokeConfigs: retries, max event age, destinations (function and qualified)
+    event_invoke_configs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def configuration(self) -> dict[str, Any]:
@@ -188,6 +201,27 @@ def list_url_configs(client: LambdaClient, name: str) -> list[dict[str, Any]]:
     return out
 
 
+def list_event_invoke_configs(client: LambdaClient, name: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    paginator = client.get_paginator("list_function_event_invoke_configs")
+    for page in paginator.paginate(FunctionName=name):
+        out.extend(dict(c) for c in page.get("FunctionEventInvokeConfigs", []))
+    return out
+
+
+def function_mappings(client: LambdaClient, name: str, arn: str) -> list[dict[str, Any]]:
+    """The event source mappings of a function and of its aliases and versions.
+
+    ListEventSourceMappings(FunctionName=name) answers only the mappings of that exact (unqualified)
+    function on some implementations, so the region's mappings are listed and matched by ARN.
+    """
+    return [
+        m
+        for m in list_event_source_mappings(client)
+        if str(m.get("FunctionArn") or "") == arn or str(m.get("FunctionArn") or "").startswith(arn + ":")
+    ]
+
+
 def list_tags(client: LambdaClient, arn: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in client.list_tags(Resource=arn).get("Tags", {}).items()}
 
@@ -224,6 +258,24 @@ def read_function_state(client: LambdaClient, name: str) -> FunctionState | None
         doc = get_policy(client, name, str(alias["Name"]))
         if doc is not None:
             policies["aliases"][str(alias["Name"])] = doc
+    versions = list_published_versions(client, name)
+    version_functions: dict[str, dict[str, Any]] = {}
+    version_locations: dict[str, str] = {}
+    policies["versions"] = {}
+    for ver in versions:
+        number = str(ver["Version"])
+        answer = _clean(client.get_function(FunctionName=name, Qualifier=number))
+        vcode = dict(answer.get("Code") or {})
+        vlocation = vcode.pop("Location", None)
+        answer["Code"] = vcode
+        answer.pop("Tags", None)
+        answer.pop("TagsError", None)
+        version_functions[number] = answer
+        if vlocation:
+            version_locations[number] = str(vlocation)
+        doc = get_policy(client, name, number)
+        if doc is not None:
+            policies["versions"][number] = doc
     return FunctionState(
         arn=arn,
         name=str(config["FunctionName"]),
@@ -234,9 +286,12 @@ def read_function_state(client: LambdaClient, name: str) -> FunctionState | None
         reserved_concurrency=get_reserved(client, name),
         provisioned=list_provisioned(client, name),
         aliases=aliases,
-        versions=list_published_versions(client, name),
-        event_source_mappings=list_event_source_mappings(client, name),
+        versions=versions,
+        event_source_mappings=function_mappings(client, name, arn),
         url_configs=list_url_configs(client, name),
+        version_functions=version_functions,
+        version_code_locations=version_locations,
+        event_invoke_configs=list_event_invoke_configs(client, name),
     )
 
 
@@ -353,3 +408,46 @@ def json_default(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     raise TypeError(f"cannot archive a {type(value).__name__}")
+
+
+def layer_version_exists(client: LambdaClient, layer_version_arn: str) -> bool | None:
+    """Whether a layer version still exists: False when AWS says it does not, None when unreadable
+    (another account's layer without permission): the caller says so rather than guessing."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    # GetLayerVersion by the layer's ARN and number (the same permission as GetLayerVersionByArn).
+    layer_arn, _, number = layer_version_arn.rpartition(":")
+    if not number.isdigit():
+        return None
+    try:
+        client.get_layer_version(LayerName=layer_arn, VersionNumber=int(number))
+    except ClientError as exc:
+        return False if is_not_found(exc) else None
+    except BotoCoreError:
+        return None
+    return True
+
+
+def image_tag_digest(ecr_client: Any, image_uri: str) -> str | None:
+    """The digest an ECR image tag resolves to now (`sha256:...`), or None when the tag is gone.
+
+    `image_uri` is `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`. Raises ClientError when
+    the repository cannot be read (the caller reports it as unknown, never as "still resolves").
+    """
+    from botocore.exceptions import ClientError
+
+    host, _, rest = image_uri.partition("/")
+    repo, _, tag = rest.rpartition(":")
+    if not repo or "@" in rest:
+        return None
+    registry = host.split(".", 1)[0]
+    try:
+        resp = ecr_client.describe_images(
+            registryId=registry, repositoryName=repo, imageIds=[{"imageTag": tag}]
+        )
+    except ClientError as exc:
+        if _error_code(exc) in ("ImageNotFoundException", "RepositoryNotFoundException"):
+            return None
+        raise
+    details = resp.get("imageDetails") or []
+    return str(details[0]["imageDigest"]) if details else None

@@ -50,6 +50,10 @@ Shims, and why each exists:
   ``DuplicateRecordException``. (``billing-alarm set --budget`` reads subscribers to stay idempotent.)
 * Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
   (``lambdaops.demo.policy_shim``).
+* Lambda ``PublishVersion`` with ``CodeSha256``: refused (412) when it is not ``$LATEST``'s, as AWS
+  does (``lambdaops.demo.version_shim``).
+* Lambda ``Put/Update/Get/Delete/ListFunctionEventInvokeConfig(s)``: one config per qualifier,
+  Put replacing, Update merging, as AWS does (``lambdaops.demo.invoke_config_shim``).
 * Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
   not exist (``lambdaops.demo.scale_shims``).
 
@@ -185,10 +189,12 @@ def install() -> None:
         BudgetsResponse.update_budget = _update_budget
         BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
         BudgetsResponse.create_subscriber = _create_subscriber
-        from lambdaops.demo import policy_shim, scale_shims
+        from lambdaops.demo import invoke_config_shim, policy_shim, scale_shims, version_shim
 
         policy_shim.install()
         scale_shims.install()
+        version_shim.install()  # PublishVersion refuses a CodeSha256 that is not $LATEST's
+        invoke_config_shim.install()  # event invoke configs per qualifier
         _installed.set()
 
 

@@ -477,6 +477,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     from moto.awslambda.models import lambda_backends
 
     from lambdaops.demo import moto_shims
+    from lambdaops.demo.seed_archive import seed_archive_cases
 
     now = now or datetime.now(UTC)
     session: Any = boto3.Session(
@@ -545,6 +546,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
             )
     _seed_public_url(session)
     _seed_versions(session)
+    seed_archive_cases(session, account_id, role_arns["reporting-role"], now)  # prune / restore cases
     _seed_concurrency_metrics(session, now, metric_batches)
     for region, data in metric_batches.items():
         cw = session.client("cloudwatch", region_name=region)
