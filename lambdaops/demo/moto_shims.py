@@ -189,6 +189,9 @@ def install() -> None:
 
         policy_shim.install()
         scale_shims.install()
+        from lambdaops.demo import qualified_policy_shim
+
+        qualified_policy_shim.install()
         _installed.set()
 
 
