@@ -135,9 +135,7 @@ def test_new_account_audit_has_no_high_finding(
 
 def test_new_account_writes_are_refused(small_aws: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     seed(small_aws, {"web": None, "cron": None})
-    code, out, err = run(
-        ["set-concurrency", "web", "--reserved", "2", "-o", "json"], capsys
-    )
+    code, out, err = run(["set-concurrency", "web", "--reserved", "2", "-o", "json"], capsys)
     assert code == 2, err
     (change,) = json.loads(out)["changes"]
     assert change["status"] == "refused" and "fewer than 10 unreserved" in change["reason"]
