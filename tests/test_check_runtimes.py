@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from lambdaops.checks import lambda_deprecated_runtime as deprecated
 from lambdaops.checks import lambda_runtime_deprecating_soon as soon
@@ -11,6 +12,9 @@ from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import Severity
 from lambdaops.runtimes import runtime_info
 from lambdaops.settings import Settings
+from tests.test_concurrency_cli import aws
+
+__all__ = ["aws"]
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -213,3 +217,27 @@ def test_versions_are_not_judged_when_aliases_were_not_read() -> None:
     inv = versioned_inventory(aliases=False)
     for module in (deprecated, soon, unknown):
         assert list(module.check(inv, Settings())) == []
+
+
+def test_stale_table_warning_only_when_runtime_checks_run(monkeypatch: Any) -> None:
+    from lambdaops import runtimes
+    from lambdaops.checks.runtime_common import runtime_table_warnings
+
+    fresh = datetime.combine(load_table().as_of, datetime.min.time(), tzinfo=UTC)
+    assert runtime_table_warnings(["lambda-runtime-unknown"], fresh) == []
+    monkeypatch.setattr(runtimes, "STALE_AFTER_DAYS", -1)
+    (text,) = runtime_table_warnings(["lambda-deprecated-runtime"], fresh)
+    assert "update lambdaops" in text
+    assert runtime_table_warnings(["lambda-inactive"], fresh) == []
+
+
+def test_scan_prints_the_stale_table_warning_on_stderr(aws: list[str], capsys: Any, monkeypatch: Any) -> None:
+    from lambdaops import runtimes
+    from tests.test_concurrency_cli import run, seed
+
+    seed(aws, {"web": None})
+    monkeypatch.setattr(runtimes, "STALE_AFTER_DAYS", 0)
+    code, out, err = run(["scan", "--check", "lambda-runtime-unknown", "-o", "json"], capsys)
+    assert code == 0, err
+    assert "runtime table is dated" in err and "update lambdaops" in err
+    assert "runtime table" not in out  # stdout carries the report only
