@@ -18,7 +18,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-REGION = "eu-west-1"
+REGION = "eu-central-1"  # not eu-west-1: the fault-injection e2e test times ListFunctions there
 JAVA_AL2023_FUNCTION = "payroll-export"
 UNKNOWN_RUNTIME_FUNCTION = "geo-enricher"
 UNKNOWN_RUNTIME = "python3.16"
@@ -35,6 +35,7 @@ _FUNCTIONS = {  # name -> (runtime at creation, role)
     ALIASED_OLD_RUNTIME_FUNCTION: (ALIASED_OLD_RUNTIME, "shipping-rates-role"),
     S3_TRIGGER_FUNCTION: ("python3.13", "invoice-pdf-role"),
 }
+FUNCTION_NAMES = tuple(_FUNCTIONS)  # all in REGION; tests that count the demo's functions add these
 _TAGS = {"ManagedBy": "terraform", "team": "finance"}
 
 
