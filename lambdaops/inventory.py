@@ -104,6 +104,7 @@ class VersionInfo:
     version: str
     code_size_bytes: int
     last_modified: datetime
+    runtime: str | None = None  # the version's own runtime (it keeps the one it was published with)
 
 
 @dataclass(frozen=True)

@@ -110,8 +110,8 @@ EXPLANATIONS: dict[str, str] = {
     "say some is reserved).",
     "lambda:ListProvisionedConcurrencyConfigs": "Provisioned concurrency of functions with published "
     "versions.",
-    "lambda:ListAliases": "Aliases of functions with more versions than are kept: an aliased version "
-    "is in use.",
+    "lambda:ListAliases": "Aliases of functions with more versions than are kept, or with a version on "
+    "an old or unknown runtime: an aliased version is in use.",
     "lambda:GetPolicy": "A function's resource-based policy: who may invoke it (public functions).",
     "lambda:ListFunctionUrlConfigs": "A function's URLs: an `AuthType NONE` URL is public.",
     # cloudwatch reads

@@ -116,6 +116,23 @@ def table_age_days(today: date) -> int:
     return (today - load_table().as_of).days
 
 
+# AWS adds runtimes a few times a year and moves block dates; past this age the table is likely to
+# miss one, so every run that judges runtimes says so (warning, stderr) rather than trusting it.
+STALE_AFTER_DAYS = 120
+
+
+def table_warning(today: date) -> str | None:
+    """The warning for a runtime table older than STALE_AFTER_DAYS on `today`, else None."""
+    age = table_age_days(today)
+    if age <= STALE_AFTER_DAYS:
+        return None
+    return (
+        f"lambdaops' Lambda runtime table is dated {load_table().as_of.isoformat()} ({age} days old, more "
+        f"than {STALE_AFTER_DAYS}): newer runtimes and moved deprecation dates may be missing; "
+        "update lambdaops"
+    )
+
+
 def reference_day(now: datetime | None) -> date:
     """The UTC day a run is judged on: the inventory's collection time when set, else today."""
     moment = now if now is not None else datetime.now(UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from lambdaops.checks import lambda_deprecated_runtime as deprecated
 from lambdaops.checks import lambda_runtime_deprecating_soon as soon
@@ -11,6 +12,9 @@ from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import Severity
 from lambdaops.runtimes import runtime_info
 from lambdaops.settings import Settings
+from tests.test_concurrency_cli import aws
+
+__all__ = ["aws"]
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -133,5 +137,107 @@ def test_registered_in_catalogue() -> None:
         assert registry._REGISTRY[info.id] is info
         assert info.severity is sev
         assert info.group == "scan"
-        assert info.needs == frozenset({"functions"})
+        assert info.needs == frozenset({"functions", "versions"})
         assert info.run is module.check
+
+
+# --- lambda-runtime-unknown and published versions in use (issue 13 item 5) ---------------------
+
+from lambdaops.checks import lambda_runtime_unknown as unknown  # noqa: E402
+from lambdaops.inventory import AliasInfo, ProvisionedConfig, VersionInfo  # noqa: E402
+from lambdaops.runtimes import load_table  # noqa: E402
+
+
+def test_unknown_runtime_is_a_medium_finding_never_silently_supported() -> None:
+    inv = inventory(
+        fn("future", "nodejs99.x"),
+        fn("image", None),
+        fn("java17-al2023", "java17.al2023"),
+        fn("preview", "python3.15"),
+        fn("legacy", "python2.7"),
+    )
+    (f,) = unknown.check(inv, Settings())
+    assert f.check_id == "lambda-runtime-unknown" and f.severity is Severity.MEDIUM
+    assert f.resource_name == "future"
+    as_of = load_table().as_of.isoformat()
+    assert f"not in lambdaops' runtime table dated {as_of}; update lambdaops" in f.message
+    assert f.evidence == {"runtime": "nodejs99.x", "table_as_of": as_of}
+    assert unknown.INFO.group == "scan" and unknown.INFO.severity is Severity.MEDIUM
+    # the al2023 Java runtimes and the previews are known: no finding of any runtime check
+    known = inventory(fn("java17-al2023", "java17.al2023"), fn("preview", "python3.15"))
+    for module in (deprecated, soon, unknown):
+        assert list(module.check(known, Settings(runtime_warn_days=365))) == []
+
+
+def _version(n: int, runtime: str) -> VersionInfo:
+    return VersionInfo(str(n), 1024, datetime(2025, 1, n, tzinfo=UTC), runtime=runtime)
+
+
+def versioned_inventory(aliases: bool = True) -> Inventory:
+    api = fn("api", "python3.13")
+    inv = inventory(api)
+    inv.versions[api.arn] = [
+        _version(1, "python3.8"),  # alias live: deprecated
+        _version(2, "python3.8"),  # nothing uses it: no finding (old-versions' business)
+        _version(3, "python3.10"),  # provisioned concurrency on version 3: deprecating soon
+        _version(4, "nodejs99.x"),  # alias beta's routing: unknown
+        _version(5, "python3.13"),  # $LATEST's runtime: nothing to add
+    ]
+    if aliases:
+        inv.aliases[api.arn] = [
+            AliasInfo("live", "1"),
+            AliasInfo("beta", "5", additional_versions=("4",)),
+        ]
+    inv.provisioned[api.arn] = [ProvisionedConfig("3", 5, 5, 5, "READY")]
+    return inv
+
+
+def test_deprecated_runtime_on_a_version_an_alias_uses() -> None:
+    (f,) = deprecated.check(versioned_inventory(), Settings())
+    assert f.resource_arn == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:api"  # tags/suppressions apply
+    assert f.detail == "version:1"
+    assert f.evidence["version"] == "1" and f.evidence["used_by"] == ["alias live"]
+    assert f.evidence["runtime"] == "python3.8"
+    assert "api version 1 (alias live) runs on python3.8" in f.message
+    assert "$LATEST is on python3.13" in f.message
+    assert "Version 1 of api" in f.remediation
+
+
+def test_soon_and_unknown_on_versions_in_use() -> None:
+    inv = versioned_inventory()
+    (s,) = soon.check(inv, Settings())
+    assert s.detail == "version:3" and s.evidence["used_by"] == ["provisioned concurrency on 3"]
+    (u,) = unknown.check(inv, Settings())
+    assert u.detail == "version:4" and u.evidence["used_by"] == ["alias beta (routing)"]
+    fingerprints = {f.fingerprint for m in (deprecated, soon, unknown) for f in m.check(inv, Settings())}
+    assert len(fingerprints) == 3
+
+
+def test_versions_are_not_judged_when_aliases_were_not_read() -> None:
+    inv = versioned_inventory(aliases=False)
+    for module in (deprecated, soon, unknown):
+        assert list(module.check(inv, Settings())) == []
+
+
+def test_stale_table_warning_only_when_runtime_checks_run(monkeypatch: Any) -> None:
+    from lambdaops import runtimes
+    from lambdaops.checks.runtime_common import runtime_table_warnings
+
+    fresh = datetime.combine(load_table().as_of, datetime.min.time(), tzinfo=UTC)
+    assert runtime_table_warnings(["lambda-runtime-unknown"], fresh) == []
+    monkeypatch.setattr(runtimes, "STALE_AFTER_DAYS", -1)
+    (text,) = runtime_table_warnings(["lambda-deprecated-runtime"], fresh)
+    assert "update lambdaops" in text
+    assert runtime_table_warnings(["lambda-inactive"], fresh) == []
+
+
+def test_scan_prints_the_stale_table_warning_on_stderr(aws: list[str], capsys: Any, monkeypatch: Any) -> None:
+    from lambdaops import runtimes
+    from tests.test_concurrency_cli import run, seed
+
+    seed(aws, {"web": None})
+    monkeypatch.setattr(runtimes, "STALE_AFTER_DAYS", 0)
+    code, out, err = run(["scan", "--check", "lambda-runtime-unknown", "-o", "json"], capsys)
+    assert code == 0, err
+    assert "runtime table is dated" in err and "update lambdaops" in err
+    assert "runtime table" not in out  # stdout carries the report only

@@ -20,6 +20,7 @@ import pytest
 from botocore.retries.quota import RetryQuota
 
 from lambdaops.collect.context import MAX_ATTEMPTS, Account, AwsContext, Timeouts
+from lambdaops.demo.seed import demo_function_names
 from tests.support.api_recorder import RECORDER
 from tests.support.aws_proxy import AwsProxy
 from tests.support.e2e import Outcome, finish, start_lambdaops
@@ -74,9 +75,7 @@ def clean(endpoint: str) -> dict[str, Outcome]:
     assert out["list"].code == 0, out["list"].stderr
     for outcome in out.values():
         assert outcome.report["errors"] == []
-        assert (
-            len(outcome.report["functions"]) == 42
-        )  # 40, plus the two prune/restore cases of demo/seed_archive.py
+        assert {f["name"] for f in outcome.report["functions"]} == demo_function_names()
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from lambdaops.demo.seed import ACCOUNT_ID, FUNCTIONS
+from lambdaops.demo.seed import ACCOUNT_ID, FUNCTIONS, demo_function_names
 from lambdaops.demo.seed_archive import IMAGE_FUNCTION, VERSIONED
 from lambdaops.demo.server import running_server
 from tests.support.e2e import Outcome, run_lambdaops
@@ -78,7 +78,7 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
         Resource=f"arn:aws:lambda:eu-central-1:{ACCOUNT_ID}:function:{KEPT}",
         Tags={"lambdaops:keep": "FTP partner, yearly"},
     )
-    seeded = {f.name for f in FUNCTIONS} | {VERSIONED, IMAGE_FUNCTION}
+    seeded = set(demo_function_names())
     before = snapshot(west, RESTORED)
     scope = ["--region", "eu-central-1", "--region", "eu-west-1"]
 

@@ -167,3 +167,72 @@ def test_keep_defaults_to_config_and_is_validated(versioned: Account, in_tmp: Pa
     assert result.exit_code == 2 and "--keep" in result.stderr
     table = run_cli(["prune-versions", "--region", REGION, "--keep", "3"])
     assert "Rerun with --apply" in table.stdout
+
+
+# --- callers Lambda can see beyond aliases, provisioned concurrency and mappings (issue 13 item 7) --
+
+
+def s3_trigger_on(acct: Account, name: str, version: str) -> None:
+    acct.lam.add_permission(
+        FunctionName=name,
+        Qualifier=version,
+        StatementId="s3-trigger",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn="arn:aws:s3:::incoming",
+        SourceAccount="123456789012",
+    )
+
+
+def test_version_qualified_permission_keeps_the_version(
+    account: Account, api_calls: list[str], in_tmp: Path
+) -> None:
+    account.function("renderer")
+    publish(account, "renderer", 5)
+    s3_trigger_on(account, "renderer", "2")
+    # An unqualified grant covers the function, not its versions: it protects nothing here.
+    account.lam.add_permission(
+        FunctionName="renderer",
+        StatementId="events",
+        Action="lambda:InvokeFunction",
+        Principal="events.amazonaws.com",
+        SourceArn="arn:aws:events:eu-west-1:123456789012:rule/nightly",
+    )
+    api_calls.clear()
+    result = prune_versions("--keep", "2", "--apply", "--yes")
+    assert result.exit_code == 0, result.output
+    changes = by_version(result)
+    assert changes[("renderer", "2")]["status"] == "unchanged"
+    assert "s3-trigger (s3.amazonaws.com)" in changes[("renderer", "2")]["reason"]
+    assert {changes[("renderer", v)]["status"] for v in ("1", "3")} == {"applied"}
+    assert versions(account, "renderer") == ["2", "4", "5"]
+    # one GetPolicy per version still deletable after the other rules, one URL listing per function
+    assert api_calls.count("GetPolicy") == 3
+    assert api_calls.count("ListFunctionUrlConfigs") == 1
+    assert "Step Functions" in result.stderr and "CloudFront" in result.stderr
+
+
+def test_unreadable_version_policy_leaves_it_in_place(
+    account: Account, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from lambdaops.actions import versions as versions_mod
+
+    account.function("renderer")
+    publish(account, "renderer", 3)
+
+    def denied(client: Any, name: str, version: str) -> Any:
+        if version == "1":
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetPolicy")
+        return None
+
+    monkeypatch.setattr(versions_mod, "version_policy", denied)
+    result = prune_versions("--keep", "1", "--apply", "--yes")
+    assert result.exit_code == 4
+    changes = by_version(result)
+    assert changes[("renderer", "1")]["status"] == "failed"
+    assert "resource policy of version 1 could not be read" in changes[("renderer", "1")]["reason"]
+    assert changes[("renderer", "2")]["status"] == "applied"
+    assert [e["operation"] for e in json.loads(result.stdout)["errors"]] == ["lambda:GetPolicy"]
+    assert versions(account, "renderer") == ["1", "3"]

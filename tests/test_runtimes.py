@@ -87,16 +87,58 @@ def test_every_date_is_iso_or_null() -> None:
     runtimes = raw_table()["runtimes"]
     assert isinstance(runtimes, dict)
     for ident, row in runtimes.items():
-        assert set(row) == {
+        assert set(row) - {"note"} == {
             "name",
             "deprecation_date",
             "block_function_create",
             "block_function_update",
             "successor",
+            "sources",
         }, ident
-        assert ISO_DAY.match(row["deprecation_date"]), ident
+        if row["deprecation_date"] is None:
+            # only preview runtimes have no date: AWS lists them as "Not scheduled"
+            assert "(preview)" in row["name"] and row["successor"] is None, ident
+        else:
+            assert ISO_DAY.match(row["deprecation_date"]), ident
         for key in ("block_function_create", "block_function_update"):
             assert row[key] is None or ISO_DAY.match(row[key]), (ident, key)
+
+
+def test_every_row_says_where_its_dates_come_from() -> None:
+    data = raw_table()
+    sources = data["sources"]
+    assert isinstance(sources, dict) and sources
+    for ident, row in data["runtimes"].items():
+        assert row["sources"] and set(row["sources"]) <= set(sources), ident
+        # a row backed by fewer than two independent dated sources explains itself
+        if len(set(row["sources"]) & {"aws-docs", "cfn-lint", "endoflife.date"}) < 2:
+            assert row.get("note"), ident
+
+
+def test_newer_runtimes_from_the_aws_page_are_known() -> None:
+    for ident in ("java8.al2023", "java11.al2023", "java17.al2023"):
+        info = runtime_info(ident)
+        assert info is not None, ident
+        assert info.deprecation_date == date(2029, 6, 30)
+        assert info.block_update_date == date(2029, 8, 31)
+        assert info.successor == "java25"
+    for ident in ("nodejs26.x", "python3.15"):  # previews: known, no dates, never a successor
+        info = runtime_info(ident)
+        assert info is not None and info.deprecation_date is None, ident
+        assert all(i.successor != ident for i in load_table().runtimes.values())
+    state, _ = runtime_status("java17.al2023", date(2026, 12, 6), 90)
+    assert state is RuntimeState.SUPPORTED
+
+
+def test_stale_table_warns_after_120_days() -> None:
+    from lambdaops.runtimes import STALE_AFTER_DAYS, table_warning
+
+    as_of = load_table().as_of
+    assert STALE_AFTER_DAYS == 120
+    assert table_warning(as_of + timedelta(days=120)) is None
+    text = table_warning(as_of + timedelta(days=121))
+    assert text is not None and as_of.isoformat() in text and "121 days" in text
+    assert "update lambdaops" in text
 
 
 @pytest.mark.parametrize("ident", EXPECTED)

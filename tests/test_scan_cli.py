@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lambdaops.cli.app import app
+from lambdaops.demo.seed import demo_function_names
 
 runner = CliRunner()
 
@@ -40,7 +41,7 @@ def test_scan_json_report_and_check_selection(in_tmp: Path) -> None:
     data = json.loads(result.stdout)
     assert data["command"] == "scan"
     assert {f["check_id"] for f in data["findings"]} == {"lambda-inactive"}
-    assert len(data["functions"]) == 42  # 40, plus the two prune/restore cases of demo/seed_archive.py
+    assert len(data["functions"]) == len(demo_function_names())
     result = invoke(
         ["scan", "--demo", "--skip-check", "lambda-inactive", "--skip-check", "*runtime*", "--output", "json"]
     )

@@ -2,8 +2,9 @@
 
 Rules every plan follows (AWS's, made checkable before any call):
 - a reservation moves capacity out of the region's unreserved pool; AWS refuses one that leaves fewer
-  than 100 unreserved (the floor here is configurable, default 100), so a plan that would go below the
-  floor is refused before anything is written;
+  than 100 unreserved, or fewer than the whole limit on an account whose limit is below 100
+  (lambdaops.concurrency_floor; the 100 is configurable with --floor, never below what AWS enforces),
+  so a plan that would go below the floor is refused before anything is written;
 - lowering or removing a reservation only returns capacity to the pool and is never refused for the floor;
 - a reservation must cover the function's provisioned concurrency (AWS refuses a smaller one);
 - a function already at the wanted value is `unchanged` and gets no write call.
@@ -15,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from lambdaops.concurrency_floor import aws_floor, write_floor
 from lambdaops.inventory import AccountSettings, Scope
 from lambdaops.model import Change, ChangeStatus, ErrorRecord
 
@@ -60,7 +62,11 @@ def _describe(value: int | None) -> str:
 
 
 def plan_reservation(target: Target, desired: int | None, pool: AccountSettings | None, floor: int) -> Change:
-    """Set (desired = N) or remove (desired = None) one function's reservation."""
+    """Set (desired = N) or remove (desired = None) one function's reservation.
+
+    `floor` is the requested floor (100, or --floor); the region's own limit decides the one used."""
+    if pool is not None:
+        floor = write_floor(floor, pool.concurrency_limit)
     action = DELETE if desired is None else PUT
     before = pool.unreserved if pool is not None else None
     freed = target.current or 0
@@ -103,8 +109,8 @@ def plan_reservation(target: Target, desired: int | None, pool: AccountSettings 
                 ChangeStatus.REFUSED,
                 f"reserving {desired} for {target.name} would leave {after} of {pool.concurrency_limit} "
                 f"unreserved in {target.region}, below the floor of {floor} (AWS refuses reservations that "
-                f"leave fewer than 100 unreserved; every function without a reservation shares the rest); "
-                f"{hint}",
+                f"leave fewer than {aws_floor(pool.concurrency_limit)} unreserved in this region; every "
+                f"function without a reservation shares the rest); {hint}",
             )
     if desired is None:
         reason = (
@@ -134,9 +140,11 @@ def plan_cap_unlimited(
         by_scope.setdefault(t.scope, []).append(t)
     changes: list[Change] = []
     breached: list[str] = []
+    requested = floor
     for scope in sorted(by_scope):
         region = scope[1]
         pool = pools.get(scope)
+        floor = write_floor(requested, pool.concurrency_limit) if pool is not None else requested
         unlimited = sorted((t for t in by_scope[scope] if t.current is None), key=lambda t: t.name)
         at_cap = sorted((t for t in by_scope[scope] if t.current == cap), key=lambda t: t.name)
         for t in at_cap:

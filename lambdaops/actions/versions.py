@@ -1,7 +1,10 @@
 """`prune-versions`: delete published versions beyond the newest K of each function.
 
 Never deleted, whatever their age: a version an alias points at (including a routing config's
-additional version), one holding provisioned concurrency, and one an event source mapping invokes.
+additional version), one holding provisioned concurrency, one an event source mapping invokes, one
+whose own resource policy lets someone invoke it (a trigger pinned to the version: S3, SNS,
+EventBridge, API Gateway) and one a function URL names. Callers no Lambda API shows (a Step
+Functions task or a CloudFront association naming the version) cannot be checked: the plan says so.
 Versions are found in the same paginated ListFunctions pass that lists the functions
 (`FunctionVersion=ALL`); aliases, provisioned concurrency and mappings are read only for functions
 that have more than K versions. Anything unreadable leaves that function's versions in place.
@@ -20,6 +23,8 @@ from lambdaops.collect.concurrency import provisioned_configs
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
+from lambdaops.collect.lambda_access import list_url_configs
+from lambdaops.collect.version_callers import policy_callers, version_policy
 from lambdaops.inventory import FunctionInfo, VersionInfo
 from lambdaops.model import Change, ChangeStatus, ErrorRecord, Report, iso
 from lambdaops.settings import Settings
@@ -136,7 +141,10 @@ def plan_prune_versions(
             changes=[],
         )
     )
-    changes: list[Change] = []
+    # First pass: aliases, provisioned concurrency, mappings. A version still deletable after it is
+    # then asked about its own resource policy (one GetPolicy per such version) and its function's
+    # URLs (one ListFunctionUrlConfigs per such function): only existing versions, only where needed.
+    decided: list[tuple[_FunctionVersions, VersionInfo, str, ChangeStatus, str | None]] = []
     by_fn = {id(w): p for w, p in zip(candidates, provisioned, strict=True)}
     for w in work:
         fn = w.fn
@@ -146,14 +154,6 @@ def plan_prune_versions(
         mappings, map_err = mapping_results.get((fn.account_id, fn.region), ({}, None))
         for v in sorted(w.beyond, key=lambda v: int(v.version)):
             arn = f"{unqualified(fn.arn)}:{v.version}"
-            params = {
-                "function": fn.name,
-                "account_id": fn.account_id,
-                "region": fn.region,
-                "version": v.version,
-                "code_size_bytes": v.code_size_bytes,
-                "last_modified": iso(v.last_modified),
-            }
             reason: str | None = None
             status = ChangeStatus.UNCHANGED
             if v.version in w.alias_refs:
@@ -171,16 +171,103 @@ def plan_prune_versions(
                 reason = f"kept: event source mapping {', '.join(sorted(mappings[arn]))}"
             else:
                 status = ChangeStatus.PLANNED
+            decided.append((w, v, arn, status, reason))
+
+    still = [(w, v) for w, v, _, status, _ in decided if status is ChangeStatus.PLANNED]
+    policies = dict(
+        zip(
+            [(id(w), v.version) for w, v in still],
+            run_all(
+                still, lambda pair: _read_version_policy(ctx, accounts, pair[0].fn, pair[1]), ctx.workers
+            ),
+            strict=True,
+        )
+    )
+    url_fns = list({id(w): w for w, _ in still}.values())
+    urls = dict(
+        zip(
+            [id(w) for w in url_fns],
+            run_all(url_fns, lambda w: _read_url_qualifiers(ctx, accounts, w.fn), ctx.workers),
+            strict=True,
+        )
+    )
+    for result in [*policies.values(), *urls.values()]:
+        if result[1] is not None:
+            errors.append(result[1])
+
+    changes: list[Change] = []
+    for w, v, arn, status, reason in decided:
+        fn = w.fn
+        params = {
+            "function": fn.name,
+            "account_id": fn.account_id,
+            "region": fn.region,
+            "version": v.version,
+            "code_size_bytes": v.code_size_bytes,
+            "last_modified": iso(v.last_modified),
+        }
+        if status is ChangeStatus.PLANNED:
+            callers, policy_err = policies[(id(w), v.version)]
+            url_qualifiers, url_err = urls[id(w)]
+            if policy_err is not None or callers is None:
+                status, reason = (
+                    ChangeStatus.FAILED,
+                    f"the resource policy of version {v.version} could not be read: left in place",
+                )
+            elif callers:
+                status = ChangeStatus.UNCHANGED
+                reason = f"kept: its resource policy lets {'; '.join(callers)} invoke version {v.version}"
+            elif url_err is not None or url_qualifiers is None:
+                status, reason = ChangeStatus.FAILED, "function URLs could not be read: left in place"
+            elif v.version in url_qualifiers:
+                status, reason = ChangeStatus.UNCHANGED, f"kept: a function URL names version {v.version}"
+            else:
                 reason = f"older than the newest {keep} of {len(w.versions)} published versions"
                 plan.targets[arn] = VersionTarget(accounts[fn.account_id], fn.region, fn.name, v.version)
-            changes.append(Change(ACTION, arn, params, status, reason))
+        changes.append(Change(ACTION, arn, params, status, reason or ""))
     plan.report.changes = changes
     planned = [c for c in changes if c.status is ChangeStatus.PLANNED]
     plan.report.view.update(
         keep=keep,
         planned_bytes=sum(int(c.params["code_size_bytes"]) for c in planned),
+        unseen_callers=UNSEEN_CALLERS,
     )
+    if planned:
+        plan.report.warnings.append(UNSEEN_CALLERS)
     return plan
+
+
+# Callers of a version that no Lambda API shows (docs/prune-versions.md says the same).
+UNSEEN_CALLERS = (
+    "not checked: callers that Lambda's APIs do not show, such as a Step Functions task or a "
+    "CloudFront (Lambda@Edge) association naming a version ARN; check them before --apply"
+)
+
+
+def _read_version_policy(
+    ctx: AwsContext, accounts: dict[str, Account], fn: FunctionInfo, version: VersionInfo
+) -> tuple[list[str] | None, ErrorRecord | None]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = ctx.client(accounts[fn.account_id], "lambda", fn.region)
+    try:
+        doc = version_policy(client, fn.name, version.version)
+    except (ClientError, BotoCoreError) as exc:
+        return None, error_record(exc, fn.account_id, fn.region, "lambda:GetPolicy")
+    return policy_callers(doc), None
+
+
+def _read_url_qualifiers(
+    ctx: AwsContext, accounts: dict[str, Account], fn: FunctionInfo
+) -> tuple[set[str] | None, ErrorRecord | None]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = ctx.client(accounts[fn.account_id], "lambda", fn.region)
+    try:
+        configs = list_url_configs(client, fn.name)
+    except (ClientError, BotoCoreError) as exc:
+        return None, error_record(exc, fn.account_id, fn.region, "lambda:ListFunctionUrlConfigs")
+    return {c.qualifier for c in configs if c.qualifier}, None
 
 
 def delete_one(ctx: AwsContext, target: VersionTarget, change: Change) -> Change:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from lambdaops.checks.concurrency_common import GROUP
 from lambdaops.checks.registry import CheckInfo, register
+from lambdaops.concurrency_floor import audit_floor, aws_floor
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity, scope_arn
 from lambdaops.settings import Settings
@@ -14,13 +15,16 @@ CHECK_ID = "concurrency-unreserved-below-floor"
 REMEDIATION = (
     "Lower or remove reservations that exceed their function's peak (`lambdaops set-concurrency FUNCTION "
     "--reserved N` or `--remove`), or ask AWS for a higher concurrency quota (Service Quotas, "
-    "L-B99A9384). AWS refuses new reservations that leave fewer than 100 unreserved."
+    "L-B99A9384). AWS refuses new reservations that leave fewer than 100 unreserved (fewer than the whole "
+    "limit, on an account whose limit is below 100)."
 )
 
 
 def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
-    floor = settings.concurrency_floor
     for (account_id, region), pool in sorted(inv.account_settings.items()):
+        # Never above the region's limit: on a small account (limit 10, nothing reserved) the whole
+        # pool is unreserved and nothing could be done about a "shortfall" but a quota increase.
+        floor = audit_floor(settings.concurrency_floor, pool.concurrency_limit)
         if pool.unreserved >= floor:
             continue
         functions = inv.functions.get((account_id, region), [])
@@ -55,6 +59,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
                 "unreserved": pool.unreserved,
                 "total_reserved": pool.total_reserved,
                 "floor": floor,
+                "aws_floor": aws_floor(pool.concurrency_limit),
                 "shortfall": floor - pool.unreserved,
                 "functions_without_reservation": unlimited,
                 "provisioned_from_unreserved": provisioned_unreserved,

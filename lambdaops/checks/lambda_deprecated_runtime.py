@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
+from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
-from lambdaops.runtimes import RuntimeInfo, RuntimeState, load_table, reference_day, runtime_status
+from lambdaops.runtimes import RuntimeInfo, RuntimeState, load_table
 
 if TYPE_CHECKING:
     from datetime import date
@@ -32,12 +33,21 @@ def runtime_evidence(runtime: str, info: RuntimeInfo) -> dict[str, object]:
     }
 
 
-def upgrade_advice(fn: FunctionInfo, info: RuntimeInfo) -> str:
+def upgrade_advice(
+    fn: FunctionInfo, info: RuntimeInfo, runtime: str | None = None, version: str | None = None
+) -> str:
     target = "a supported runtime"
     if info.successor:
         target = f"{info.successor}, the newest runtime for its language"
+    current = runtime or fn.runtime
+    if version is not None:
+        return (
+            f"Version {version} of {fn.name} still runs {current}: publish a version on {target} (update "
+            "the code and dependencies for the new language version, test it), then point the aliases "
+            "and provisioned concurrency that use this version at the new one."
+        )
     return (
-        f"Move {fn.name} from {fn.runtime} to {target}: update the code and dependencies for the new "
+        f"Move {fn.name} from {current} to {target}: update the code and dependencies for the new "
         "language version, test it, then change the function's runtime (UpdateFunctionConfiguration "
         "or your IaC template) and redeploy."
     )
@@ -55,32 +65,30 @@ def _block_note(info: RuntimeInfo, today: date) -> str:
 def functions_in_state(
     inventory: Inventory, settings: Settings, wanted: RuntimeState
 ) -> Iterator[tuple[FunctionInfo, RuntimeInfo, date, date]]:
-    """(function, schedule row, today, deprecation date) for functions whose runtime is in `wanted`.
-
-    Container images are skipped: their runtime lives in the image, not in Lambda."""
-    today = reference_day(inventory.now)
-    for fn in inventory.all_functions():
-        if fn.runtime is None:
-            continue
-        state, info = runtime_status(fn.runtime, today, settings.runtime_warn_days)
-        if state is not wanted or info is None or info.deprecation_date is None:
-            continue
-        yield fn, info, today, info.deprecation_date
+    """(function, schedule row, today, deprecation date) for functions whose $LATEST runtime is in
+    `wanted` (published versions in use: runtime_common.subjects_in_state)."""
+    for subject, info, today in subjects_in_state(inventory, settings, wanted):
+        if subject.version is None and info is not None and info.deprecation_date is not None:
+            yield subject.fn, info, today, info.deprecation_date
 
 
 def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
-    for fn, info, today, dep in functions_in_state(inventory, settings, RuntimeState.DEPRECATED):
-        assert fn.runtime is not None
-        yield function_finding(
-            fn,
-            check_id=CHECK_ID,
-            severity=INFO.severity,
-            message=(
-                f"{fn.name} runs on {fn.runtime} ({info.name}), deprecated since {dep.isoformat()}: "
-                f"no more security patches{_block_note(info, today)}"
-            ),
-            remediation=upgrade_advice(fn, info),
-            evidence=runtime_evidence(fn.runtime, info),
+    for subject, info, today in subjects_in_state(inventory, settings, RuntimeState.DEPRECATED):
+        if info is None or info.deprecation_date is None:
+            continue
+        fn, runtime, dep = subject.fn, subject.runtime, info.deprecation_date
+        yield subject.qualify(
+            function_finding(
+                fn,
+                check_id=CHECK_ID,
+                severity=INFO.severity,
+                message=(
+                    f"{subject.label} runs on {runtime} ({info.name}), deprecated since {dep.isoformat()}: "
+                    f"no more security patches{_block_note(info, today)}{subject.latest_note()}"
+                ),
+                remediation=upgrade_advice(fn, info, runtime, subject.version),
+                evidence=runtime_evidence(runtime, info),
+            )
         )
 
 
@@ -91,9 +99,11 @@ INFO = register(
         title="Function runs on a deprecated Lambda runtime",
         remediation=(
             "Move the function to the newest runtime of its language and redeploy: a deprecated runtime "
-            "gets no security patches, and Lambda later blocks creating and then updating functions on it."
+            "gets no security patches, and Lambda later blocks creating and then updating functions on it. "
+            "Published versions that an alias or provisioned concurrency still uses are checked too: a "
+            "version keeps the runtime it was published with."
         ),
-        needs=frozenset({"functions"}),
+        needs=frozenset({"functions", "versions"}),
         run=check,
         group="scan",
     )

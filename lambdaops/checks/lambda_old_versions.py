@@ -13,7 +13,9 @@ from lambdaops.settings import Settings
 CHECK_ID = "lambda-old-versions"
 REMEDIATION = (
     "Delete versions nothing points at: `lambdaops prune-versions --keep 5 --apply` keeps the newest, "
-    "every aliased version and every version with provisioned concurrency."
+    "every aliased version, every version with provisioned concurrency, and every version an event "
+    "source mapping, a version-qualified permission (an S3, SNS, EventBridge or API Gateway trigger) "
+    "or a function URL names."
 )
 
 

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lambdaops.checks._findings import function_finding
-from lambdaops.checks.lambda_deprecated_runtime import functions_in_state, runtime_evidence, upgrade_advice
+from lambdaops.checks.lambda_deprecated_runtime import runtime_evidence, upgrade_advice
 from lambdaops.checks.registry import CheckInfo, register
+from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
 from lambdaops.runtimes import RuntimeState
 
@@ -19,19 +20,23 @@ CHECK_ID = "lambda-runtime-deprecating-soon"
 
 
 def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
-    for fn, info, today, dep in functions_in_state(inventory, settings, RuntimeState.DEPRECATING_SOON):
-        assert fn.runtime is not None
+    for subject, info, today in subjects_in_state(inventory, settings, RuntimeState.DEPRECATING_SOON):
+        if info is None or info.deprecation_date is None:
+            continue
+        fn, runtime, dep = subject.fn, subject.runtime, info.deprecation_date
         days = (dep - today).days
-        yield function_finding(
-            fn,
-            check_id=CHECK_ID,
-            severity=INFO.severity,
-            message=(
-                f"{fn.name} runs on {fn.runtime} ({info.name}), deprecated on {dep.isoformat()} "
-                f"(in {days} day{'s' if days != 1 else ''})"
-            ),
-            remediation=upgrade_advice(fn, info),
-            evidence=runtime_evidence(fn.runtime, info),
+        yield subject.qualify(
+            function_finding(
+                fn,
+                check_id=CHECK_ID,
+                severity=INFO.severity,
+                message=(
+                    f"{subject.label} runs on {runtime} ({info.name}), deprecated on {dep.isoformat()} "
+                    f"(in {days} day{'s' if days != 1 else ''}){subject.latest_note()}"
+                ),
+                remediation=upgrade_advice(fn, info, runtime, subject.version),
+                evidence=runtime_evidence(runtime, info),
+            )
         )
 
 
@@ -44,7 +49,7 @@ INFO = register(
             "Plan the move to the newest runtime of the function's language before the deprecation date "
             "(the window is runtime_warn_days, default 90)."
         ),
-        needs=frozenset({"functions"}),
+        needs=frozenset({"functions", "versions"}),
         run=check,
         group="scan",
     )

@@ -24,7 +24,10 @@ def set_concurrency(
         int | None,
         typer.Option(
             "--floor",
-            help="Unreserved concurrency the region must keep (default 100, AWS's own minimum).",
+            help=(
+                "Unreserved concurrency the region must keep (default 100, AWS's minimum; "
+                "a region whose limit is smaller keeps its whole limit)."
+            ),
             show_default=False,
         ),
     ] = None,

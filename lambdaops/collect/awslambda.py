@@ -97,6 +97,7 @@ def list_functions(
                         version=version,
                         code_size_bytes=int(item.get("CodeSize") or 0),
                         last_modified=parse_lambda_time(str(item["LastModified"])),
+                        runtime=item.get("Runtime"),
                     )
                 )
         marker = page.get("NextMarker")

@@ -195,6 +195,9 @@ def install() -> None:
         scale_shims.install()
         version_shim.install()  # PublishVersion refuses a CodeSha256 that is not $LATEST's
         invoke_config_shim.install()  # event invoke configs per qualifier
+        from lambdaops.demo import qualified_policy_shim
+
+        qualified_policy_shim.install()
         _installed.set()
 
 

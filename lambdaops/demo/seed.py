@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from lambdaops.demo.seed_runtimes import seed_runtimes
+
 ACCOUNT_ID = "123456789012"
 REGIONS = ("eu-central-1", "eu-west-1")
 DEMO_CONCURRENCY_LIMIT = 1000
@@ -471,6 +473,17 @@ def _lambda_time(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
 
 
+def demo_function_names() -> frozenset[str]:
+    """Every function the demo account holds: FUNCTIONS plus the cases the seed_*.py modules plant.
+
+    Tests count the demo's functions through this, so planting a case touches one place.
+    """
+    from lambdaops.demo import seed_archive, seed_runtimes
+
+    planted = (*seed_archive.FUNCTION_NAMES, *seed_runtimes.FUNCTION_NAMES)
+    return frozenset(f.name for f in FUNCTIONS) | frozenset(planted)
+
+
 def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None:
     """Seed the emulated account (moto must be active: in-process mock or this server process)."""
     import boto3
@@ -547,6 +560,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     _seed_public_url(session)
     _seed_versions(session)
     seed_archive_cases(session, account_id, role_arns["reporting-role"], now)  # prune / restore cases
+    seed_runtimes(session, now, account_id, _zip)  # issue 13 items 5 and 7: demo/seed_runtimes.py
     _seed_concurrency_metrics(session, now, metric_batches)
     for region, data in metric_batches.items():
         cw = session.client("cloudwatch", region_name=region)

@@ -11,6 +11,7 @@ from lambdaops.checks.concurrency_common import GROUP, public_functions, public_
 from lambdaops.checks.registry import CheckInfo, select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.gather import gather
+from lambdaops.concurrency_floor import audit_floor
 from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import ChangeStatus, Report, iso
 from lambdaops.settings import Settings
@@ -93,8 +94,11 @@ def pool_sections(inv: Inventory, settings: Settings) -> list[dict[str, Any]]:
                 "total_reserved": pool.total_reserved if pool is not None else None,
                 "provisioned_requested": requested,
                 "provisioned_allocated": allocated,
-                "floor": settings.concurrency_floor,
-                "headroom_above_floor": pool.unreserved - settings.concurrency_floor
+                "floor": audit_floor(settings.concurrency_floor, pool.concurrency_limit)
+                if pool is not None
+                else settings.concurrency_floor,
+                "headroom_above_floor": pool.unreserved
+                - audit_floor(settings.concurrency_floor, pool.concurrency_limit)
                 if pool is not None
                 else None,
                 "peak": _count(peak),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from lambdaops.checks.registry import CheckInfo
+from lambdaops.checks.runtime_common import runtime_table_warnings
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.model import Report
@@ -38,6 +39,7 @@ def scan_report(
         report.functions = sort_rows([function_row(fn, inv) for fn in inv.all_functions()], "name")
     for check in checks:
         report.findings.extend(check.run(inv, settings))
+    report.warnings.extend(runtime_table_warnings([c.id for c in checks], now))
     report.view["tags"] = inv.tags
     report.view["checks"] = [c.id for c in checks]
     return report

@@ -8,6 +8,7 @@ from typing import Any
 from lambdaops.actions.concurrency import Target, apply_changes, plan_reservation
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.guard import error_record
+from lambdaops.concurrency_floor import write_floor
 from lambdaops.errors import UsageError
 from lambdaops.inventory import AccountSettings
 from lambdaops.model import ChangeStatus, ErrorRecord, Report
@@ -123,7 +124,7 @@ def set_concurrency_report(
                 "concurrency_limit": pool.concurrency_limit,
                 "unreserved": pool.unreserved,
                 "total_reserved": pool.total_reserved,
-                "floor": settings.concurrency_floor,
+                "floor": write_floor(settings.concurrency_floor, pool.concurrency_limit),
             }
         ]
     report.view["dry_run"] = dry_run

@@ -59,16 +59,25 @@ def _invocations(job: RegionJob) -> None:
 
 @region_collector("versions")
 def _aliases(job: RegionJob) -> None:
-    """Aliases, only for functions with more published versions than are kept.
+    """Aliases, only for functions with more published versions than are kept, or with a published
+    version on a runtime other than $LATEST's that is deprecated, deprecating soon or unknown.
 
     Aliases matter to the old-versions check (an aliased version is in use) and there only when a
-    function has more versions than --keep-versions; every other function needs no call.
+    function has more versions than --keep-versions, and to the runtime checks (an aliased version
+    still runs its old runtime); every other function needs no call.
     """
+    from lambdaops.runtime_versions import versions_of_concern
+    from lambdaops.runtimes import reference_day
+
     account_id = job.account.account_id
     client = job.client("lambda")
     keep = job.settings.keep_versions
+    today = reference_day(job.now)
     for fn in job.inv.functions.get((account_id, job.region), []):
-        if len(job.inv.versions.get(fn.arn, [])) <= keep:
+        versions = job.inv.versions.get(fn.arn, [])
+        if len(versions) <= keep and not versions_of_concern(
+            fn, versions, today, job.settings.runtime_warn_days
+        ):
             continue
         aliases = guarded(
             job.inv.errors,
