@@ -12,7 +12,7 @@ from lambdaops.inventory import UrlConfig
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
-OPERATIONS = ("lambda:GetPolicy", "lambda:ListFunctionUrlConfigs")
+OPERATIONS = ("lambda:GetPolicy", "lambda:ListFunctionUrlConfigs", "lambda:ListAliases")
 NOT_FOUND = "ResourceNotFoundException"
 
 
@@ -20,8 +20,11 @@ def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def get_resource_policy(client: LambdaClient, function_name: str) -> dict[str, Any] | str | None:
-    """The function's resource-based policy, parsed; None when it has none.
+def get_resource_policy(
+    client: LambdaClient, function_name: str, qualifier: str | None = None
+) -> dict[str, Any] | str | None:
+    """The function's resource-based policy (or an alias's or version's, with `qualifier`), parsed;
+    None when it has none. On AWS each alias and published version has a policy of its own.
 
     AWS answers ResourceNotFoundException both for "no policy" and for a function deleted since it
     was listed; either way there is nothing that grants access. Any other error is raised for the
@@ -29,7 +32,11 @@ def get_resource_policy(client: LambdaClient, function_name: str) -> dict[str, A
     unparseable instead of reading it as "no policy".
     """
     try:
-        response = client.get_policy(FunctionName=function_name)
+        response = (
+            client.get_policy(FunctionName=function_name, Qualifier=qualifier)
+            if qualifier
+            else client.get_policy(FunctionName=function_name)
+        )
     except ClientError as exc:
         if _code(exc) == NOT_FOUND:
             return None

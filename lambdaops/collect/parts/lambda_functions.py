@@ -14,9 +14,9 @@ from lambdaops.collect.invocations import collect_invocations
 @region_collector("functions")
 def _functions(job: RegionJob) -> None:
     account_id = job.account.account_id
-    # One FunctionVersion=ALL pass serves both old-versions and provisioned concurrency (which
-    # needs a published version): no second listing.
-    all_versions = bool({"versions", "concurrency"} & job.parts)
+    # One FunctionVersion=ALL pass serves old-versions, provisioned concurrency (which needs a
+    # published version) and the versions' resource policies: no second listing.
+    all_versions = bool({"versions", "concurrency", "resource_policies"} & job.parts)
     functions, versions, error = awslambda.list_functions(
         job.client("lambda"), account_id, job.region, all_versions=all_versions
     )
@@ -68,8 +68,8 @@ def _aliases(job: RegionJob) -> None:
     client = job.client("lambda")
     keep = job.settings.keep_versions
     for fn in job.inv.functions.get((account_id, job.region), []):
-        if len(job.inv.versions.get(fn.arn, [])) <= keep:
-            continue
+        if len(job.inv.versions.get(fn.arn, [])) <= keep or fn.arn in job.inv.aliases:
+            continue  # few versions, or listed already (the resource_policies part lists them)
         aliases = guarded(
             job.inv.errors,
             account_id,
