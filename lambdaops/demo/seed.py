@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from lambdaops.demo.seed_access import seed_access
+
 ACCOUNT_ID = "123456789012"
 REGIONS = ("eu-central-1", "eu-west-1")
 DEMO_CONCURRENCY_LIMIT = 1000
@@ -545,6 +547,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
             )
     _seed_public_url(session)
     _seed_versions(session)
+    seed_access(session, _zip, now)  # who may invoke: lambdaops/demo/seed_access.py
     _seed_concurrency_metrics(session, now, metric_batches)
     for region, data in metric_batches.items():
         cw = session.client("cloudwatch", region_name=region)

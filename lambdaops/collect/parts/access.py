@@ -11,7 +11,7 @@ from lambdaops.collect.fanout import run_all
 from lambdaops.collect.gather import AccountJob, RegionJob, account_collector, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.iam import collect_iam
-from lambdaops.collect.lambda_access import get_resource_policy, list_url_configs
+from lambdaops.collect.lambda_access import functions_with_url_requests, get_resource_policy, list_url_configs
 from lambdaops.policy.invoke_access import may_expose_url
 
 # Per-function reads (no batch API exists for them) run in a small pool inside each region job.
@@ -137,7 +137,16 @@ def _url_lookup_needed(job: RegionJob, fn: Any) -> bool:
 def _urls(job: RegionJob) -> None:
     account_id = job.account.account_id
     functions = job.inv.functions.get((account_id, job.region), [])
-    needed = [fn for fn in functions if _url_lookup_needed(job, fn)]
+    # Functions whose URL callers hit (one region-wide ListMetrics): a URL no policy makes public answers
+    # them 403, which lambda-url-unreachable reports. Refused: every function is looked up instead.
+    called = guarded(
+        job.inv.errors,
+        account_id,
+        job.region,
+        "cloudwatch:ListMetrics",
+        partial(functions_with_url_requests, job.client("cloudwatch")),
+    )
+    needed = [fn for fn in functions if called is None or fn.name in called or _url_lookup_needed(job, fn)]
     # The others' policies rule out a URL anyone could call: recorded as "no URL that matters" ([]),
     # so the checks read them as known, the same as a listed function without URLs.
     looked_up = {fn.arn for fn in needed}
