@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lambdaops.demo.seed import FUNCTIONS
+from lambdaops.demo.seed_access import ACCESS_FUNCTIONS
 from lambdaops.demo.server import running_server
 from tests.support.e2e import run_lambdaops
 
@@ -46,7 +47,7 @@ def test_reports_exactly_the_inactive_functions(endpoint: str, days: int) -> Non
     assert data["errors"] == []
     assert data["scope"] == {"accounts": ["123456789012"], "regions": ["eu-central-1", "eu-west-1"]}
     rows = {r["name"]: r for r in data["functions"]}
-    assert len(rows) == len(FUNCTIONS)
+    assert len(rows) == len(FUNCTIONS) + len(ACCESS_FUNCTIONS)
     inactive = {name for name, r in rows.items() if r["status"] == "inactive"}
     assert inactive == expected_inactive(days)
     assert {f["resource_name"] for f in data["findings"] if f["check_id"] == "lambda-inactive"} == inactive
