@@ -16,6 +16,7 @@ import boto3
 import pytest
 
 from lambdaops.demo.seed import ACCOUNT_ID, FUNCTIONS
+from lambdaops.demo.seed_access import ACCESS_FUNCTIONS
 from lambdaops.demo.server import running_server
 from tests.support.e2e import Outcome, run_lambdaops
 
@@ -57,6 +58,9 @@ def snapshot(lam: Any, name: str) -> dict[str, Any]:
     }
 
 
+ALL_NAMES = {f.name for f in FUNCTIONS} | set(ACCESS_FUNCTIONS)
+
+
 def names(url: str) -> set[str]:
     return {f["FunctionName"] for r in REGIONS for f in client(url, r).list_functions()["Functions"]}
 
@@ -87,7 +91,7 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
 
     plan = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--output", "json")
     assert plan.code == 0, plan.stderr
-    assert names(endpoint) == {f.name for f in FUNCTIONS}  # the plan changed nothing
+    assert names(endpoint) == ALL_NAMES  # the plan changed nothing
 
     proc = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--apply", "--yes", "--output", "json")
     assert proc.code == 0, proc.stderr
@@ -97,7 +101,7 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     assert len(kept) == 2
     assert applied == inactive - kept
     assert {changes[n]["status"] for n in kept} == {"unchanged"}
-    assert names(endpoint) == {f.name for f in FUNCTIONS} - applied
+    assert names(endpoint) == ALL_NAMES - applied
     for name in applied:
         region = changes[name]["params"]["region"]
         assert (tmp_path / "lambdaops-archive" / ACCOUNT_ID / region / name / "code.zip").is_file()
