@@ -55,6 +55,9 @@ class Settings:
     read_timeout: float = 30.0
     accounts: tuple[str, ...] = ()
     exclude_accounts: tuple[str, ...] = ()
+    # Accounts outside the run that may invoke functions (partners, another organisation's CI): a
+    # resource-policy grant to one of them is not a lambda-cross-account-invoke finding.
+    trusted_accounts: tuple[str, ...] = ()
     role_name: str | None = None
     external_id: str | None = None
     suppressions: tuple[Suppression, ...] = ()
@@ -135,6 +138,14 @@ def _str_list(v: Any) -> tuple[str, ...]:
     return tuple(i for i in items if i)
 
 
+def _account_ids(v: Any) -> tuple[str, ...]:
+    ids = _str_list(v)
+    bad = [i for i in ids if not (len(i) == 12 and i.isascii() and i.isdigit())]
+    if bad:
+        raise ValueError(f"expected 12-digit AWS account ids, got {bad[0]!r}")
+    return ids
+
+
 def _bool(v: Any) -> bool:
     if isinstance(v, bool):
         return v
@@ -171,6 +182,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     "read_timeout": ("read_timeout", _seconds(0.1, 900)),
     "accounts": ("accounts", _str_list),
     "exclude_accounts": ("exclude_accounts", _str_list),
+    "trusted_accounts": ("trusted_accounts", _account_ids),
     "role_name": ("role_name", _opt_str),
     "external_id": ("external_id", _opt_str),
 }

@@ -210,6 +210,19 @@ def test_unlimited_is_high_when_public_by_url() -> None:
         inv.resource_policies[f.arn] = None
         inv.function_urls[f.arn] = []
     inv.function_urls[fn("webhook").arn] = [UrlConfig("https://abc.lambda-url.eu-west-1.on.aws/", "NONE")]
+    # AuthType NONE answers only when the policy grants public InvokeFunctionUrl (AWS urls-auth page)
+    inv.resource_policies[fn("webhook").arn] = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "lambda:InvokeFunctionUrl",
+                "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}},
+            }
+        ],
+    }
+    inv.function_urls[fn("internal").arn] = [UrlConfig("https://def.lambda-url.eu-west-1.on.aws/", "NONE")]
     by_name = {f.resource_name: f for f in run(lambda_no_concurrency_limit, inv)}
     assert by_name["webhook"].severity is Severity.HIGH
     assert by_name["webhook"].evidence["publicly_invokable"] is True

@@ -56,7 +56,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_declared_operations() -> None:
     assert iam_collect.OPERATIONS == ("iam:GetAccountAuthorizationDetails",)
-    assert set(lambda_access.OPERATIONS) == {"lambda:GetPolicy", "lambda:ListFunctionUrlConfigs"}
+    assert set(lambda_access.OPERATIONS) == {
+        "lambda:GetPolicy",
+        "lambda:ListFunctionUrlConfigs",
+        "lambda:ListAliases",
+        "cloudwatch:ListMetrics",
+    }
 
 
 # --- IAM on moto ---------------------------------------------------------------------------------

@@ -21,12 +21,12 @@ from lambdaops.policy.analyze import (
     RuleResult,
     analyze_policy,
     judge,
-    public_grants,
 )
 from lambdaops.policy.document import PolicyParseError, Statement
+from lambdaops.policy.invoke_access import InvokeGrant, Reach, analyze_access
 
 if TYPE_CHECKING:
-    from lambdaops.inventory import FunctionInfo, Inventory, RoleInfo
+    from lambdaops.inventory import FunctionInfo, Inventory, RoleInfo, UrlConfig
     from lambdaops.settings import Settings
 
 UNPARSEABLE = "iam-policy-unparseable"
@@ -34,6 +34,9 @@ SHARED_ROLE = "iam-shared-role"
 PUBLIC_INVOKE = "lambda-public-invoke"
 PUBLIC_URL = "lambda-public-url"
 PUBLIC_UNLIMITED = "lambda-public-unlimited"
+URL_UNREACHABLE = "lambda-url-unreachable"
+CONFUSED_DEPUTY = "lambda-confused-deputy"
+CROSS_ACCOUNT = "lambda-cross-account-invoke"
 GLOBAL = "global"
 GROUP = "audit-iam"
 
@@ -67,7 +70,7 @@ _MEMO_SIZE = 4
 _memo: list[tuple[weakref.ref[Inventory], tuple[Any, ...], Audit]] = []
 
 
-def _signature(inv: Inventory, strict: bool, what: str) -> tuple[Any, ...]:
+def _signature(inv: Inventory, strict: bool, what: Any) -> tuple[Any, ...]:
     # Cheap identity of the parts the audit reads, so an inventory filled in further after a first
     # run (as tests do) is audited again rather than served a stale result.
     return (
@@ -81,10 +84,14 @@ def _signature(inv: Inventory, strict: bool, what: str) -> tuple[Any, ...]:
         len(inv.function_urls),
         id(inv.reserved),
         len(inv.reserved),
+        id(inv.aliases),
+        len(inv.aliases),
+        id(inv.versions),
+        len(inv.versions),
     )
 
 
-def _memoised(inv: Inventory, strict: bool, what: str, compute: Callable[[], Audit]) -> Audit:
+def _memoised(inv: Inventory, strict: bool, what: Any, compute: Callable[[], Audit]) -> Audit:
     sig = _signature(inv, strict, what)
     for ref, s, audit in _memo:
         if ref() is inv and s == sig:
@@ -99,16 +106,17 @@ def role_audit(inv: Inventory, settings: Settings) -> Audit:
     return _memoised(inv, settings.strict, "roles", lambda: _audit_roles(inv, settings.strict))
 
 
-def function_audit(inv: Inventory) -> Audit:
-    return _memoised(inv, False, "functions", lambda: _audit_functions(inv))
+def function_audit(inv: Inventory, settings: Settings | None = None) -> Audit:
+    known = known_accounts(inv, settings)
+    return _memoised(inv, False, ("functions", known), lambda: _audit_functions(inv, known))
 
 
 def findings_for(check_id: str, inv: Inventory, settings: Settings) -> list[Finding]:
     """The findings of one audit-iam check (what each check module's `run` returns)."""
-    audit = function_audit(inv) if check_id.startswith("lambda-") else role_audit(inv, settings)
+    audit = function_audit(inv, settings) if check_id.startswith("lambda-") else role_audit(inv, settings)
     found = list(audit.findings.get(check_id, ()))
     if check_id == UNPARSEABLE:
-        found.extend(function_audit(inv).findings.get(UNPARSEABLE, ()))
+        found.extend(function_audit(inv, settings).findings.get(UNPARSEABLE, ()))
     return found
 
 
@@ -397,26 +405,30 @@ def _shared_role(account: str, role: RoleInfo, functions: list[str], role_findin
 # --- functions (resource policies, URLs, concurrency) -------------------------------------------
 
 
-def _function_unparseable(f: FunctionInfo, err: PolicyParseError) -> Finding:
+def _function_unparseable(f: FunctionInfo, err: PolicyParseError, qualifier: str | None = None) -> Finding:
+    evidence: dict[str, Any] = {
+        "function_arn": f.arn,
+        "policy_kind": "resource-policy",
+        "statement": _error_statement(err),
+        "error": err.message,
+    }
+    if qualifier:
+        evidence["qualifier"] = qualifier
     return function_finding(
         f,
         check_id=UNPARSEABLE,
         severity=Severity.HIGH,
         message=(
-            f"Function {f.name}: its resource-based policy cannot be evaluated ({err.label}: {err.message}); "
-            "lambdaops treats it as possibly public"
+            f"{_where(f, qualifier)}: its resource-based policy cannot be evaluated ({err.label}: "
+            f"{err.message}); lambdaops treats it as possibly public"
         ),
         remediation=(
-            f"Inspect it with aws lambda get-policy --function-name {f.name}, remove the broken statement "
-            "(aws lambda remove-permission) and add it back with aws lambda add-permission."
+            f"Inspect it with aws lambda get-policy --function-name {f.name}{_qualifier_flag(qualifier)}, "
+            "remove the broken statement (aws lambda remove-permission) and add it back with aws lambda "
+            "add-permission."
         ),
-        evidence={
-            "function_arn": f.arn,
-            "policy_kind": "resource-policy",
-            "statement": _error_statement(err),
-            "error": err.message,
-        },
-        detail=f"resource-policy#{err.label}",
+        evidence=evidence,
+        detail=_detail(qualifier, err.label),
     )
 
 
@@ -424,88 +436,247 @@ def _principal_evidence(principal: Mapping[str, tuple[str, ...]] | None) -> dict
     return None if principal is None else {k: list(v) for k, v in principal.items()}
 
 
-def _audit_functions(inv: Inventory) -> Audit:
+def known_accounts(inv: Inventory, settings: Settings | None) -> frozenset[str]:
+    """The accounts a grant may name without being "cross-account": the run's accounts (with --org,
+    the organisation's) and the `trusted_accounts` setting. Each function's own account is added by
+    the analysis."""
+    trusted = settings.trusted_accounts if settings is not None else ()
+    return frozenset(inv.accounts) | frozenset(trusted)
+
+
+def _policies_of(inv: Inventory, f: FunctionInfo) -> list[tuple[str | None, Any]]:
+    """(qualifier, document) of every resource policy read for the function: the function's own, then
+    each alias's and published version's (qualified policies are separate documents on AWS)."""
+    out: list[tuple[str | None, Any]] = []
+    if f.arn in inv.resource_policies:
+        out.append((None, inv.resource_policies[f.arn]))
+    qualifiers = [a.name for a in inv.aliases.get(f.arn, ())] + [
+        v.version for v in inv.versions.get(f.arn, ())
+    ]
+    for q in qualifiers:
+        key = f"{f.arn}:{q}"
+        if key in inv.resource_policies and inv.resource_policies[key] is not None:
+            out.append((q, inv.resource_policies[key]))
+    return out
+
+
+def _where(f: FunctionInfo, qualifier: str | None) -> str:
+    return f"Function {f.name}" + (f" (qualifier {qualifier})" if qualifier else "")
+
+
+def _detail(qualifier: str | None, label: str) -> str:
+    return f"resource-policy{':' + qualifier if qualifier else ''}#{label}"
+
+
+def _qualifier_flag(qualifier: str | None) -> str:
+    return f" --qualifier {qualifier}" if qualifier else ""
+
+
+def _grant_evidence(f: FunctionInfo, qualifier: str | None, g: InvokeGrant) -> dict[str, Any]:
+    stmt = g.statement
+    evidence: dict[str, Any] = {
+        "function_arn": f.arn,
+        "policy_kind": "resource-policy",
+        "statement": _statement_id(stmt),
+        "principal": _principal_evidence(stmt.principal),
+        "not_principal": _principal_evidence(stmt.not_principal),
+        "actions": list(stmt.actions or ()),
+        "grants": list(g.actions),
+        "resources": list(stmt.resources or ()),
+        "condition": stmt.raw_condition() if stmt.conditions else None,
+    }
+    if qualifier:
+        evidence["qualifier"] = qualifier
+    return evidence
+
+
+def _remove_hint(f: FunctionInfo, qualifier: str | None, stmt: Statement) -> str:
+    return (
+        f"aws lambda remove-permission --function-name {f.name}{_qualifier_flag(qualifier)} "
+        f"--statement-id {stmt.sid or '<sid>'}"
+    )
+
+
+def _public_invoke(f: FunctionInfo, qualifier: str | None, g: InvokeGrant, audit: Audit) -> Finding:
+    stmt = g.statement
+    evidence = _grant_evidence(f, qualifier, g)
+    severity = Severity.CRITICAL
+    message = (
+        f"{_where(f, qualifier)}: resource policy statement {stmt.label} lets anyone invoke it "
+        f"({', '.join(g.actions)}) with no condition pinning the caller"
+    )
+    if g.denied_by:
+        severity = Severity.INFO
+        evidence["denied_by"] = list(g.denied_by)
+        message += f"; cancelled by Deny {', '.join(g.denied_by)}"
+    else:
+        audit.public.setdefault(f.arn, "resource-policy")
+    return function_finding(
+        f,
+        check_id=PUBLIC_INVOKE,
+        severity=severity,
+        message=message,
+        remediation=(
+            f"Remove the statement ({_remove_hint(f, qualifier, stmt)}) or add it back with a SourceArn, "
+            "SourceAccount or PrincipalOrgID condition naming the only allowed caller."
+        ),
+        evidence=evidence,
+        detail=_detail(qualifier, stmt.label),
+    )
+
+
+def _confused_deputy(f: FunctionInfo, qualifier: str | None, g: InvokeGrant) -> Finding:
+    stmt = g.statement
+    services = ", ".join(g.principals)
+    evidence = _grant_evidence(f, qualifier, g)
+    key = (
+        "AWS:SourceAccount"
+        if any(p.lower() == "s3.amazonaws.com" for p in g.principals)
+        else ("aws:SourceArn or aws:SourceAccount")
+    )
+    severity = Severity.INFO if g.denied_by else Severity.HIGH
+    message = (
+        f"{_where(f, qualifier)}: resource policy statement {stmt.label} lets {services} invoke it "
+        f"({', '.join(g.actions)}) for any account's resources: no {key} condition (confused deputy)"
+    )
+    if g.denied_by:
+        evidence["denied_by"] = list(g.denied_by)
+        message += f"; cancelled by Deny {', '.join(g.denied_by)}"
+    return function_finding(
+        f,
+        check_id=CONFUSED_DEPUTY,
+        severity=severity,
+        message=message,
+        remediation=(
+            f"Replace the statement: {_remove_hint(f, qualifier, stmt)}, then aws lambda add-permission "
+            f"--function-name {f.name}{_qualifier_flag(qualifier)} --statement-id {stmt.sid or '<sid>'} "
+            f"--action lambda:InvokeFunction --principal {g.principals[0]} --source-account {f.account_id} "
+            "--source-arn <ARN of the bucket, topic or rule that calls it>."
+        ),
+        evidence=evidence,
+        detail=_detail(qualifier, stmt.label),
+    )
+
+
+def _cross_account(f: FunctionInfo, qualifier: str | None, g: InvokeGrant) -> Finding:
+    stmt = g.statement
+    accounts = ", ".join(g.principals)
+    evidence = _grant_evidence(f, qualifier, g)
+    evidence["accounts"] = list(g.principals)
+    severity = Severity.INFO if g.denied_by else Severity.MEDIUM
+    message = (
+        f"{_where(f, qualifier)}: resource policy statement {stmt.label} lets account {accounts} invoke it "
+        f"({', '.join(g.actions)}); that account is not in this run nor in trusted_accounts"
+    )
+    if g.denied_by:
+        evidence["denied_by"] = list(g.denied_by)
+        message += f"; cancelled by Deny {', '.join(g.denied_by)}"
+    return function_finding(
+        f,
+        check_id=CROSS_ACCOUNT,
+        severity=severity,
+        message=message,
+        remediation=(
+            f"If the account is expected, add it to trusted_accounts in lambdaops.toml; otherwise remove "
+            f"the statement ({_remove_hint(f, qualifier, stmt)}) or pin it with an aws:PrincipalOrgID "
+            "condition."
+        ),
+        evidence=evidence,
+        detail=_detail(qualifier, stmt.label),
+    )
+
+
+def _url_finding(f: FunctionInfo, url: UrlConfig, reachable: bool | None) -> Finding:
+    qualifier = f" (qualifier {url.qualifier})" if url.qualifier else ""
+    evidence: dict[str, Any] = {
+        "function_arn": f.arn,
+        "url": url.url,
+        "auth_type": url.auth_type,
+        "qualifier": url.qualifier,
+    }
+    if reachable is False:
+        evidence["policy_grants_public"] = False
+        return function_finding(
+            f,
+            check_id=URL_UNREACHABLE,
+            severity=Severity.LOW,
+            message=(
+                f"Function {f.name}: function URL {url.url}{qualifier} has AuthType NONE but its resource "
+                "policy grants no public lambda:InvokeFunctionUrl: AWS answers every request with 403"
+            ),
+            remediation=(
+                "If the URL is not used, delete it (aws lambda delete-function-url-config "
+                f"--function-name {f.name}{_qualifier_flag(url.qualifier)}); if it should answer, add the "
+                "two public statements AWS documents (lambda:InvokeFunctionUrl with FunctionUrlAuthType "
+                "NONE and lambda:InvokeFunction with InvokedViaFunctionUrl true) or switch it to AWS_IAM."
+            ),
+            evidence=evidence,
+            detail=f"url#{url.qualifier or ''}",
+        )
+    message = (
+        f"Function {f.name}: function URL {url.url}{qualifier} has AuthType NONE: "
+        "anyone on the internet can call it"
+    )
+    if reachable is None:
+        evidence["policy_grants_public"] = None
+        message += " (its resource policy could not be read, so lambdaops assumes it grants public access)"
+    else:
+        evidence["policy_grants_public"] = True
+    return function_finding(
+        f,
+        check_id=PUBLIC_URL,
+        severity=Severity.HIGH,
+        message=message,
+        remediation=(
+            "Switch it to IAM auth (aws lambda update-function-url-config "
+            f"--function-name {f.name} "
+            + (f"--qualifier {url.qualifier} " if url.qualifier else "")
+            + "--auth-type AWS_IAM) or, if it must stay public, verify callers in the code "
+            "and cap it with reserved concurrency."
+        ),
+        evidence=evidence,
+        detail=f"url#{url.qualifier or ''}",
+    )
+
+
+def _audit_functions(inv: Inventory, known: frozenset[str]) -> Audit:
     audit = Audit()
     for f in inv.all_functions():
-        doc = inv.resource_policies.get(f.arn)
-        if doc is not None:
-            errors: tuple[PolicyParseError, ...]
-            try:
-                grants, parsed = public_grants(doc)
-                errors = parsed.errors
-            except PolicyParseError as exc:
-                grants, errors = [], (exc,)
-            for err in errors:
-                audit.findings[UNPARSEABLE].append(_function_unparseable(f, err))
-            for g in grants:
-                stmt = g.statement
-                evidence: dict[str, Any] = {
-                    "function_arn": f.arn,
-                    "policy_kind": "resource-policy",
-                    "statement": _statement_id(stmt),
-                    "principal": _principal_evidence(stmt.principal),
-                    "not_principal": _principal_evidence(stmt.not_principal),
-                    "actions": list(stmt.actions or ()),
-                    "grants": list(g.actions),
-                    "resources": list(stmt.resources or ()),
-                    "condition": stmt.raw_condition() if stmt.conditions else None,
-                }
-                severity = Severity.CRITICAL
-                message = (
-                    f"Function {f.name}: resource policy statement {stmt.label} lets anyone invoke it "
-                    f"({', '.join(g.actions)}) with no condition pinning the caller"
-                )
-                if g.denied_by:
-                    severity = Severity.INFO
-                    evidence["denied_by"] = list(g.denied_by)
-                    message += f"; cancelled by Deny {', '.join(g.denied_by)}"
-                else:
-                    audit.public.setdefault(f.arn, "resource-policy")
-                audit.findings[PUBLIC_INVOKE].append(
-                    function_finding(
-                        f,
-                        check_id=PUBLIC_INVOKE,
-                        severity=severity,
-                        message=message,
-                        remediation=(
-                            f"Remove the statement (aws lambda remove-permission --function-name {f.name} "
-                            f"--statement-id {stmt.sid or '<sid>'}) or add it back with a SourceArn, "
-                            "SourceAccount or PrincipalOrgID condition naming the only allowed caller."
-                        ),
-                        evidence=evidence,
-                        detail=f"resource-policy#{stmt.label}",
-                    )
-                )
+        url_public: dict[str | None, bool] = {}
+        for qualifier, doc in _policies_of(inv, f):
+            if doc is None:
+                url_public[qualifier] = False
+                continue
+            analysis = analyze_access(doc, f.account_id, known)
+            url_public[qualifier] = analysis.url_public
+            for err in analysis.errors:
+                audit.findings[UNPARSEABLE].append(_function_unparseable(f, err, qualifier))
+            if analysis.errors:
+                url_public[qualifier] = True  # unreadable statements may grant anything
+            for g in analysis.grants:
+                if g.reach is Reach.PUBLIC:
+                    audit.findings[PUBLIC_INVOKE].append(_public_invoke(f, qualifier, g, audit))
+                elif g.reach is Reach.CONFUSED_DEPUTY:
+                    audit.findings[CONFUSED_DEPUTY].append(_confused_deputy(f, qualifier, g))
+                elif g.reach is Reach.CROSS_ACCOUNT:
+                    audit.findings[CROSS_ACCOUNT].append(_cross_account(f, qualifier, g))
         for url in inv.function_urls.get(f.arn, ()):
             if url.auth_type.upper() != "NONE":
                 continue
-            audit.public.setdefault(f.arn, "function-url")
-            qualifier = f" (qualifier {url.qualifier})" if url.qualifier else ""
-            audit.findings[PUBLIC_URL].append(
-                function_finding(
-                    f,
-                    check_id=PUBLIC_URL,
-                    severity=Severity.HIGH,
-                    message=(
-                        f"Function {f.name}: function URL {url.url}{qualifier} has AuthType NONE: "
-                        "anyone on the internet can call it"
-                    ),
-                    remediation=(
-                        "Switch it to IAM auth (aws lambda update-function-url-config "
-                        f"--function-name {f.name} "
-                        + (f"--qualifier {url.qualifier} " if url.qualifier else "")
-                        + "--auth-type AWS_IAM) or, if it must stay public, verify callers in the code "
-                        "and cap it with reserved concurrency."
-                    ),
-                    evidence={
-                        "function_arn": f.arn,
-                        "url": url.url,
-                        "auth_type": url.auth_type,
-                        "qualifier": url.qualifier,
-                    },
-                    detail=f"url#{url.qualifier or ''}",
-                )
-            )
+            # A URL is authorised by the policy of the qualifier it belongs to (an alias's URL by the
+            # alias's policy); a policy that was not read leaves reachability unknown (None).
+            reachable = url_public.get(url.qualifier)
+            if (
+                reachable is None
+                and url.qualifier is not None
+                and f"{f.arn}:{url.qualifier}" in inv.resource_policies
+            ):
+                reachable = False  # read: the alias has no policy
+            if reachable is not False:
+                audit.public.setdefault(f.arn, "function-url")
+                audit.findings[PUBLIC_URL].append(_url_finding(f, url, reachable))
+            else:
+                audit.findings[URL_UNREACHABLE].append(_url_finding(f, url, False))
     by_arn = {fn.arn: fn for fn in inv.all_functions()}
     for arn, why in sorted(audit.public.items()):
         if arn not in inv.reserved or inv.reserved[arn] is not None:

@@ -28,7 +28,7 @@ INFO = register(
             "Switch the URL to AuthType AWS_IAM, or verify callers in the code and cap the function with "
             "reserved concurrency."
         ),
-        needs=frozenset({"functions", "function_urls"}),
+        needs=frozenset({"functions", "resource_policies", "function_urls"}),
         run=run,
         group=iam_common.GROUP,
     )

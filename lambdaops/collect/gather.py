@@ -69,7 +69,9 @@ PART_DEPENDENCIES: dict[str, frozenset[str]] = {
     "concurrency": frozenset({"functions", "account_settings"}),
     "concurrency_metrics": frozenset({"functions"}),
     "resource_policies": frozenset({"functions"}),
-    "function_urls": frozenset({"functions"}),
+    # a function URL is only reachable through the resource policy: read it first (and URLs only where
+    # a policy could make one public)
+    "function_urls": frozenset({"functions", "resource_policies"}),
     "tags": frozenset({"functions"}),
     "versions": frozenset({"functions"}),
     "iam": frozenset({"functions"}),

@@ -25,8 +25,8 @@ Shims, and why each exists:
   ``ProvisionedConcurrencyConfigNotFoundException``; ``Delete`` of such a qualifier is a no-op 204.
   ``List`` pages with ``Marker``/``MaxItems`` (default and maximum 50).
 * Lambda ``ListFunctionUrlConfigs`` (``GET /2021-10-31/functions/{FunctionName}/urls``): not
-  implemented by moto; answered from the URL config moto keeps on the function (moto has no qualified
-  URL configs, so there is at most one). Pages like ``List`` above.
+  implemented by moto; answered from the URL config moto keeps on the function, plus the aliases' URL
+  configs ``lambdaops.demo.policy_shim`` keeps (moto has none). Pages like ``List`` above.
 * CloudWatch ``GetMetricData``: moto scans every stored datapoint for every period of every query
   (quadratic: far too slow for a demo account with tens of thousands of datapoints), ignores the
   namespace when a query has dimensions, matches a query without dimensions against datapoints that
@@ -48,8 +48,8 @@ Shims, and why each exists:
   a notification is matched on type, comparison operator, threshold and threshold type, as AWS does;
   an unknown budget or notification answers ``NotFoundException``, a subscriber that is already there
   ``DuplicateRecordException``. (``billing-alarm set --budget`` reads subscribers to stay idempotent.)
-* Lambda ``AddPermission`` with ``FunctionUrlAuthType``: stored as a condition, as AWS does
-  (``lambdaops.demo.policy_shim``).
+* Lambda ``AddPermission`` with ``FunctionUrlAuthType`` / ``InvokedViaFunctionUrl``: stored as
+  conditions, as AWS does; ``Qualifier``: a policy per alias or version (``lambdaops.demo.policy_shim``).
 * Lambda ``PublishVersion`` with ``CodeSha256``: refused (412) when it is not ``$LATEST``'s, as AWS
   does (``lambdaops.demo.version_shim``).
 * Lambda ``Put/Update/Get/Delete/ListFunctionEventInvokeConfig(s)``: one config per qualifier,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from lambdaops.demo.seed_access import seed_access
 from lambdaops.demo.seed_runtimes import seed_runtimes
 
 ACCOUNT_ID = "123456789012"
@@ -473,15 +474,21 @@ def _lambda_time(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
 
 
-def demo_function_names() -> frozenset[str]:
-    """Every function the demo account holds: FUNCTIONS plus the cases the seed_*.py modules plant.
-
-    Tests count the demo's functions through this, so planting a case touches one place.
+def demo_function_names(region: str | None = None) -> frozenset[str]:
+    """Every function the demo account holds (in `region`, or in all): FUNCTIONS plus the cases the
+    seed_*.py modules plant. Tests count the demo's functions through this, so planting a case
+    touches one place.
     """
-    from lambdaops.demo import seed_archive, seed_runtimes
+    from lambdaops.demo import seed_access, seed_archive, seed_runtimes
 
-    planted = (*seed_archive.FUNCTION_NAMES, *seed_runtimes.FUNCTION_NAMES)
-    return frozenset(f.name for f in FUNCTIONS) | frozenset(planted)
+    planted = [
+        (seed_archive.VERSIONED, seed_archive.VERSIONED_REGION),
+        (seed_archive.IMAGE_FUNCTION, seed_archive.IMAGE_REGION),
+        *((name, seed_runtimes.REGION) for name in seed_runtimes.FUNCTION_NAMES),
+        *((name, seed_access.ACCESS_REGION) for name in seed_access.ACCESS_FUNCTIONS),
+    ]
+    every = [(f.name, f.region) for f in FUNCTIONS] + planted
+    return frozenset(name for name, where in every if region in (None, where))
 
 
 def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None:
@@ -561,6 +568,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     _seed_versions(session)
     seed_archive_cases(session, account_id, role_arns["reporting-role"], now)  # prune / restore cases
     seed_runtimes(session, now, account_id, _zip)  # issue 13 items 5 and 7: demo/seed_runtimes.py
+    seed_access(session, _zip, now)  # who may invoke: lambdaops/demo/seed_access.py
     _seed_concurrency_metrics(session, now, metric_batches)
     for region, data in metric_batches.items():
         cw = session.client("cloudwatch", region_name=region)

@@ -21,7 +21,6 @@ VERSIONED = "orders-legacy"
 IMAGE_FUNCTION = "legacy-report-renderer"
 VERSIONED_REGION = "eu-central-1"
 IMAGE_REGION = "eu-west-1"
-FUNCTION_NAMES = (VERSIONED, IMAGE_FUNCTION)  # every function this module plants
 
 
 def _zip(text: str) -> bytes:

@@ -274,10 +274,14 @@ def _allowed_invoke_actions(stmt: Statement) -> tuple[str, ...]:
 
 
 def _url_only(stmt: Statement) -> bool:
-    # The statement Lambda adds for an AuthType NONE URL: that exposure is the function URL's
-    # (lambda-public-url), not a second way in.
+    # The statements Lambda adds for an AuthType NONE URL (lambda:FunctionUrlAuthType = NONE, and since
+    # October 2025 Bool lambda:InvokedViaFunctionUrl = true): that exposure is the function URL's
+    # (lambda-public-url), not a second way in. lambdaops.policy.invoke_access has the full analysis.
     return any(
-        c.key == URL_AUTH_TYPE_KEY and "NONE" in (v.upper() for v in c.values) for c in stmt.conditions
+        (c.key == URL_AUTH_TYPE_KEY and "NONE" in (v.upper() for v in c.values))
+        or (c.key == "lambda:invokedviafunctionurl" and c.values and all(v == "true" for v in c.values))
+        for c in stmt.conditions
+        if "not" not in c.operator.lower()
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from lambdaops.collect import awslambda
 from lambdaops.collect.context import GLOBAL_REGION
 from lambdaops.collect.fanout import run_all
 from lambdaops.collect.gather import AccountJob, RegionJob, account_collector, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.iam import collect_iam
-from lambdaops.collect.lambda_access import get_resource_policy, list_url_configs
+from lambdaops.collect.lambda_access import functions_with_url_requests, get_resource_policy, list_url_configs
+from lambdaops.policy.invoke_access import may_expose_url
 
 # Per-function reads (no batch API exists for them) run in a small pool inside each region job.
 PER_FUNCTION_WORKERS = 8
@@ -32,10 +34,11 @@ def _iam(job: AccountJob) -> None:
         job.inv.iam[account_id] = details
 
 
-def _per_function(job: RegionJob, operation: str, read: Any, target: dict[str, Any]) -> None:
+def _per_function(
+    job: RegionJob, operation: str, read: Any, target: dict[str, Any], functions: list[Any]
+) -> None:
     account_id = job.account.account_id
     client = job.client("lambda")
-    functions = job.inv.functions.get((account_id, job.region), [])
     missing = object()
 
     def one(fn: Any) -> tuple[str, Any]:
@@ -55,11 +58,99 @@ def _wrap(read: Any, client: Any, name: str, missing: object) -> Any:
     return missing if value is None else value
 
 
+def _qualifiers(job: RegionJob, fn: Any, aliases: list[Any] | None) -> list[str]:
+    # Only aliases and versions that exist: the published versions come from the FunctionVersion=ALL
+    # listing (no call), aliases from ListAliases.
+    return [a.name for a in aliases or ()] + [v.version for v in job.inv.versions.get(fn.arn, ())]
+
+
 @region_collector("resource_policies")
 def _policies(job: RegionJob) -> None:
-    _per_function(job, "lambda:GetPolicy", get_resource_policy, job.inv.resource_policies)
+    """GetPolicy for each function, and for each of its aliases and published versions.
+
+    On AWS every alias and version has a policy of its own (a public grant on alias `live` is not in
+    the function's). Aliases are listed (ListAliases) only for functions with a published version: an
+    alias needs a version to point at, except an alias of $LATEST on a function that never published
+    one, which lambdaops does not look for (documented in docs/audit-iam.md).
+    """
+    account_id = job.account.account_id
+    client = job.client("lambda")
+    functions = job.inv.functions.get((account_id, job.region), [])
+    missing = object()
+
+    def policy(fn: Any, qualifier: str | None) -> Any:
+        return guarded(
+            job.inv.errors,
+            account_id,
+            job.region,
+            "lambda:GetPolicy",
+            partial(_wrap, partial(get_resource_policy, qualifier=qualifier), client, fn.name, missing),
+        )
+
+    def one(fn: Any) -> tuple[dict[str, Any], list[Any] | None]:
+        found: dict[str, Any] = {}
+        value = policy(fn, None)
+        if value is not None:
+            found[fn.arn] = None if value is missing else value
+        aliases = job.inv.aliases.get(fn.arn)
+        if aliases is None and job.inv.versions.get(fn.arn):
+            aliases = guarded(
+                job.inv.errors,
+                account_id,
+                job.region,
+                "lambda:ListAliases",
+                partial(awslambda.list_aliases, client, fn.name),
+            )
+        for q in _qualifiers(job, fn, aliases):
+            value = policy(fn, q)
+            if value is not None:
+                found[f"{fn.arn}:{q}"] = None if value is missing else value
+        return found, aliases
+
+    for fn, (found, aliases) in zip(
+        functions, run_all(functions, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)), strict=True
+    ):
+        job.inv.resource_policies.update(found)
+        if aliases is not None:
+            job.inv.aliases[fn.arn] = aliases
+
+
+def _url_lookup_needed(job: RegionJob, fn: Any) -> bool:
+    """A function URL can only be reachable without credentials through a resource-policy grant, so its
+    configuration is read only where the function's (or an alias's) policy could grant one, or where a
+    policy that matters is unknown (not read)."""
+    if "resource_policies" not in job.parts or fn.arn not in job.inv.resource_policies:
+        return True
+    account_id = job.account.account_id
+    if may_expose_url(job.inv.resource_policies[fn.arn], account_id):
+        return True
+    if job.inv.versions.get(fn.arn) and fn.arn not in job.inv.aliases:
+        return True  # aliases could not be listed: their policies (and URLs) are unknown
+    for alias in job.inv.aliases.get(fn.arn, ()):
+        key = f"{fn.arn}:{alias.name}"
+        if key not in job.inv.resource_policies or may_expose_url(job.inv.resource_policies[key], account_id):
+            return True
+    return False
 
 
 @region_collector("function_urls")
 def _urls(job: RegionJob) -> None:
-    _per_function(job, "lambda:ListFunctionUrlConfigs", list_url_configs, job.inv.function_urls)
+    account_id = job.account.account_id
+    functions = job.inv.functions.get((account_id, job.region), [])
+    # Functions whose URL callers hit (one region-wide ListMetrics): a URL no policy makes public answers
+    # them 403, which lambda-url-unreachable reports. Refused: every function is looked up instead.
+    called = guarded(
+        job.inv.errors,
+        account_id,
+        job.region,
+        "cloudwatch:ListMetrics",
+        partial(functions_with_url_requests, job.client("cloudwatch")),
+    )
+    needed = [fn for fn in functions if called is None or fn.name in called or _url_lookup_needed(job, fn)]
+    # The others' policies rule out a URL anyone could call: recorded as "no URL that matters" ([]),
+    # so the checks read them as known, the same as a listed function without URLs.
+    looked_up = {fn.arn for fn in needed}
+    for fn in functions:
+        if fn.arn not in looked_up:
+            job.inv.function_urls[fn.arn] = []
+    _per_function(job, "lambda:ListFunctionUrlConfigs", list_url_configs, job.inv.function_urls, needed)

@@ -14,9 +14,9 @@ from lambdaops.collect.invocations import collect_invocations
 @region_collector("functions")
 def _functions(job: RegionJob) -> None:
     account_id = job.account.account_id
-    # One FunctionVersion=ALL pass serves both old-versions and provisioned concurrency (which
-    # needs a published version): no second listing.
-    all_versions = bool({"versions", "concurrency"} & job.parts)
+    # One FunctionVersion=ALL pass serves old-versions, provisioned concurrency (which needs a
+    # published version) and the versions' resource policies: no second listing.
+    all_versions = bool({"versions", "concurrency", "resource_policies"} & job.parts)
     functions, versions, error = awslambda.list_functions(
         job.client("lambda"), account_id, job.region, all_versions=all_versions
     )
@@ -74,6 +74,8 @@ def _aliases(job: RegionJob) -> None:
     keep = job.settings.keep_versions
     today = reference_day(job.now)
     for fn in job.inv.functions.get((account_id, job.region), []):
+        if fn.arn in job.inv.aliases:
+            continue  # listed already (the resource_policies part lists them)
         versions = job.inv.versions.get(fn.arn, [])
         if len(versions) <= keep and not versions_of_concern(
             fn, versions, today, job.settings.runtime_warn_days

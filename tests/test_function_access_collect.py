@@ -1,0 +1,166 @@
+"""Collecting who may invoke a function (moto with the demo shims): qualified policies only for the
+aliases and versions that exist, and ListFunctionUrlConfigs only where a policy could make a URL public
+or callers hit the URL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import botocore.client
+import pytest
+from moto import mock_aws
+
+from lambdaops.checks import iam_common
+from lambdaops.collect.context import Account, AwsContext
+from lambdaops.collect.gather import gather
+from lambdaops.demo import moto_shims
+from lambdaops.settings import Settings
+from tests.support.fixtures import zip_bytes
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """moto with the shims; yields every (operation, params) any client makes."""
+    moto_shims.install()
+    seen: list[tuple[str, dict[str, Any]]] = []
+    original = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def recording(self: Any, operation: str, params: Any) -> Any:
+        seen.append((operation, dict(params)))
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
+    with mock_aws():
+        yield seen
+
+
+def _functions(*names: str) -> Any:
+    iam = boto3.client("iam", region_name="us-east-1")
+    role = iam.create_role(
+        RoleName="r", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})
+    )["Role"]["Arn"]
+    client = boto3.client("lambda", region_name=REGION)
+    for name in names:
+        client.create_function(
+            FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h", Code={"ZipFile": zip_bytes()}
+        )
+    return client
+
+
+def _gather(parts: set[str] | None = None) -> Any:
+    ctx = AwsContext(accounts=[Account(ACCOUNT, boto3.Session(region_name=REGION))], workers=2)
+    parts = parts or {"resource_policies", "function_urls"}
+    return gather(ctx, {ACCOUNT: [REGION]}, parts, Settings(workers=2), datetime.now(UTC))
+
+
+def _ops(calls: list[tuple[str, dict[str, Any]]], name: str) -> list[dict[str, Any]]:
+    return [p for op, p in calls if op == name]
+
+
+def test_qualified_policies_only_for_aliases_and_versions_that_exist(calls: list[Any]) -> None:
+    client = _functions("plain", "released")
+    client.publish_version(FunctionName="released")
+    client.create_alias(FunctionName="released", Name="live", FunctionVersion="1")
+    client.add_permission(
+        FunctionName="released",
+        StatementId="anyone",
+        Action="lambda:InvokeFunction",
+        Principal="*",
+        Qualifier="live",
+    )
+    calls.clear()
+    inv = _gather()
+    policies = sorted((p["FunctionName"], p.get("Qualifier", "")) for p in _ops(calls, "GetPolicy"))
+    assert policies == [("plain", ""), ("released", ""), ("released", "1"), ("released", "live")]
+    # aliases are listed only where a version exists for them to point at
+    assert [p["FunctionName"] for p in _ops(calls, "ListAliases")] == ["released"]
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:released"
+    assert inv.resource_policies[arn] is None  # the function's own policy is empty on AWS
+    assert inv.resource_policies[f"{arn}:live"]["Statement"][0]["Sid"] == "anyone"
+    assert iam_common.public_functions(inv) == {arn: "resource-policy"}
+
+
+def test_url_configs_read_only_where_a_policy_could_make_a_url_public(calls: list[Any]) -> None:
+    client = _functions("private", "internal", "public-url", "s3-trigger")
+    client.add_permission(
+        FunctionName="internal",
+        StatementId="own",
+        Action="lambda:InvokeFunction",
+        Principal=f"arn:aws:iam::{ACCOUNT}:root",
+    )
+    client.create_function_url_config(FunctionName="public-url", AuthType="NONE")
+    client.add_permission(
+        FunctionName="public-url",
+        StatementId="FunctionURLAllowPublicAccess",
+        Action="lambda:InvokeFunctionUrl",
+        Principal="*",
+        FunctionUrlAuthType="NONE",
+    )
+    client.add_permission(
+        FunctionName="s3-trigger",
+        StatementId="s3",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+    )
+    calls.clear()
+    inv = _gather()
+    looked_up = sorted(p["FunctionName"] for p in _ops(calls, "ListFunctionUrlConfigs"))
+    assert looked_up == ["public-url", "s3-trigger"]
+    assert len(_ops(calls, "ListMetrics")) == 1  # one region-wide look for URLs that have callers
+    base = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
+    assert inv.function_urls[base + "private"] == [] and inv.function_urls[base + "internal"] == []
+    assert [u.auth_type for u in inv.function_urls[base + "public-url"]] == ["NONE"]
+    assert iam_common.public_functions(inv) == {base + "public-url": "function-url"}
+
+
+def test_a_url_with_callers_is_read_even_without_a_policy(calls: list[Any]) -> None:
+    client = _functions("status-page", "quiet")
+    client.create_function_url_config(FunctionName="status-page", AuthType="NONE")
+    client.create_function_url_config(FunctionName="quiet", AuthType="NONE")
+    boto3.client("cloudwatch", region_name=REGION).put_metric_data(
+        Namespace="AWS/Lambda",
+        MetricData=[
+            {
+                "MetricName": "UrlRequestCount",
+                "Dimensions": [{"Name": "FunctionName", "Value": "status-page"}],
+                "Timestamp": datetime.now(UTC) - timedelta(hours=2),
+                "Value": 12.0,
+            }
+        ],
+    )
+    calls.clear()
+    inv = _gather()
+    assert [p["FunctionName"] for p in _ops(calls, "ListFunctionUrlConfigs")] == ["status-page"]
+    from lambdaops.checks import lambda_url_unreachable
+
+    found = lambda_url_unreachable.run(inv, Settings())
+    assert [f.resource_name for f in found] == ["status-page"]
+
+
+def test_alias_url_configs_are_read_when_the_alias_policy_is_public(calls: list[Any]) -> None:
+    client = _functions("api")
+    client.publish_version(FunctionName="api")
+    client.create_alias(FunctionName="api", Name="live", FunctionVersion="1")
+    client.create_function_url_config(FunctionName="api", AuthType="NONE", Qualifier="live")
+    client.add_permission(
+        FunctionName="api",
+        StatementId="FunctionURLAllowPublicAccess",
+        Action="lambda:InvokeFunctionUrl",
+        Principal="*",
+        FunctionUrlAuthType="NONE",
+        Qualifier="live",
+    )
+    calls.clear()
+    inv = _gather()
+    assert [p["FunctionName"] for p in _ops(calls, "ListFunctionUrlConfigs")] == ["api"]
+    from lambdaops.checks import lambda_public_url
+
+    (finding,) = lambda_public_url.run(inv, Settings())
+    assert finding.evidence["qualifier"] == "live"
