@@ -64,7 +64,10 @@ def test_suppression_mutes_and_leaves_the_exit_code(in_tmp: Path) -> None:
     data = json.loads(result.stdout)
     assert data["findings"]
     assert {f["status"] for f in data["findings"]} == {"muted"}
-    assert data["findings"][0]["status_reason"] == "migration planned for Q1"
+    assert data["findings"][0]["status_reason"].startswith(
+        "migration planned for Q1 (muted by lambdaops.toml:"
+    )
+    assert data["findings"][0]["muted_by"]["source"] == "config"
     assert result.exit_code == 0
 
 

@@ -6,7 +6,9 @@ Rules every plan follows (AWS's, made checkable before any call):
   floor is refused before anything is written;
 - lowering or removing a reservation only returns capacity to the pool and is never refused for the floor;
 - a reservation must cover the function's provisioned concurrency (AWS refuses a smaller one);
-- a function already at the wanted value is `unchanged` and gets no write call.
+- a function already at the wanted value is `unchanged` and gets no write call;
+- a write whose answer is lost is read back (GetFunctionConcurrency): found as asked, it is `applied`
+  with a note, never `failed` or `unchanged` (this run made it).
 """
 
 from __future__ import annotations
@@ -229,9 +231,39 @@ def apply_changes(
             else:
                 client.delete_function_concurrency(FunctionName=str(p["function_name"]))
         except (ClientError, BotoCoreError) as exc:
+            if _found_done(client, str(p["function_name"]), p["reserved_concurrency"]):
+                # The answer was lost (network, or retries spent after the write reached Lambda) and
+                # the reservation reads back as asked: this run made it.
+                out.append(
+                    replace(change, status=ChangeStatus.APPLIED, reason=f"{change.reason}; {_lost(exc)}")
+                )
+                continue
             record = error_record(exc, str(p["account_id"]), str(p["region"]), operation)
             errors.append(record)
             out.append(replace(change, status=ChangeStatus.FAILED, reason=f"{record.code}: {record.message}"))
             continue
         out.append(replace(change, status=ChangeStatus.APPLIED))
     return out, errors
+
+
+def _lost(exc: Exception) -> str:
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        what = str(exc.response.get("Error", {}).get("Code", "")) or type(exc).__name__
+    else:
+        what = type(exc).__name__
+    return f"the answer to the write was lost ({what}); read back: done by this run"
+
+
+def _found_done(client: LambdaClient, name: str, desired: Any) -> bool:
+    """Read the reservation back after a write that got no answer. A read that fails proves nothing."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from lambdaops.collect.concurrency import reserved_concurrency
+
+    try:
+        current = reserved_concurrency(client, name)
+    except (ClientError, BotoCoreError):
+        return False
+    return current == (None if desired is None else int(desired))
