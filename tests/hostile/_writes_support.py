@@ -12,6 +12,7 @@ import pytest
 from lambdaops.cli.app import main
 
 ACCOUNT = "123456789012"
+ALARM_KEYS = ("Threshold", "AlarmActions", "OKActions", "Dimensions", "ActionsEnabled", "Statistic")
 
 
 def run(args: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any], str]:
