@@ -53,8 +53,9 @@ def _tag_value(f: Finding, tags: Mapping[str, Mapping[str, str]]) -> str | None:
     about its role, a policy or the account (tags are keyed by function ARN, and only function ARNs
     are looked up, so a tag map carrying other resources cannot widen it).
     """
-    if ":function:" not in f.resource_arn or not f.resource_arn.startswith("arn:"):
-        return None
+    parts = f.resource_arn.split(":")
+    if len(parts) != 7 or parts[0] != "arn" or parts[2] != "lambda" or parts[5] != "function":
+        return None  # not an (unqualified) function ARN: a role, a policy, an alias, the account
     value = tags.get(f.resource_arn, {}).get(IGNORE_TAG)
     if not value:
         return None
