@@ -216,7 +216,7 @@ def test_set_concurrency_changes_only_the_named_function(
 
 
 CAP_MATRIX = [
-    [*cap, *apply, *([], ["--yes"], ["-y"])[i % 3], *region, *(["--floor", "0"] if i % 2 else [])]
+    [*cap, *apply, *([], ["--yes"], ["-y"])[i % 3], *region, *(["--floor", "0"] if (i // 2) % 2 else [])]
     for i, (cap, apply, region) in enumerate(
         itertools.product(
             (["--cap-unlimited", "3"], ["--cap-unlimited", "100000"]),
