@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from lambdaops.cli.app import main
+from lambdaops.demo.server import running_server
 from lambdaops.model import Finding, FindingStatus, Severity
 from lambdaops.suppress import apply_status
 from tests.hostile._writes_support import run
@@ -77,10 +79,19 @@ def test_a_tag_never_mutes_findings_about_another_resource(arn: str) -> None:
     assert out.status is FindingStatus.FAIL
 
 
+# One demo account for the module (seeding it is the slow part); scanned like a real account.
+SCAN = ["scan", "--region", "eu-west-1", "--region", "eu-central-1", "--check", "lambda-concurrency-zero"]
+SCAN += ["--check", "lambda-public-*"]
+
+
+@pytest.fixture(scope="module")
+def demo_url() -> Iterator[str]:
+    with running_server(seed="demo") as url:
+        yield url
+
+
 def scan(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any], str]:
-    return run(
-        ["scan", "--demo", "--check", "lambda-concurrency-zero", "--check", "lambda-public-*", *args], capsys
-    )
+    return run([*SCAN, *args], capsys)
 
 
 def by_function(report: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -88,8 +99,9 @@ def by_function(report: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_url: str) -> Path:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", demo_url)
     return tmp_path
 
 
@@ -180,18 +192,7 @@ def test_every_format_names_the_source_of_each_muted_finding(
     assert f"{len(by_config)} by lambdaops.toml, 1 by tag" in texts["markdown"]
 
     with pytest.raises(SystemExit):
-        main(
-            [
-                "scan",
-                "--demo",
-                "--check",
-                "lambda-concurrency-zero",
-                "--check",
-                "lambda-public-*",
-                "-o",
-                "table",
-            ]
-        )
+        main([*SCAN, "-o", "table"])
     table = capsys.readouterr().out
     assert f"muted ({len(by_config)} by lambdaops.toml, 1 by tag)" in table
     compact = "".join(ch for ch in table if not ch.isspace() and ch not in "│┃|")
