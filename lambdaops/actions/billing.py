@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lambdaops.actions.lost import lost_note, maybe_lost
 from lambdaops.collect import billing as aws
 from lambdaops.collect.billing import ManagedState
 from lambdaops.model import Change, ChangeStatus, ErrorRecord
@@ -561,7 +562,9 @@ def apply_changes(
         try:
             result = _apply_one(c.action, params, account_id, clients)
         except (ClientError, BotoCoreError) as exc:
-            found = _already_made(c.action, exc) or _found_done(c.action, params, clients)
+            found = _already_made(c.action, exc) or (
+                maybe_lost(exc) and _found_done(c.action, params, clients)
+            )
             if found:
                 # The answer was lost (or a retry met our own earlier attempt) and the read-back finds
                 # the change made: this run made it, so it is `applied`, with a note saying how we know.
@@ -594,16 +597,6 @@ def apply_changes(
 
 _BUDGET_ACTIONS = frozenset({CREATE_BUDGET, UPDATE_BUDGET, CREATE_NOTIFICATION, ADD_SUBSCRIBERS})
 _BUDGET_CREATES = frozenset({CREATE_BUDGET, CREATE_NOTIFICATION, ADD_SUBSCRIBERS})
-
-
-def lost_note(exc: Exception) -> str:
-    """Why an `applied` change has no answer of its own: the write's answer never came back."""
-    from botocore.exceptions import ClientError
-
-    what = (
-        exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else type(exc).__name__
-    )
-    return f"the answer to the write was lost ({what}); read back: done by this run"
 
 
 def _found_done(action: str, params: Mapping[str, Any], clients: BillingClients) -> str | bool:
@@ -676,7 +669,7 @@ def _apply_deletes(
         try:
             aws.delete_alarms(clients.cloudwatch, names)
         except (ClientError, BotoCoreError) as exc:
-            if _all_gone(clients, names):
+            if maybe_lost(exc) and _all_gone(clients, names):
                 # DeleteAlarms answered with an error (a lost answer, then ResourceNotFound on the
                 # retry) but the alarms are gone: this run deleted them.
                 for j in batch:

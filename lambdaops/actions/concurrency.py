@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from lambdaops.actions.lost import lost_note, maybe_lost
 from lambdaops.inventory import AccountSettings, Scope
 from lambdaops.model import Change, ChangeStatus, ErrorRecord
 
@@ -231,11 +232,11 @@ def apply_changes(
             else:
                 client.delete_function_concurrency(FunctionName=str(p["function_name"]))
         except (ClientError, BotoCoreError) as exc:
-            if _found_done(client, str(p["function_name"]), p["reserved_concurrency"]):
+            if maybe_lost(exc) and _found_done(client, str(p["function_name"]), p["reserved_concurrency"]):
                 # The answer was lost (network, or retries spent after the write reached Lambda) and
                 # the reservation reads back as asked: this run made it.
                 out.append(
-                    replace(change, status=ChangeStatus.APPLIED, reason=f"{change.reason}; {_lost(exc)}")
+                    replace(change, status=ChangeStatus.APPLIED, reason=f"{change.reason}; {lost_note(exc)}")
                 )
                 continue
             record = error_record(exc, str(p["account_id"]), str(p["region"]), operation)
@@ -244,16 +245,6 @@ def apply_changes(
             continue
         out.append(replace(change, status=ChangeStatus.APPLIED))
     return out, errors
-
-
-def _lost(exc: Exception) -> str:
-    from botocore.exceptions import ClientError
-
-    if isinstance(exc, ClientError):
-        what = str(exc.response.get("Error", {}).get("Code", "")) or type(exc).__name__
-    else:
-        what = type(exc).__name__
-    return f"the answer to the write was lost ({what}); read back: done by this run"
 
 
 def _found_done(client: LambdaClient, name: str, desired: Any) -> bool:

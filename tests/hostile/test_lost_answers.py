@@ -155,3 +155,35 @@ def test_cap_unlimited_with_answers_lost_is_applied(
     for c in applied:
         got = lam.get_function_concurrency(FunctionName=c["params"]["function_name"])
         assert got["ReservedConcurrentExecutions"] == c["params"]["reserved_concurrency"]
+
+
+def test_a_refused_write_is_failed_without_a_read_back(
+    writable: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # AccessDenied answers the first and only attempt: the write was not made, nothing to read back.
+    with AwsProxy(writable, deny_operations=["lambda:PutFunctionConcurrency"]) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        args = ["set-concurrency", "image-resize", "--reserved", "11", "--region", "eu-central-1"]
+        code, report, _ = run(args, capsys)
+        reads = proxy.counts()["lambda:GetFunctionConcurrency"]
+    (change,) = report["changes"]
+    assert (code, change["status"]) == (4, "failed") and LOST_NOTE not in change["reason"]
+    assert reads == 1  # the plan's own read only
+
+
+def test_which_errors_may_hide_a_made_write() -> None:
+    from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+
+    from lambdaops.actions.lost import maybe_lost
+
+    def client_error(code: str, status: int, retries: int) -> ClientError:
+        meta = {"HTTPStatusCode": status, "RetryAttempts": retries}
+        return ClientError({"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": meta}, "Op")
+
+    assert maybe_lost(ReadTimeoutError(endpoint_url="http://x"))
+    assert maybe_lost(EndpointConnectionError(endpoint_url="http://x"))
+    assert maybe_lost(client_error("ServiceUnavailable", 503, 9))
+    assert maybe_lost(client_error("TooManyRequestsException", 429, 9))
+    assert maybe_lost(client_error("ResourceNotFound", 404, 1))  # a retry met the first attempt's work
+    assert not maybe_lost(client_error("AccessDeniedException", 403, 0))
+    assert not maybe_lost(client_error("ValidationError", 400, 0))
