@@ -63,6 +63,9 @@ class Finding:
     status_reason: str | None = None
     # set when a finding is read back from a JSON report (merge): the detail is not in the report
     fixed_fingerprint: str | None = field(default=None, compare=False)
+    # what muted it: {"source": "config", "file", "line", "check"} or {"source": "tag", "tag", "value",
+    # "resource_arn"}; status_reason says the same in words (every format shows it)
+    muted_by: Mapping[str, Any] | None = field(default=None, compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -89,6 +92,8 @@ class Finding:
         }
         if self.status_reason is not None:
             out["status_reason"] = self.status_reason
+        if self.muted_by is not None:
+            out["muted_by"] = dict(self.muted_by)
         return out
 
     @classmethod
@@ -107,6 +112,7 @@ class Finding:
             status=FindingStatus(str(data.get("status", "fail"))),
             status_reason=data.get("status_reason"),
             fixed_fingerprint=data.get("fingerprint"),
+            muted_by=dict(data["muted_by"]) if isinstance(data.get("muted_by"), Mapping) else None,
         )
 
 
@@ -220,8 +226,17 @@ class Report:
 def summarize(findings: Sequence[Finding]) -> dict[str, Any]:
     by_sev = {s.label: 0 for s in sorted(Severity, reverse=True)}
     by_status = {s.value: 0 for s in FindingStatus}
+    muted_by = {"config": 0, "tag": 0}
     for f in findings:
         by_status[f.status.value] += 1
         if f.status is FindingStatus.FAIL:
             by_sev[f.severity.label] += 1
-    return {"failing_by_severity": by_sev, "by_status": by_status, "total": len(findings)}
+        source = (f.muted_by or {}).get("source")
+        if f.status is FindingStatus.MUTED and source in muted_by:
+            muted_by[str(source)] += 1
+    return {
+        "failing_by_severity": by_sev,
+        "by_status": by_status,
+        "muted_by_source": muted_by,
+        "total": len(findings),
+    }

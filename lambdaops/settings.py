@@ -60,6 +60,10 @@ class Settings:
     trusted_accounts: tuple[str, ...] = ()
     role_name: str | None = None
     external_id: str | None = None
+    # `lambdaops:ignore` tags: off with --no-tag-suppressions; they mute nothing above the ceiling,
+    # so whoever can tag a function cannot switch the gate off for high or critical findings.
+    tag_suppressions: bool = True
+    tag_suppressions_max_severity: Severity = Severity.MEDIUM
     suppressions: tuple[Suppression, ...] = ()
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -128,6 +132,12 @@ def parse_fail_on(v: Any) -> Severity | None:
     return Severity.parse(text)
 
 
+def _severity(v: Any) -> Severity:
+    if not isinstance(v, str):
+        raise ValueError("expected a severity: info, low, medium, high or critical")
+    return Severity.parse(v)
+
+
 def _str_list(v: Any) -> tuple[str, ...]:
     if isinstance(v, str):
         items = [p.strip() for p in v.split(",")]
@@ -185,6 +195,8 @@ KEYS: dict[str, tuple[str, Any]] = {
     "trusted_accounts": ("trusted_accounts", _account_ids),
     "role_name": ("role_name", _opt_str),
     "external_id": ("external_id", _opt_str),
+    "tag_suppressions": ("tag_suppressions", _bool),
+    "tag_suppressions_max_severity": ("tag_suppressions_max_severity", _severity),
 }
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
 

@@ -153,22 +153,29 @@ def test_set_creates_the_ladder_in_us_east_1_then_a_rerun_writes_nothing(calls: 
     assert check.exit_code == 0  # billing-data-not-enabled (no metric in moto) is medium
 
 
-def test_a_new_ladder_replaces_only_lambdaops_alarms(calls: Calls) -> None:
+def test_a_new_ladder_adds_and_prunes_only_on_request(calls: Calls) -> None:
     put_billing_alarm("finance-billing-1000", 1000)
     assert invoke(*SET, "-o", "json").exit_code == 0
     ladder = ["billing-alarm", "set", "--threshold", "50", "--threshold", "200", "--email", "ops@example.com"]
 
     calls.clear()
-    dry = invoke(*ladder, "--dry-run", "-o", "json")
+    result = invoke(*ladder, "-o", "json")
+    assert result.exit_code == 0
+    assert [op for _, _, op in calls.writes()] == ["PutMetricAlarm"]  # the 100 rung is left alone
+    assert [s for s in statuses(as_json(result)) if s[0] == "keep-alarm"] == [
+        ("keep-alarm", f"{PREFIX}total-USD-100", "unchanged")
+    ]
+
+    calls.clear()
+    dry = invoke(*ladder, "--prune-unlisted", "--dry-run", "-o", "json")
     assert dry.exit_code == 0 and calls.writes() == []
     assert [s for s in statuses(as_json(dry)) if s[2] != "unchanged"] == [
-        ("put-alarm", f"{PREFIX}total-USD-200", "planned"),
         ("delete-alarm", f"{PREFIX}total-USD-100", "planned"),
     ]
 
-    result = invoke(*ladder, "-o", "json")
+    result = invoke(*ladder, "--prune-unlisted", "-o", "json")  # no terminal: the flag is the consent
     assert result.exit_code == 0
-    assert sorted(op for _, _, op in calls.writes()) == ["DeleteAlarms", "PutMetricAlarm"]
+    assert sorted(op for _, _, op in calls.writes()) == ["DeleteAlarms"]
     assert sorted(a["AlarmName"] for a in billing_alarms("us-east-1")) == [
         "finance-billing-1000",
         f"{PREFIX}total-USD-200",

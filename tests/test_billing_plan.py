@@ -107,17 +107,35 @@ def test_identical_state_is_all_unchanged() -> None:
     assert plan.warnings == []
 
 
-def test_changed_ladder_adds_and_deletes_managed_alarms_only() -> None:
+def test_changed_ladder_adds_and_keeps_unnamed_managed_alarms() -> None:
     hand_made = existing_alarm(SPEC, 300.0, AlarmName="finance-billing-300")
     current = in_place()
     state = managed(topic_arn=TOPIC, subscriptions=current.subscriptions, alarms=(*current.alarms, hand_made))
     plan = plan_set(BillingSpec(thresholds=(50.0, 200.0), emails=("ops@example.com",)), state)
+    # The 100 rung is not named in this run: listed, left alone (issue 12 item 3).
+    assert summary(plan.changes)[2:] == [
+        ("put-alarm", "lambdaops-billing-total-USD-50", "unchanged"),
+        ("put-alarm", "lambdaops-billing-total-USD-200", "planned"),
+        ("keep-alarm", "lambdaops-billing-total-USD-100", "unchanged"),
+    ]
+    assert not any("finance-billing-300" in c.resource_arn for c in plan.changes)
+
+
+def test_prune_unlisted_deletes_unnamed_managed_alarms_only() -> None:
+    hand_made = existing_alarm(SPEC, 300.0, AlarmName="finance-billing-300")
+    lookalike = existing_alarm(SPEC, 400.0, AlarmName="lambdaops-billing-notes")
+    current = in_place()
+    state = managed(
+        topic_arn=TOPIC, subscriptions=current.subscriptions, alarms=(*current.alarms, hand_made, lookalike)
+    )
+    spec = BillingSpec(thresholds=(50.0, 200.0), emails=("ops@example.com",), prune_unlisted=True)
+    plan = plan_set(spec, state)
     assert summary(plan.changes)[2:] == [
         ("put-alarm", "lambdaops-billing-total-USD-50", "unchanged"),
         ("put-alarm", "lambdaops-billing-total-USD-200", "planned"),
         ("delete-alarm", "lambdaops-billing-total-USD-100", "planned"),
     ]
-    assert not any("finance-billing-300" in c.resource_arn for c in plan.changes)
+    assert not any("finance-billing-300" in c.resource_arn or "notes" in c.resource_arn for c in plan.changes)
 
 
 def test_drift_updates_in_place_and_keeps_hand_added_ok_actions() -> None:

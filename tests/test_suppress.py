@@ -32,7 +32,9 @@ def _f(check: str = "lambda-inactive", name: str = "orders-dr-copy", region: str
 def test_matching_suppression_mutes_with_reason() -> None:
     sup = Suppression(check="lambda-*", reason="DR copies", resource="*-dr-*")
     (out,) = apply_status([_f()], [sup], TODAY)
-    assert out.status is FindingStatus.MUTED and out.status_reason == "DR copies"
+    assert out.status is FindingStatus.MUTED
+    assert out.status_reason == "DR copies (muted by lambdaops.toml [[suppress]] check = 'lambda-*')"
+    assert out.muted_by == {"source": "config", "file": "lambdaops.toml", "line": None, "check": "lambda-*"}
 
 
 @pytest.mark.parametrize(

@@ -6,25 +6,37 @@ a tag cannot be trusted to tell our alarms apart; the tag is there for people br
 - the SNS topic `lambdaops-billing-alerts` (when no --sns-topic-arn is given);
 - the budget `lambdaops-monthly-cost` (with --budget).
 
-`set` describes the whole managed alarm ladder: alarms it manages that the command line no longer
-asks for are deleted; hand-made alarms and budgets are never touched. Recipients are only ever added
-(an address dropped from the command line keeps its subscription): silently cutting someone off from
-billing alerts is worse than one mail too many.
+`set` changes only what this run names: managed alarms the command line does not name (another
+service's alarms, another currency, another rung of a ladder) are listed as `keep-alarm` and left
+alone; only `--prune-unlisted` (a bulk delete, confirmed like any) or `billing-alarm remove` deletes
+them. Hand-made alarms and budgets are never touched: an alarm is ours only if its whole name has
+the shape lambdaops gives it, not merely the prefix. Recipients are only ever added (an address
+dropped from the command line keeps its subscription): silently cutting someone off from billing
+alerts is worse than one mail too many.
+
+A write whose answer is lost (the network fails on the way back, botocore gives up or its retry
+meets the result) is read back: found done, it is `applied` with a note saying so, never `failed`
+or `unchanged`.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lambdaops.actions.lost import lost_note, maybe_lost
 from lambdaops.collect import billing as aws
 from lambdaops.collect.billing import ManagedState
 from lambdaops.model import Change, ChangeStatus, ErrorRecord
 
 MANAGED_PREFIX = "lambdaops-billing-"
+# The exact shape alarm_name() gives: `lambdaops-billing-<service|total>-<CUR>-<amount>`. An alarm that
+# merely starts with the prefix (a hand-made "lambdaops-billing-notes") is not ours and never touched.
+MANAGED_NAME_RE = re.compile(r"^lambdaops-billing-[A-Za-z0-9._-]{1,100}-[A-Z]{3}-\d+(\.\d{1,2})?$")
 TOPIC_NAME = "lambdaops-billing-alerts"
 BUDGET_NAME = "lambdaops-monthly-cost"
 MANAGED_TAGS = {"managed-by": "lambdaops"}
@@ -39,6 +51,7 @@ USE_TOPIC = "use-topic"
 SUBSCRIBE = "subscribe-email"
 PUT_ALARM = "put-alarm"
 DELETE_ALARM = "delete-alarm"
+KEEP_ALARM = "keep-alarm"  # a managed alarm this run does not name: listed, never written
 CREATE_BUDGET = "create-budget"
 UPDATE_BUDGET = "update-budget"
 CREATE_NOTIFICATION = "create-budget-notification"
@@ -49,6 +62,7 @@ OPERATION = {
     SUBSCRIBE: "sns:Subscribe",
     PUT_ALARM: "cloudwatch:PutMetricAlarm",
     DELETE_ALARM: "cloudwatch:DeleteAlarms",
+    KEEP_ALARM: "cloudwatch:DescribeAlarms",
     CREATE_BUDGET: "budgets:CreateBudget",
     UPDATE_BUDGET: "budgets:UpdateBudget",
     CREATE_NOTIFICATION: "budgets:CreateNotification",
@@ -66,6 +80,8 @@ class BillingSpec:
     currency: str = "USD"
     services: tuple[str, ...] = (TOTAL,)
     budget: float | None = None
+    # Delete managed alarms this run does not name (confirmed like any bulk write); off: left alone.
+    prune_unlisted: bool = False
 
     def alarm_keys(self) -> list[tuple[str, float]]:
         return sorted(
@@ -93,6 +109,11 @@ def amount_text(amount: float) -> str:
 
 def alarm_name(service: str, currency: str, threshold: float) -> str:
     return f"{MANAGED_PREFIX}{service}-{currency}-{amount_text(threshold)}"
+
+
+def is_managed(name: str) -> bool:
+    """An alarm lambdaops made: its whole name has the shape alarm_name() gives."""
+    return MANAGED_NAME_RE.match(name) is not None
 
 
 def _scope_text(service: str) -> str:
@@ -314,9 +335,7 @@ def _plan_subscriptions(spec: BillingSpec, state: ManagedState, topic: str, plan
 
 
 def _plan_alarms(spec: BillingSpec, state: ManagedState, topic: str, plan: Plan) -> None:
-    existing = {
-        str(a["AlarmName"]): a for a in state.alarms if str(a["AlarmName"]).startswith(MANAGED_PREFIX)
-    }
+    existing = {str(a["AlarmName"]): a for a in state.alarms if is_managed(str(a["AlarmName"]))}
     wanted: set[str] = set()
     for service, threshold in spec.alarm_keys():
         params = alarm_params(spec, service, threshold, topic)
@@ -345,15 +364,19 @@ def _plan_alarms(spec: BillingSpec, state: ManagedState, topic: str, plan: Plan)
             )
     for name in sorted(set(existing) - wanted):
         current = existing[name]
-        plan.changes.append(
-            _change(
-                DELETE_ALARM,
-                str(current.get("AlarmArn") or aws.alarm_arn(state.account_id, name)),
-                {"AlarmName": name, "Threshold": current.get("Threshold")},
-                PLANNED,
-                "managed by lambdaops, no longer asked for",
+        arn = str(current.get("AlarmArn") or aws.alarm_arn(state.account_id, name))
+        params = {"AlarmName": name, "Threshold": current.get("Threshold")}
+        if spec.prune_unlisted:
+            reason = "managed by lambdaops, not named in this run: deleted by --prune-unlisted"
+            plan.changes.append(_change(DELETE_ALARM, arn, params, PLANNED, reason))
+        else:
+            # Never deleted as a side effect: adding a per-service alarm must not take the account-wide
+            # ladder away (or the reverse). `remove` or `--prune-unlisted` deletes it on request.
+            reason = (
+                "managed by lambdaops, not named in this run: left alone "
+                "(billing-alarm remove, or set --prune-unlisted, deletes it)"
             )
-        )
+            plan.changes.append(_change(KEEP_ALARM, arn, params, UNCHANGED, reason))
 
 
 def _keep_hand_additions(params: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
@@ -477,7 +500,7 @@ def plan_remove(account_id: str, alarms: Sequence[Mapping[str, Any]]) -> list[Ch
             "managed by lambdaops",
         )
         for a in sorted(alarms, key=lambda a: str(a["AlarmName"]))
-        if str(a["AlarmName"]).startswith(MANAGED_PREFIX)
+        if is_managed(str(a["AlarmName"]))
     ]
 
 
@@ -539,9 +562,19 @@ def apply_changes(
         try:
             result = _apply_one(c.action, params, account_id, clients)
         except (ClientError, BotoCoreError) as exc:
-            if _already_made(c.action, exc):
-                # A Budgets create retried after its answer was lost finds its own record: made.
-                out.append(replace(c, resource_arn=arn, params=params, status=ChangeStatus.APPLIED))
+            found = _already_made(c.action, exc) or (
+                maybe_lost(exc) and _found_done(c.action, params, clients)
+            )
+            if found:
+                # The answer was lost (or a retry met our own earlier attempt) and the read-back finds
+                # the change made: this run made it, so it is `applied`, with a note saying how we know.
+                if c.action == CREATE_TOPIC and found is not True and found != c.resource_arn:
+                    renamed[c.resource_arn] = found
+                    arn = found
+                note = f"{c.reason}; {lost_note(exc)}"
+                out.append(
+                    replace(c, resource_arn=arn, params=params, status=ChangeStatus.APPLIED, reason=note)
+                )
                 continue
             region = "global" if c.action in _BUDGET_ACTIONS else aws.BILLING_REGION
             rec = error_record(exc, account_id, region, OPERATION[c.action])
@@ -564,6 +597,26 @@ def apply_changes(
 
 _BUDGET_ACTIONS = frozenset({CREATE_BUDGET, UPDATE_BUDGET, CREATE_NOTIFICATION, ADD_SUBSCRIBERS})
 _BUDGET_CREATES = frozenset({CREATE_BUDGET, CREATE_NOTIFICATION, ADD_SUBSCRIBERS})
+
+
+def _found_done(action: str, params: Mapping[str, Any], clients: BillingClients) -> str | bool:
+    """Read back what a write whose answer was lost should have made: True (or the topic ARN) when it
+    is in place. A read that fails proves nothing: False, and the change stays `failed`."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        if action == PUT_ALARM:
+            found = aws.describe_alarms_named(clients.cloudwatch, [str(params["AlarmName"])])
+            return bool(found) and not alarm_drift(params, found[0])
+        if action == CREATE_TOPIC:
+            return aws.find_topic(clients.sns, str(params["Name"])) or False
+        if action == SUBSCRIBE:
+            subs = aws.list_subscriptions(clients.sns, str(params["TopicArn"]))
+            endpoint = str(params["Endpoint"]).lower()
+            return any(s.protocol == "email" and s.endpoint.lower() == endpoint for s in subs)
+    except (ClientError, BotoCoreError):
+        return False
+    return False
 
 
 def _already_made(action: str, exc: Exception) -> bool:
@@ -616,6 +669,14 @@ def _apply_deletes(
         try:
             aws.delete_alarms(clients.cloudwatch, names)
         except (ClientError, BotoCoreError) as exc:
+            if maybe_lost(exc) and _all_gone(clients, names):
+                # DeleteAlarms answered with an error (a lost answer, then ResourceNotFound on the
+                # retry) but the alarms are gone: this run deleted them.
+                for j in batch:
+                    out[j] = replace(
+                        out[j], status=ChangeStatus.APPLIED, reason=f"{out[j].reason}; {lost_note(exc)}"
+                    )
+                continue
             rec = error_record(exc, account_id, aws.BILLING_REGION, OPERATION[DELETE_ALARM])
             errors.append(rec)
             for j in batch:
@@ -625,3 +686,12 @@ def _apply_deletes(
             continue
         for j in batch:
             out[j] = replace(out[j], status=ChangeStatus.APPLIED)
+
+
+def _all_gone(clients: BillingClients, names: Sequence[str]) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return not aws.describe_alarms_named(clients.cloudwatch, names)
+    except (ClientError, BotoCoreError):
+        return False

@@ -7,7 +7,9 @@ Rules every plan follows (AWS's, made checkable before any call):
   so a plan that would go below the floor is refused before anything is written;
 - lowering or removing a reservation only returns capacity to the pool and is never refused for the floor;
 - a reservation must cover the function's provisioned concurrency (AWS refuses a smaller one);
-- a function already at the wanted value is `unchanged` and gets no write call.
+- a function already at the wanted value is `unchanged` and gets no write call;
+- a write whose answer is lost is read back (GetFunctionConcurrency): found as asked, it is `applied`
+  with a note, never `failed` or `unchanged` (this run made it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from lambdaops.actions.lost import lost_note, maybe_lost
 from lambdaops.concurrency_floor import aws_floor, write_floor
 from lambdaops.inventory import AccountSettings, Scope
 from lambdaops.model import Change, ChangeStatus, ErrorRecord
@@ -237,9 +240,29 @@ def apply_changes(
             else:
                 client.delete_function_concurrency(FunctionName=str(p["function_name"]))
         except (ClientError, BotoCoreError) as exc:
+            if maybe_lost(exc) and _found_done(client, str(p["function_name"]), p["reserved_concurrency"]):
+                # The answer was lost (network, or retries spent after the write reached Lambda) and
+                # the reservation reads back as asked: this run made it.
+                out.append(
+                    replace(change, status=ChangeStatus.APPLIED, reason=f"{change.reason}; {lost_note(exc)}")
+                )
+                continue
             record = error_record(exc, str(p["account_id"]), str(p["region"]), operation)
             errors.append(record)
             out.append(replace(change, status=ChangeStatus.FAILED, reason=f"{record.code}: {record.message}"))
             continue
         out.append(replace(change, status=ChangeStatus.APPLIED))
     return out, errors
+
+
+def _found_done(client: LambdaClient, name: str, desired: Any) -> bool:
+    """Read the reservation back after a write that got no answer. A read that fails proves nothing."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from lambdaops.collect.concurrency import reserved_concurrency
+
+    try:
+        current = reserved_concurrency(client, name)
+    except (ClientError, BotoCoreError):
+        return False
+    return current == (None if desired is None else int(desired))

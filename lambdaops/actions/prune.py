@@ -45,7 +45,7 @@ from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
 from lambdaops.inventory import ActivityStatus
-from lambdaops.model import Change, ChangeStatus, ErrorRecord, FindingStatus, Report
+from lambdaops.model import Change, ChangeStatus, ErrorRecord, FindingStatus, Report, Severity
 from lambdaops.settings import Settings
 
 KEEP_TAG = "lambdaops:keep"
@@ -121,6 +121,9 @@ def plan_prune(
         settings.suppressions,
         now.date(),
         tags=tags,
+        # A tag that keeps a function is always obeyed here: keeping is the safe side of prune, so the
+        # scan gate's severity ceiling (tag_suppressions_max_severity) never makes prune delete more.
+        tag_max_severity=Severity.CRITICAL,
     )
     muted = {f.resource_arn: f.status_reason for f in findings if f.status is FindingStatus.MUTED}
 

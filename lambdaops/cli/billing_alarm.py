@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -150,22 +151,42 @@ def billing_set(
             "--budget", help="Also keep a monthly cost budget of this amount (alerts 80%/100%/forecast)."
         ),
     ] = None,
+    prune_unlisted: Annotated[
+        bool,
+        typer.Option(
+            "--prune-unlisted",
+            help="Also delete the alarms lambdaops manages that this run does not name (asks first).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before --prune-unlisted deletes.")
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")] = False,
 ) -> None:
     """Create or reconcile billing alarms (and optionally a budget) in us-east-1.
 
-    Idempotent: a second identical run makes no write call and reports every item `unchanged`. Alarms
-    lambdaops made that are no longer asked for are deleted; hand-made alarms are never touched.
+    Changes only what this run names: managed alarms it does not name (another service, currency or
+    threshold) are left alone; `--prune-unlisted` deletes them after showing the plan (asks on a
+    terminal unless --yes). Hand-made alarms are never touched. Idempotent: a second identical run
+    makes no write call and reports every item `unchanged`.
     """
-    from lambdaops.cli.runner import finish_plan, open_run
+    from lambdaops.cli.runner import confirm_apply, finish_plan, open_run
     from lambdaops.render.billing_table import render_billing_plan
     from lambdaops.reports.billing import billing_set_report
 
     spec = build_spec(threshold or [], email or [], sns_topic_arn, currency, service or [], budget)
+    spec = replace(spec, prune_unlisted=prune_unlisted)
     settings = billing_settings(common)
     with open_run(common, settings) as run:
-        report = billing_set_report(run.ctx, settings, run.now, spec, dry_run=dry_run)
-        report.view["dry_run"] = dry_run
+        report = billing_set_report(
+            run.ctx,
+            settings,
+            run.now,
+            spec,
+            dry_run=dry_run,
+            confirm=lambda summary: confirm_apply(summary, yes),
+        )
+        report.view["dry_run"] = dry_run or not report.view.get("applied", True)
     finish_plan(run, report, render_billing_plan)
 
 
@@ -191,7 +212,7 @@ def billing_remove(
     apply: Annotated[
         bool, typer.Option("--apply", help="Delete them (default: show the plan only).")
     ] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before deleting.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")] = False,
 ) -> None:
     """Delete the billing alarms lambdaops manages (plan first; --apply to delete).
 

@@ -181,9 +181,19 @@ def finish(
     today = run.now.date()
     report.errors = [*run.errors, *report.errors]
     report.warnings = [*run.warnings, *expiry_warnings(run.settings.suppressions, today), *report.warnings]
+    skipped_tags: list[str] = []
+    settings = run.settings
     report.findings = apply_status(
-        report.findings, run.settings.suppressions, today, baseline, tags=report.view.get("tags")
+        report.findings,
+        settings.suppressions,
+        today,
+        baseline,
+        tags=report.view.get("tags") if settings.tag_suppressions else None,
+        tag_max_severity=settings.tag_suppressions_max_severity,
+        config_path=settings.config_path,
+        skipped_tags=skipped_tags,
     )
+    report.warnings.extend(skipped_tags)
     for fmt, path in reports:
         write_atomic(path, render(report, fmt))
     if write_baseline is not None:

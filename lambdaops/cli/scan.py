@@ -62,6 +62,13 @@ def scan(
         int | None, typer.Option("--floor", help="Minimum unreserved concurrency (100).")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="IAM: conditions do not lower severity.")] = False,
+    no_tag_suppressions: Annotated[
+        bool,
+        typer.Option(
+            "--no-tag-suppressions",
+            help="Ignore lambdaops:ignore tags on functions (CI gates; lambdaops.toml entries still apply).",
+        ),
+    ] = False,
 ) -> None:
     """Run every read-only check at once: the scheduled CI hygiene job.
 
@@ -95,6 +102,7 @@ def scan(
         keep_versions=keep_versions,
         concurrency_floor=floor,
         strict=strict or None,
+        tag_suppressions=False if no_tag_suppressions else None,
     )
     with (
         open_run(common, settings, SCAN_FORMATS) as run,

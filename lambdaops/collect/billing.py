@@ -101,6 +101,18 @@ def describe_billing_alarms(client: CloudWatchClient, name_prefix: str | None = 
     return out
 
 
+def describe_alarms_named(client: CloudWatchClient, names: Sequence[str]) -> list[dict[str, Any]]:
+    """The metric alarms with exactly these names (read back after a write whose answer was lost)."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(names), DELETE_ALARMS_BATCH):  # DescribeAlarms takes at most 100 names too
+        pages = client.get_paginator("describe_alarms").paginate(
+            AlarmNames=list(names[i : i + DELETE_ALARMS_BATCH]), AlarmTypes=["MetricAlarm"]
+        )
+        for page in pages:
+            out.extend(dict(a) for a in page.get("MetricAlarms", []))
+    return out
+
+
 def alarm_from_api(item: Mapping[str, Any]) -> BillingAlarm:
     dims = dict(billing_metric_of(item) or ())
     return BillingAlarm(

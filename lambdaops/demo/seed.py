@@ -498,6 +498,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
 
     from lambdaops.demo import moto_shims
     from lambdaops.demo.seed_archive import seed_archive_cases
+    from lambdaops.demo.seed_tags import seed_ignore_tags
 
     now = now or datetime.now(UTC)
     session: Any = boto3.Session(
@@ -575,6 +576,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
         for i in range(0, len(data), 500):
             cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
     _seed_billing(session, now)
+    seed_ignore_tags(session)
 
 
 def _seed_public_url(session: Any) -> None:

@@ -38,6 +38,7 @@ FINDING_COLUMNS = (
     "message",
     "remediation",
     "fingerprint",
+    "status_reason",  # muted: the reason and its source (lambdaops.toml entry or tag); baselined
 )
 CHANGE_COLUMNS = ("action", "resource_arn", "params", "status", "reason")
 
@@ -93,6 +94,7 @@ def render_csv(report: Report) -> str:
                 f.message,
                 f.remediation,
                 f.fingerprint,
+                f.status_reason or "",
             ]
             for f in report.sorted_findings()
         ),

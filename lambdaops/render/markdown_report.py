@@ -68,6 +68,10 @@ def _summary(findings: Sequence[Finding]) -> list[str]:
     totals = [sum(counts[s][st] for s in Severity) for st in FindingStatus]
     lines = _table(["Severity", "Failing", "Muted", "Baselined"], rows, ["---", "---:", "---:", "---:"])
     lines.append(f"| **total** | **{totals[0]}** | **{totals[1]}** | **{totals[2]}** |")
+    from lambdaops.render.table import muted_sources
+
+    if totals[1] and muted_sources(findings):
+        lines += ["", f"Muted: {muted_sources(findings)}."]
     return lines
 
 

@@ -58,9 +58,18 @@ def summary_line(findings: Sequence[Finding]) -> Text:
     muted = sum(1 for f in findings if f.status is FindingStatus.MUTED)
     baselined = sum(1 for f in findings if f.status is FindingStatus.BASELINED)
     extra = [f"{n} {label}" for n, label in ((muted, "muted"), (baselined, "baselined")) if n]
+    if muted and muted_sources(findings):
+        extra[0] += f" ({muted_sources(findings)})"
     if extra:
         text.append("; " + ", ".join(extra), style="dim")
     return text
+
+
+def muted_sources(findings: Sequence[Finding]) -> str:
+    """`2 by lambdaops.toml, 1 by tag`: where the muted findings' suppressions come from."""
+    sources = [str((f.muted_by or {}).get("source")) for f in findings if f.status is FindingStatus.MUTED]
+    counts = ((sources.count("config"), "lambdaops.toml"), (sources.count("tag"), "tag"))
+    return ", ".join(f"{n} by {label}" for n, label in counts if n)
 
 
 def _severity_cell(f: Finding) -> Text:

@@ -64,7 +64,7 @@ def _guardrails(account_id: str, state: BillingState) -> dict[str, Any]:
                 "state": a.state,
                 "actions_enabled": a.actions_enabled,
                 "alarm_actions": list(a.alarm_actions),
-                "managed_by_lambdaops": a.name.startswith(actions.MANAGED_PREFIX),
+                "managed_by_lambdaops": actions.is_managed(a.name),
             }
             for a in state.alarms
         ],
@@ -106,14 +106,25 @@ def _clients(ctx: AwsContext, account: Account, budgets: bool) -> actions.Billin
 
 
 def billing_set_report(
-    ctx: AwsContext, settings: Settings, now: datetime, spec: actions.BillingSpec, dry_run: bool
+    ctx: AwsContext,
+    settings: Settings,
+    now: datetime,
+    spec: actions.BillingSpec,
+    dry_run: bool,
+    confirm: Callable[[str], bool] | None = None,
 ) -> Report:
-    """Reconcile each account's managed guardrails with `spec`; apply unless `dry_run`."""
+    """Reconcile each account's managed guardrails with `spec`; apply unless `dry_run`.
+
+    Every account is read and planned before anything is written. Deletions (only ever planned with
+    `spec.prune_unlisted`) are a bulk write: `confirm` is asked once, with their count, and a "no"
+    changes nothing anywhere.
+    """
     _ = settings
     report = Report(
         command="billing-alarm set", generated_at=now, accounts=ctx.account_ids, regions=[REGION], changes=[]
     )
     assert report.changes is not None
+    plans: list[tuple[Account, actions.BillingClients, actions.Plan]] = []
     for account in ctx.accounts:
         clients = _clients(ctx, account, spec.budget is not None)
         state, errors = aws.read_managed_state(
@@ -137,13 +148,39 @@ def billing_set_report(
             continue
         plan = actions.plan_set(spec, state)
         report.warnings.extend(plan.warnings)
+        plans.append((account, clients, plan))
+    deletes = [
+        str(c.params["AlarmName"])
+        for _, _, p in plans
+        if not p.refused
+        for c in p.changes
+        if c.action == actions.DELETE_ALARM and c.status is PLANNED
+    ]
+    go = not dry_run
+    # The question names every alarm it would delete: the plan is seen before the answer.
+    if (
+        go
+        and deletes
+        and confirm is not None
+        and not confirm(
+            f"--prune-unlisted: delete {len(deletes)} managed billing alarm(s) this run does not name "
+            f"({', '.join(deletes)})."
+        )
+    ):
+        go = False
+        report.warnings.append("not confirmed: nothing was changed")
+    for account, clients, plan in plans:
         changes = plan.changes
-        if not dry_run and not plan.refused:
+        if go and not plan.refused:
             changes, apply_errors = actions.apply_changes(changes, account.account_id, clients)
             report.errors.extend(apply_errors)
-        report.warnings.extend(_confirmation_notes(changes, dry_run))
+        report.warnings.extend(_confirmation_notes(changes, not go))
         report.changes.extend(changes)
+    report.view["applied"] = go
     return report
+
+
+PLANNED = ChangeStatus.PLANNED
 
 
 def _confirmation_notes(changes: list[Change], dry_run: bool) -> list[str]:
