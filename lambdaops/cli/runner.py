@@ -45,6 +45,16 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
         if not 1 <= common.workers <= 64:
             raise UsageError(f"--workers must be from 1 to 64, got {common.workers}")
         flags["workers"] = common.workers
+    if common.max_rps is not None:
+        from lambdaops.collect.quotas import parse_max_rps
+
+        try:
+            flags["max_rps"] = parse_max_rps(common.max_rps)
+        except ValueError as exc:
+            raise UsageError(f"--max-rps: {exc}") from None
+    flags["cache_dir"] = common.cache_dir
+    if common.no_cache:
+        flags["cache"] = False
     flags["profile"] = common.profile
     flags["regions"] = common.regions or None
     flags["all_regions"] = common.all_regions or None

@@ -160,6 +160,10 @@ def gather(
     fragments = run_all(region_jobs, run_region, ctx.workers, on_done)
     for fragment in fragments:
         merge_into(inv, fragment)
+    if ctx.cache is not None:
+        # Only the scopes whose per-function reads went through the cache may drop stale entries.
+        cached_parts = {"resource_policies", "function_urls"} & wanted
+        ctx.cache.save(inv.scopes if cached_parts else ())
 
     account_parts = [p for p in ACCOUNT_COLLECTORS if p in wanted]
     if account_parts:

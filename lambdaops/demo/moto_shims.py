@@ -185,10 +185,11 @@ def install() -> None:
         BudgetsResponse.update_budget = _update_budget
         BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
         BudgetsResponse.create_subscriber = _create_subscriber
-        from lambdaops.demo import policy_shim, scale_shims
+        from lambdaops.demo import policy_shim, revision_shim, scale_shims
 
         policy_shim.install()
         scale_shims.install()
+        revision_shim.install()
         _installed.set()
 
 
