@@ -160,7 +160,8 @@ def open_run(common: Common, settings: Settings, formats: Sequence[str] = BASE_F
     output = resolve_output(common.output, formats)
     with ExitStack() as stack:
         if common.demo:
-            settings = settings.replace(profile=None)  # the demo account needs no profile
+            # The demo account needs no profile, and is new every run: nothing worth caching.
+            settings = settings.replace(profile=None, cache=False)
             from lambdaops.demo import demo_account
 
             stack.enter_context(demo_account())

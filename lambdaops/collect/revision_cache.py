@@ -142,16 +142,16 @@ class RevisionCache:
             entries = self._load()
             self._seen.add(arn)
             entry = entries.get(arn)
-            hit = bool(revision) and entry is not None and entry["revision"] == revision and kind in entry
-            if hit and kind == URLS:
+            hit = entry is not None and bool(revision) and entry["revision"] == revision and kind in entry
+            if entry is not None and hit and kind == URLS:
                 # Only a function without any resource policy: its URLs cannot be public, whatever
                 # their AuthType became (module doc).
-                hit = POLICY in entry and entry[POLICY] is None  # type: ignore[index]
-            if not hit:
+                hit = POLICY in entry and entry[POLICY] is None
+            if entry is None or not hit:
                 self.misses += 1
                 return False, None
             self.hits += 1
-            return True, entry[kind]  # type: ignore[index]
+            return True, entry[kind]
 
     # ---- writing
 
