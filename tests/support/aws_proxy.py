@@ -24,6 +24,11 @@ how it copes with a real network:
   reaches the emulator, which acts on it, but the answer is dropped: the client retries a call that
   already happened, as after a network failure on the way back). ``fault_operations`` limits
   faults to some operations, ``max_faults`` caps how many are injected in all;
+* with ``quotas="aws"``, enforces AWS's API rate quotas (:class:`QuotaBuckets`: token buckets per
+  account, region and quota at the rates AWS documents, ``quota_scale`` to shrink them in tests),
+  answering a call over its quota as AWS does (Lambda: 429 ``TooManyRequestsException``;
+  Organizations: 400 ``TooManyRequestsException``; tagging: 400 ``ThrottledException``; the rest as
+  ``throttle`` above) and counting those answers (:meth:`AwsProxy.throttled`, ``quota`` in faults);
 * denies chosen operations (``"lambda:ListFunctions"``, globs like ``"iam:*"`` allowed; in one
   region only with ``"cloudwatch:GetMetricData@eu-west-1"``) or regions every time with HTTP 403 in
   the service's format: ``AccessDeniedException`` (Lambda and JSON protocols; CloudWatch's
@@ -541,10 +546,11 @@ class AwsProxy:
         sleep: Callable[[float], None] | None = None,
         quotas: str | None = None,
         quota_clock: Callable[[], float] = time.monotonic,
+        quota_scale: float = 1.0,
     ) -> None:
         if quotas is not None and quotas not in QUOTA_MODES:
             raise ValueError(f"unknown quotas {quotas!r}; choose from {QUOTA_MODES}")
-        self.quotas = None if quotas is None else QuotaBuckets(quota_clock)
+        self.quotas = None if quotas is None else QuotaBuckets(quota_clock, quota_scale)
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; choose from {FAULTS}")
