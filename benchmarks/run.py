@@ -263,16 +263,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 report = work / "report.json"
                 command = lambdaops_command(args, manifest, report)
                 reference: dict[str, Any] | None = None
-                if args.quotas or args.warm:
+                if (args.quotas or args.warm) and not args.no_reference:
                     measured = measure("reference", [*command, "--no-cache"], env, work, proxy)
                     if measured.exit_code not in (0, 3):
                         raise SystemExit(f"reference exited {measured.exit_code}:\n{measured.stderr[-3000:]}")
                     reference = comparable(report)
                     results["reference"] = summary(measured, [measured.wall_s])
-                    if args.quotas == "aws":
-                        from tests.support.aws_proxy import QuotaBuckets
+                if args.quotas == "aws":
+                    from tests.support.aws_proxy import QuotaBuckets
 
-                        proxy.quotas = QuotaBuckets()
+                    proxy.quotas = QuotaBuckets()
                 runs = []
                 warm_runs = []
                 for attempt in range(args.repeat):
@@ -413,6 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--quotas", choices=("aws",), default=None, help="enforce AWS's API rate quotas")
     parser.add_argument("--warm", action="store_true", help="rerun each scan with the cache it left")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the run without quotas (no report comparison)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     if not 1 <= args.regions <= len(REGIONS):
