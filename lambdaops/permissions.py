@@ -106,8 +106,8 @@ EXPLANATIONS: dict[str, str] = {
     "lambda:ListFunctions": "Every function of a region, 50 a page; with `FunctionVersion=ALL` its "
     "published versions too. Only environment variable *names* are kept, never values.",
     "lambda:GetAccountSettings": "The region's concurrency limit, unreserved concurrency and code storage.",
-    "lambda:GetFunctionConcurrency": "A function's reserved concurrency where GetFunction is refused "
-    "(reservations are read only where the account settings say some is reserved).",
+    "lambda:GetFunctionConcurrency": "set-concurrency, prune: a function's reserved concurrency before "
+    "it is changed or archived; scan falls back to it only where GetFunction is refused.",
     "lambda:ListProvisionedConcurrencyConfigs": "Provisioned concurrency of functions with published "
     "versions.",
     "lambda:ListAliases": "Aliases of functions with more versions than are kept: an aliased version "

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 OPERATIONS = (
     "lambda:ListFunctions",
     "lambda:GetAccountSettings",
-    "lambda:GetFunctionConcurrency",
     "lambda:ListProvisionedConcurrencyConfigs",
     "lambda:ListAliases",
 )

@@ -31,7 +31,6 @@ OPERATIONS = (
     "lambda:ListFunctions",
     "lambda:GetFunction",
     "lambda:ListTags",  # GetFunction returns a tagged function's tags only with it
-    "lambda:GetFunctionConcurrency",
     "lambda:ListProvisionedConcurrencyConfigs",
     "cloudwatch:GetMetricData",
 )
@@ -89,8 +88,9 @@ def reserved_via_get_function(client: LambdaClient, function_name: str) -> int |
     GetFunction has a bucket of its own (100 requests/s per region, "Lambda quotas"), where
     GetFunctionConcurrency shares the 15/s of the rest of the control plane with ListFunctions,
     GetPolicy's neighbours and every deployment in the account: reading reservations here costs a
-    seventh of the time. A role allowed GetFunctionConcurrency but not GetFunction still works:
-    the refused call falls back to GetFunctionConcurrency.
+    seventh of the time. A hand-made role allowed GetFunctionConcurrency but not GetFunction still
+    works: the refused call falls back to GetFunctionConcurrency (the generated read policy has
+    GetFunction and not GetFunctionConcurrency, which only the write commands need).
     """
     from botocore.exceptions import ClientError
 
