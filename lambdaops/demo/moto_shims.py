@@ -53,9 +53,12 @@ Shims, and why each exists:
 * Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
   not exist (``lambdaops.demo.scale_shims``).
 
+* Functions' ``RevisionId`` (missing from ListFunctions, and not moved by permission changes) and
+  ``GetFunction`` hiding a reservation of 0 (``lambdaops.demo.revision_shim``).
+
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
-function reserved at 0 (only ``GetFunction`` hides it), and ``PutMetricData`` keeps datapoints with old
-timestamps, so the index sees them.
+function reserved at 0, and ``PutMetricData`` keeps datapoints with old timestamps, so the index sees
+them.
 """
 
 from __future__ import annotations
