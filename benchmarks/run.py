@@ -3,6 +3,13 @@
     python -m benchmarks.run --functions 2000 --regions 3 --accounts 1 --baseline
     python -m benchmarks.run --functions 2000 --regions 3 --accounts 20
     python -m benchmarks.run --functions 2000 --regions 3 --command scan
+    python -m benchmarks.run --functions 2000 --regions 3 --command scan --quotas aws --warm
+
+With ``--quotas aws`` the proxy also enforces AWS's API rate quotas (token buckets per account,
+region and quota: tests.support.aws_proxy.QuotaBuckets) and the benchmark reports the throttled
+answers and the quota-bound minimum (per bucket: calls / rate; the slowest bucket bounds the run).
+It first runs the same command without quotas and without cache as the reference the quota runs'
+reports must equal. ``--warm`` reruns each measured scan with the cache the first run left.
 
 Each run: a moto server (lambdaops' shims installed) seeded inside its own process by
 benchmarks.seed; tests.support.aws_proxy.AwsProxy in front of it adding ``--latency-ms`` to every
@@ -52,6 +59,8 @@ class Measured:
     stdout: str = ""
     stderr: str = ""
     checks: dict[str, Any] = field(default_factory=dict)
+    throttled: dict[str, int] = field(default_factory=dict)
+    admitted: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def total_calls(self) -> int:
@@ -95,6 +104,8 @@ def measure(label: str, command: list[str], env: dict[str, str], cwd: Path, prox
         exit_code=process.returncode,
         calls=dict(sorted(proxy.counts().items())),
         connections=proxy.connections(),
+        throttled=dict(sorted(proxy.throttled().items())),
+        admitted=proxy.admitted(),
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
         stderr=err_path.read_text(encoding="utf-8", errors="replace"),
     )
@@ -165,6 +176,37 @@ def check_list_inactive(result: Measured, manifest: dict[str, Any], report_path:
         )
 
 
+def quota_bound(admitted: dict[tuple[str, str, str], int]) -> dict[str, Any]:
+    """The least wall time AWS's rate quotas allow for these calls: per (account, region, bucket),
+    calls / rate; buckets drain in parallel, so the slowest one bounds the run."""
+    from lambdaops.collect.quotas import quota_for
+
+    per_bucket: dict[tuple[str, str, str], float] = {}
+    calls: dict[str, int] = {}
+    for (key, region, op), n in admitted.items():
+        service, _, operation = op.partition(":")
+        quota = quota_for(service, operation)
+        if quota is None:
+            continue
+        scope = (key, region, quota.bucket)
+        per_bucket[scope] = per_bucket.get(scope, 0.0) + n / quota.rate
+        calls[quota.bucket] = calls.get(quota.bucket, 0) + n
+    if not per_bucket:
+        return {"seconds": 0.0, "bucket": None, "calls_per_bucket": {}}
+    slowest = max(per_bucket, key=lambda k: per_bucket[k])
+    return {
+        "seconds": round(per_bucket[slowest], 2),
+        "bucket": f"{slowest[2]} in {slowest[1]}",
+        "calls_per_bucket": dict(sorted(calls.items())),
+    }
+
+
+def comparable(report: Path) -> dict[str, Any]:
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data.pop("generated_at", None)
+    return dict(data)
+
+
 def lambdaops_command(args: argparse.Namespace, manifest: dict[str, Any], report: Path) -> list[str]:
     command = [sys.executable, "-m", "lambdaops", args.command]
     if args.command == "list-inactive":
@@ -195,6 +237,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "new_conn_ms": args.new_conn_ms,
             "command": args.command,
             "workers": args.workers or "default",
+            "quotas": args.quotas,
+            "warm": args.warm,
         },
         "machine": machine(),
     }
@@ -217,18 +261,43 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with AwsProxy(url, latency_ms=args.latency_ms, new_conn_ms=args.new_conn_ms) as proxy:
                 env = child_env(proxy.url, regions[0])
                 report = work / "report.json"
-                runs = []
-                for attempt in range(args.repeat):
-                    measured = measure(
-                        f"lambdaops-{attempt}", lambdaops_command(args, manifest, report), env, work, proxy
-                    )
+                command = lambdaops_command(args, manifest, report)
+                reference: dict[str, Any] | None = None
+                if (args.quotas or args.warm) and not args.no_reference:
+                    measured = measure("reference", [*command, "--no-cache"], env, work, proxy)
                     if measured.exit_code not in (0, 3):
-                        raise SystemExit(f"lambdaops exited {measured.exit_code}:\n{measured.stderr[-3000:]}")
-                    if args.command == "list-inactive":
-                        check_list_inactive(measured, manifest, report)
-                    runs.append(measured)
+                        raise SystemExit(f"reference exited {measured.exit_code}:\n{measured.stderr[-3000:]}")
+                    reference = comparable(report)
+                    results["reference"] = summary(measured, [measured.wall_s])
+                if args.quotas == "aws":
+                    from tests.support.aws_proxy import QuotaBuckets
+
+                    proxy.quotas = QuotaBuckets()
+                runs = []
+                warm_runs = []
+                for attempt in range(args.repeat):
+                    cache = ["--cache-dir", str(work / f"cache-{attempt}")]
+                    passes = [("lambdaops", runs)] + ([("warm", warm_runs)] if args.warm else [])
+                    for label, into in passes:
+                        measured = measure(f"{label}-{attempt}", [*command, *cache], env, work, proxy)
+                        if measured.exit_code not in (0, 3):
+                            raise SystemExit(
+                                f"lambdaops exited {measured.exit_code}:\n{measured.stderr[-3000:]}"
+                            )
+                        if args.command == "list-inactive":
+                            check_list_inactive(measured, manifest, report)
+                        if reference is not None:
+                            measured.checks["report_equals_reference"] = comparable(report) == reference
+                            if not measured.checks["report_equals_reference"]:
+                                raise SystemExit(
+                                    f"WRONG ANSWER: the {label} report differs from the reference"
+                                )
+                        into.append(measured)
                 best = min(runs, key=lambda m: m.wall_s)
                 results["lambdaops"] = summary(best, [m.wall_s for m in runs])
+                if warm_runs:
+                    warm_best = min(warm_runs, key=lambda m: m.wall_s)
+                    results["warm"] = summary(warm_best, [m.wall_s for m in warm_runs])
                 if args.command == "list-inactive":
                     results["minimum_calls"] = minimum_calls(manifest)
                     total_min = sum(results["minimum_calls"].values())
@@ -264,6 +333,10 @@ def summary(m: Measured, walls: Sequence[float]) -> dict[str, Any]:
         "total_calls": m.total_calls,
         "connections": m.connections,
         **({"checks": m.checks} if m.checks else {}),
+        "throttled": m.throttled,
+        "throttled_share": round(sum(m.throttled.values()) / max(1, m.total_calls), 4),
+        "quota_bound": quota_bound(m.admitted),
+        "over_quota_bound": round(m.wall_s / max(0.01, quota_bound(m.admitted)["seconds"]), 2),
     }
 
 
@@ -292,10 +365,18 @@ def print_human(results: dict[str, Any]) -> None:
         f"connection; seeded in {results['seed_s']} s"
     )
     lam = results["lambdaops"]
-    print(
-        f"  lambdaops: {lam['wall_s']} s (runs {lam['wall_s_runs']}), peak RSS {lam['peak_rss_mb']} MB, "
-        f"{lam['total_calls']} calls, {lam['connections']} connections, exit {lam['exit_code']}"
-    )
+    for label in ("reference", "lambdaops", "warm"):
+        if label not in results:
+            continue
+        run = results[label]
+        print(
+            f"  {label}: {run['wall_s']} s (runs {run['wall_s_runs']}), peak RSS {run['peak_rss_mb']} MB, "
+            f"{run['total_calls']} calls, {run['connections']} connections, exit {run['exit_code']}; "
+            f"throttled {sum(run['throttled'].values())} ({run['throttled_share']:.2%}); quota-bound "
+            f"minimum {run['quota_bound']['seconds']} s ({run['quota_bound']['bucket']}), "
+            f"ratio {run['over_quota_bound']}"
+        )
+        print(f"    calls per bucket: {run['quota_bound']['calls_per_bucket']}")
     minimum = results.get("minimum_calls", {})
     for op, n in lam["calls"].items():
         floor = f" (minimum {minimum[op]})" if op in minimum else ""
@@ -329,6 +410,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--baseline-reuse",
         action="store_true",
         help="with --baseline: also the one-client-per-region variant",
+    )
+    parser.add_argument("--quotas", choices=("aws",), default=None, help="enforce AWS's API rate quotas")
+    parser.add_argument("--warm", action="store_true", help="rerun each scan with the cache it left")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the run without quotas (no report comparison)"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)

@@ -19,6 +19,11 @@ datapoints put in the CloudWatch backends. Function ``i`` goes to (account, regi
 * 9 new: deployed 2 days ago, never invoked (``new``, not inactive).
 
 So 30% are inactive; the manifest lists their ARNs so the benchmark can check lambdaops' answer.
+
+For ``scan``, some functions also carry what a real account has (by ``i % 100``, independent of the
+state): 10% a resource policy (an S3 invoke grant scoped with ``aws:SourceAccount``), 2% of those a
+function URL (``AWS_IAM``), and 4% a reserved concurrency of 1, so GetAccountSettings shows
+reservations and every function's reservation is read.
 """
 
 from __future__ import annotations
@@ -88,6 +93,22 @@ def _role(account_id: str) -> str:
     return str(role.arn)
 
 
+def _extras(backend: Any, fn: Any, i: int, account_id: str) -> None:
+    slot = i % 100
+    if slot % 10 == 3:
+        statement = {
+            "StatementId": "s3-invoke",
+            "Action": "lambda:InvokeFunction",
+            "Principal": "s3.amazonaws.com",
+            "SourceAccount": account_id,
+        }
+        backend.add_permission(fn.function_name, None, json.dumps(statement))
+        if slot in (3, 53):
+            backend.create_function_url_config(fn.function_name, {"AuthType": "AWS_IAM"})
+    if slot % 25 == 1:
+        fn.reserved_concurrency = 1
+
+
 def seed(functions: int, regions: list[str], accounts: int, days: int, now: datetime) -> dict[str, Any]:
     from moto.awslambda.models import lambda_backends
     from moto.cloudwatch.models import cloudwatch_backends
@@ -114,6 +135,7 @@ def seed(functions: int, regions: list[str], accounts: int, days: int, now: date
                 "MemorySize": 128,
             }
         )
+        _extras(lambda_backends[account_id][region], fn, i, account_id)
         deployed = now - (timedelta(days=2) if state == "new" else timedelta(days=400))
         fn.last_modified = deployed.strftime(LAMBDA_TIME)
         invoked: list[datetime] = []

@@ -31,6 +31,8 @@ class FunctionInfo:
     env_var_names: tuple[str, ...] = ()  # names only: values can be secrets and are never kept
     log_group: str | None = None
     description: str = ""
+    # ListFunctions' RevisionId: keys the cache of per-function reads (collect/revision_cache.py).
+    revision_id: str | None = None
 
     @property
     def scope(self) -> Scope:

@@ -106,8 +106,8 @@ EXPLANATIONS: dict[str, str] = {
     "lambda:ListFunctions": "Every function of a region, 50 a page; with `FunctionVersion=ALL` its "
     "published versions too. Only environment variable *names* are kept, never values.",
     "lambda:GetAccountSettings": "The region's concurrency limit, unreserved concurrency and code storage.",
-    "lambda:GetFunctionConcurrency": "A function's reserved concurrency (only where the account settings "
-    "say some is reserved).",
+    "lambda:GetFunctionConcurrency": "set-concurrency, prune: a function's reserved concurrency before "
+    "it is changed or archived; scan falls back to it only where GetFunction is refused.",
     "lambda:ListProvisionedConcurrencyConfigs": "Provisioned concurrency of functions with published "
     "versions.",
     "lambda:ListAliases": "Aliases of functions with more versions than are kept, or with a version on "
@@ -148,7 +148,9 @@ EXPLANATIONS: dict[str, str] = {
     "lambda:DeleteFunctionConcurrency": "set-concurrency `--remove`: drop a function's reservation "
     "(its capacity returns to the unreserved pool).",
     # prune / restore / prune-versions: reads
-    "lambda:GetFunction": "prune: a function's full configuration and a presigned link to its code "
+    "lambda:GetFunction": "scan, audit-concurrency: a function's reserved concurrency (read from "
+    "GetFunction, whose rate quota is 100/s, rather than GetFunctionConcurrency's shared 15/s); "
+    "prune: a function's full configuration and a presigned link to its code "
     "package, archived (and checked against CodeSha256) before the function is deleted; restore: "
     "wait until the recreated function is active.",
     "lambda:GetFunctionConfiguration": "restore: wait until each republished version is active.",

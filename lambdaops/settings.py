@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lambdaops.collect.quotas import RateLimit, parse_max_rps
 from lambdaops.errors import UsageError
 from lambdaops.model import Severity
 
@@ -53,6 +54,11 @@ class Settings:
     # AWS client timeouts (seconds); botocore retries a timed-out attempt like any transient error.
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    # Client-side pacing below AWS's API rate quotas (None: AWS's documented rates); see quotas.py.
+    max_rps: RateLimit | None = None
+    # The per-function read cache (revision_cache.py): off with cache = false / --no-cache.
+    cache: bool = True
+    cache_dir: Path | None = None
     accounts: tuple[str, ...] = ()
     exclude_accounts: tuple[str, ...] = ()
     # Accounts outside the run that may invoke functions (partners, another organisation's CI): a
@@ -167,6 +173,13 @@ def _bool(v: Any) -> bool:
     raise ValueError(f"expected true or false, got {v!r}")
 
 
+def _dir_path(v: Any) -> Path:
+    text = str(v).strip()
+    if not text or "\x00" in text:
+        raise ValueError(f"expected a directory path, got {v!r}")
+    return Path(text).expanduser()
+
+
 def _opt_str(v: Any) -> str | None:
     text = str(v).strip()
     return text or None
@@ -190,6 +203,9 @@ KEYS: dict[str, tuple[str, Any]] = {
     "strict": ("strict", _bool),
     "connect_timeout": ("connect_timeout", _seconds(0.1, 300)),
     "read_timeout": ("read_timeout", _seconds(0.1, 900)),
+    "max_rps": ("max_rps", parse_max_rps),
+    "cache": ("cache", _bool),
+    "cache_dir": ("cache_dir", _dir_path),
     "accounts": ("accounts", _str_list),
     "exclude_accounts": ("exclude_accounts", _str_list),
     "trusted_accounts": ("trusted_accounts", _account_ids),

@@ -25,6 +25,9 @@ CLEARED = (
     "LAMBDAOPS_REGIONS",
     "LAMBDAOPS_DAYS",
     "LAMBDAOPS_WORKERS",
+    "LAMBDAOPS_MAX_RPS",
+    "LAMBDAOPS_CACHE",
+    "LAMBDAOPS_CACHE_DIR",
 )
 
 
@@ -38,6 +41,9 @@ def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     empty = tmp_path_factory.mktemp("awsconfig")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+    # The per-function read cache (~/.cache/lambdaops) goes to a directory of this test's own:
+    # tests never write to the real home, and never see another test's cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdgcache")))
     assert "AWS_PROFILE" not in os.environ
     yield
 

@@ -77,21 +77,39 @@ def test_failed_lookups_collapse_to_one_error_and_stay_unknown() -> None:
     client = boto3.client("lambda", region_name=REGION)
     with Stubber(client) as stub:
         stub.add_response(
-            "get_function_concurrency", {"ReservedConcurrentExecutions": 0}, {"FunctionName": "a"}
+            "get_function", {"Concurrency": {"ReservedConcurrentExecutions": 0}}, {"FunctionName": "a"}
         )
         for name in ("b", "c"):
             stub.add_client_error(
-                "get_function_concurrency",
-                "AccessDeniedException",
-                "denied",
-                403,
+                "get_function",
+                "ServiceException",
+                "broken",
+                500,
                 expected_params={"FunctionName": name},
             )
         found = concurrency.lookup_reserved(client, [_fn("a"), _fn("b"), _fn("c")], 1, ACCOUNT, REGION)
     assert found.values == {_fn("a").arn: 0}
     (err,) = found.errors
-    assert (err.operation, err.code) == ("lambda:GetFunctionConcurrency", "AccessDeniedException")
+    assert (err.operation, err.code) == ("lambda:GetFunction", "ServiceException")
     assert "1 more" in err.message
+
+
+def test_reservation_comes_from_get_function_and_falls_back_when_it_is_refused() -> None:
+    """GetFunction (100/s) carries the reservation; a role refused GetFunction still gets an answer
+    from GetFunctionConcurrency (the shared 15/s bucket), and no reservation is None, not 0."""
+    client = boto3.client("lambda", region_name=REGION)
+    with Stubber(client) as stub:
+        stub.add_response("get_function", {"Configuration": {}}, {"FunctionName": "a"})
+        stub.add_client_error(
+            "get_function", "AccessDeniedException", "denied", 403, expected_params={"FunctionName": "b"}
+        )
+        stub.add_response(
+            "get_function_concurrency", {"ReservedConcurrentExecutions": 7}, {"FunctionName": "b"}
+        )
+        found = concurrency.lookup_reserved(client, [_fn("a"), _fn("b")], 1, ACCOUNT, REGION)
+        stub.assert_no_pending_responses()
+    assert found.values == {_fn("a").arn: None, _fn("b").arn: 7}
+    assert found.errors == []
 
 
 # ------------------------------------------------------------------ Stubber: metrics
@@ -227,7 +245,7 @@ def test_nothing_reserved_means_no_per_function_lookups(aws: list[str]) -> None:
     _create(["a", "b", "c"])
     aws.clear()
     inv = _gather({"concurrency"})
-    assert "GetFunctionConcurrency" not in aws
+    assert "GetFunction" not in aws and "GetFunctionConcurrency" not in aws
     assert "ListProvisionedConcurrencyConfigs" not in aws  # no published versions either
     assert aws.count("ListFunctions") == 1  # one FunctionVersion=ALL pass: functions and versions
     assert set(inv.reserved.values()) == {None}
@@ -249,7 +267,7 @@ def test_reservations_are_read_when_the_region_has_some(aws: list[str]) -> None:
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
     assert inv.reserved == {arn + "a": 300, arn + "b": None, arn + "off": 0}
     assert inv.reserved_inferred[(ACCOUNT, REGION)] is False
-    assert aws.count("GetFunctionConcurrency") == 3
+    assert aws.count("GetFunction") == 3 and "GetFunctionConcurrency" not in aws
     # Only the function with a published version is asked for provisioned concurrency.
     assert aws.count("ListProvisionedConcurrencyConfigs") == 1
     (config,) = inv.provisioned[arn + "b"]
@@ -314,7 +332,7 @@ def test_public_function_reservation_is_read_even_when_nothing_is_reserved(aws: 
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
     # a reservation of 0 does not show in the account total, so only a look-up can tell
     assert inv.account_settings[(ACCOUNT, REGION)].total_reserved == 0
-    assert aws.count("GetFunctionConcurrency") == 1
+    assert aws.count("GetFunction") == 1
     assert inv.reserved[arn + "public-off"] == 0
     assert inv.reserved[arn + "private"] is None
     from lambdaops.checks import lambda_public_unlimited

@@ -72,8 +72,10 @@ def test_read_policy_holds_only_reads_and_no_free_call() -> None:
     assert not reads & {"organizations:ListAccounts", "sts:AssumeRole"}  # only with --multi-account
     writes = {p.action for p in permissions.permissions() if p.access in permissions.REMEDIATION}
     assert writes and not reads & writes
-    # prune's reads (the state archived before a delete) are not needed by any read-only command
-    assert {"lambda:GetFunction", "lambda:ListEventSourceMappings"} <= writes
+    # prune's reads (the state archived before a delete) are not needed by any read-only command;
+    # GetFunction is a read now: scan reads reservations from it (its own 100/s quota)
+    assert "lambda:ListEventSourceMappings" in writes
+    assert "lambda:GetFunction" in reads and "lambda:GetFunctionConcurrency" not in reads
 
 
 def test_remediation_adds_the_writes_and_passrole_only_to_lambda() -> None:

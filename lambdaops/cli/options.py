@@ -39,6 +39,9 @@ class Common:
     external_id: str | None
     exclude_accounts: str | None
     shard: str | None
+    max_rps: str | None = None
+    cache_dir: Path | None = None
+    no_cache: bool = False
 
 
 _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
@@ -192,6 +195,38 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
         ],
         None,
     ),
+    (
+        "max_rps",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--max-rps",
+                help="Pace AWS calls below AWS's rate quotas: N requests/s per quota at most, or P% of each.",
+                rich_help_panel=AWS,
+            ),
+        ],
+        None,
+    ),
+    (
+        "cache_dir",
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--cache-dir",
+                help="Cache of per-function reads (default ~/.cache/lambdaops; safe to delete).",
+                rich_help_panel=OUT,
+            ),
+        ],
+        None,
+    ),
+    (
+        "no_cache",
+        Annotated[
+            bool,
+            typer.Option("--no-cache", help="Neither read nor write the cache.", rich_help_panel=OUT),
+        ],
+        False,
+    ),
 ]
 _COMMON_NAMES = {name for name, _, _ in _COMMON_PARAMS}
 
@@ -238,6 +273,9 @@ def with_common(func: F) -> F:
             external_id=values["external_id"],
             exclude_accounts=values["exclude_accounts"],
             shard=values["shard"],
+            max_rps=values["max_rps"],
+            cache_dir=values["cache_dir"],
+            no_cache=values["no_cache"],
         )
         with command_boundary():
             return func(common=common, **kwargs)

@@ -45,6 +45,16 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
         if not 1 <= common.workers <= 64:
             raise UsageError(f"--workers must be from 1 to 64, got {common.workers}")
         flags["workers"] = common.workers
+    if common.max_rps is not None:
+        from lambdaops.collect.quotas import parse_max_rps
+
+        try:
+            flags["max_rps"] = parse_max_rps(common.max_rps)
+        except ValueError as exc:
+            raise UsageError(f"--max-rps: {exc}") from None
+    flags["cache_dir"] = common.cache_dir
+    if common.no_cache:
+        flags["cache"] = False
     flags["profile"] = common.profile
     flags["regions"] = common.regions or None
     flags["all_regions"] = common.all_regions or None
@@ -150,7 +160,8 @@ def open_run(common: Common, settings: Settings, formats: Sequence[str] = BASE_F
     output = resolve_output(common.output, formats)
     with ExitStack() as stack:
         if common.demo:
-            settings = settings.replace(profile=None)  # the demo account needs no profile
+            # The demo account needs no profile, and is new every run: nothing worth caching.
+            settings = settings.replace(profile=None, cache=False)
             from lambdaops.demo import demo_account
 
             stack.enter_context(demo_account())

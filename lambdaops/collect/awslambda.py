@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 OPERATIONS = (
     "lambda:ListFunctions",
     "lambda:GetAccountSettings",
-    "lambda:GetFunctionConcurrency",
     "lambda:ListProvisionedConcurrencyConfigs",
     "lambda:ListAliases",
 )
@@ -53,6 +52,7 @@ def function_from_api(item: Mapping[str, Any], account_id: str, region: str) -> 
         env_var_names=env_names,
         log_group=logging_config.get("LogGroup") or f"/aws/lambda/{item['FunctionName']}",
         description=str(item.get("Description") or ""),
+        revision_id=str(item["RevisionId"]) if item.get("RevisionId") else None,
     )
 
 

@@ -12,6 +12,9 @@ from lambdaops.errors import UsageError
 if TYPE_CHECKING:
     import boto3
 
+    from lambdaops.collect.quotas import Pacer
+    from lambdaops.collect.revision_cache import RevisionCache
+
 # Retries: with 20% of requests failing independently, 10 attempts leave ~1e-7 odds of losing a
 # call (0.2**10), where botocore's default 3 would lose about 1 call in 125. See docs/reliability.md.
 MAX_ATTEMPTS = 10
@@ -87,6 +90,10 @@ class AwsContext:
     workers: int = 8
     timeouts: Timeouts = field(default_factory=Timeouts)
     scope_accounts: list[str] = field(default_factory=list)  # asked for, including unreachable ones
+    # Paces every call to AWS's documented rate quotas (None: no pacing, for tests that build a
+    # context by hand); the cache of per-function reads keyed by RevisionId (None: no cache).
+    pacer: Pacer | None = None
+    cache: RevisionCache | None = None
     _clients: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -104,6 +111,8 @@ class AwsContext:
                 found = account.make_client(
                     service, region, client_config(max(10, self.workers * 2), self.timeouts)
                 )
+                if self.pacer is not None:
+                    self.pacer.attach(found, account.account_id, region)
                 self._clients[key] = found
             return found
 

@@ -63,6 +63,21 @@ PART_ORDER = (
     "tags",
     "versions",
 )
+# Parts that need only "functions": inside a region job they run at the same time, so reads that
+# draw on different AWS rate quotas (GetPolicy's 15/s, the control plane's 15/s for the URL
+# look-ups, CloudWatch's, the tagging API's) overlap instead of queueing one after another. Every
+# other part runs after them, one at a time in PART_ORDER (concurrency reads the policies and URLs).
+CONCURRENT_PARTS = frozenset(
+    {
+        "account_settings",
+        "invocations",
+        "resource_policies",
+        "function_urls",
+        "concurrency_metrics",
+        "tags",
+        "versions",
+    }
+)
 # parts that imply others
 PART_DEPENDENCIES: dict[str, frozenset[str]] = {
     "invocations": frozenset({"functions"}),
@@ -148,10 +163,19 @@ def gather(
     order = [p for p in PART_ORDER if p in wanted and p in REGION_COLLECTORS]
     order += sorted(p for p in REGION_COLLECTORS if p in wanted and p not in order)
 
+    first = [p for p in order if p == "functions"]
+    together = [p for p in order if p in CONCURRENT_PARTS]
+    after = [p for p in order if p not in CONCURRENT_PARTS and p != "functions"]
+
     def run_region(job: RegionJob) -> Inventory:
         job.inv.scopes.append((job.account.account_id, job.region))
         try:
-            for part in order:
+            for part in first:
+                REGION_COLLECTORS[part](job)
+            # Each part fills its own fields of the fragment (errors are appended, atomically).
+            parallel = len(together) if ctx.workers > 1 else 1
+            run_all(together, lambda part: REGION_COLLECTORS[part](job), parallel)
+            for part in after:
                 REGION_COLLECTORS[part](job)
         finally:
             # Only this job uses this (account, region)'s clients: memory stays bounded by the
@@ -162,6 +186,10 @@ def gather(
     fragments = run_all(region_jobs, run_region, ctx.workers, on_done)
     for fragment in fragments:
         merge_into(inv, fragment)
+    if ctx.cache is not None:
+        # Only the scopes whose per-function reads went through the cache may drop stale entries.
+        cached_parts = {"resource_policies", "function_urls"} & wanted
+        ctx.cache.save(inv.scopes if cached_parts else ())
 
     account_parts = [p for p in ACCOUNT_COLLECTORS if p in wanted]
     if account_parts:

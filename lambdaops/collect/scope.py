@@ -166,7 +166,16 @@ def resolve_scope(
 
     # Clients are thread-safe (sessions are not): one STS client, then the role assumptions and the
     # region look-ups fan out through the bounded pool, so a hundred accounts take seconds, not minutes.
-    ctx = AwsContext(accounts=[], workers=settings.workers, timeouts=timeouts)
+    from lambdaops.collect.quotas import Pacer
+    from lambdaops.collect.revision_cache import RevisionCache
+
+    ctx = AwsContext(
+        accounts=[],
+        workers=settings.workers,
+        timeouts=timeouts,
+        pacer=Pacer(settings.max_rps),
+        cache=RevisionCache.from_settings(settings),
+    )
     others = [a for a in account_ids if a != base_account]
     assumed: dict[str, Mapping[str, str] | ErrorRecord] = {}
     if others:
@@ -176,6 +185,8 @@ def resolve_scope(
             region_name=base.region_name or GLOBAL_REGION,
             config=client_config(max(10, settings.workers * 2), timeouts),
         )
+        assert ctx.pacer is not None
+        ctx.pacer.attach(sts, base_account, base.region_name or GLOBAL_REGION)
         partition = _partition(base)
 
         def assume_one(account_id: str) -> Mapping[str, str] | ErrorRecord:

@@ -57,9 +57,12 @@ Shims, and why each exists:
 * Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
   not exist (``lambdaops.demo.scale_shims``).
 
+* Functions' ``RevisionId`` (missing from ListFunctions, and not moved by permission changes) and
+  ``GetFunction`` hiding a reservation of 0 (``lambdaops.demo.revision_shim``).
+
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
-function reserved at 0 (only ``GetFunction`` hides it), and ``PutMetricData`` keeps datapoints with old
-timestamps, so the index sees them.
+function reserved at 0, and ``PutMetricData`` keeps datapoints with old timestamps, so the index sees
+them.
 """
 
 from __future__ import annotations
@@ -189,15 +192,21 @@ def install() -> None:
         BudgetsResponse.update_budget = _update_budget
         BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
         BudgetsResponse.create_subscriber = _create_subscriber
-        from lambdaops.demo import invoke_config_shim, policy_shim, scale_shims, version_shim
+        from lambdaops.demo import (
+            invoke_config_shim,
+            policy_shim,
+            qualified_policy_shim,
+            revision_shim,
+            scale_shims,
+            version_shim,
+        )
 
         policy_shim.install()
         scale_shims.install()
         version_shim.install()  # PublishVersion refuses a CodeSha256 that is not $LATEST's
         invoke_config_shim.install()  # event invoke configs per qualifier
-        from lambdaops.demo import qualified_policy_shim
-
         qualified_policy_shim.install()
+        revision_shim.install()
         _installed.set()
 
 

@@ -24,6 +24,11 @@ how it copes with a real network:
   reaches the emulator, which acts on it, but the answer is dropped: the client retries a call that
   already happened, as after a network failure on the way back). ``fault_operations`` limits
   faults to some operations, ``max_faults`` caps how many are injected in all;
+* with ``quotas="aws"``, enforces AWS's API rate quotas (:class:`QuotaBuckets`: token buckets per
+  account, region and quota at the rates AWS documents, ``quota_scale`` to shrink them in tests),
+  answering a call over its quota as AWS does (Lambda: 429 ``TooManyRequestsException``;
+  Organizations: 400 ``TooManyRequestsException``; tagging: 400 ``ThrottledException``; the rest as
+  ``throttle`` above) and counting those answers (:meth:`AwsProxy.throttled`, ``quota`` in faults);
 * denies chosen operations (``"lambda:ListFunctions"``, globs like ``"iam:*"`` allowed; in one
   region only with ``"cloudwatch:GetMetricData@eu-west-1"``) or regions every time with HTTP 403 in
   the service's format: ``AccessDeniedException`` (Lambda and JSON protocols; CloudWatch's
@@ -56,6 +61,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -70,7 +76,7 @@ __all__ = ["FAULTS", "AwsProxy", "RequestInfo", "identify_request", "main"]
 
 FAULTS = ("throttle", "5xx", "drop", "slow", "lost")
 
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/([^/,]+)/aws4_request")
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,]+)/\d{8}/([^/,]+)/([^/,]+)/aws4_request")
 _CBOR_PATH = re.compile(r"^/service/[^/]+/operation/([^/?]+)")
 # SigV4 scope name -> (prefix used in counts, botocore service model name).
 _SCOPE_ALIASES = {"monitoring": ("cloudwatch", "cloudwatch"), "tagging": ("tag", "resourcegroupstaggingapi")}
@@ -102,6 +108,7 @@ class RequestInfo:
     region: str
     protocol: str
     model_name: str
+    access_key: str = ""  # the signing key: stands for the account (one per assumed role)
 
     @property
     def key(self) -> str:
@@ -183,17 +190,19 @@ def identify_request(method: str, target: str, headers: dict[str, str], body: by
     ``headers`` must have lower-case names; ``target`` is the request target (path and query).
     """
     scope = _CREDENTIAL_SCOPE.search(headers.get("authorization", ""))
-    region, scope_service = (scope.group(1), scope.group(2)) if scope else ("", "unknown")
+    access_key, region, scope_service = (
+        (scope.group(1), scope.group(2), scope.group(3)) if scope else ("", "", "unknown")
+    )
     service, model_name = _SCOPE_ALIASES.get(scope_service, (scope_service, scope_service))
     split = urlsplit(target)
     path = split.path or "/"
 
     amz_target = headers.get("x-amz-target")
     if amz_target:
-        return RequestInfo(service, amz_target.rsplit(".", 1)[-1], region, "json", model_name)
+        return RequestInfo(service, amz_target.rsplit(".", 1)[-1], region, "json", model_name, access_key)
     cbor = _CBOR_PATH.match(path)
     if cbor and "rpc-v2-cbor" in headers.get("smithy-protocol", ""):
-        return RequestInfo(service, cbor.group(1), region, "cbor", model_name)
+        return RequestInfo(service, cbor.group(1), region, "cbor", model_name, access_key)
 
     params = parse_qs(split.query, keep_blank_values=True)
     if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
@@ -203,11 +212,11 @@ def identify_request(method: str, target: str, headers: dict[str, str], body: by
     model_protocol = str(getattr(model, "protocol", "") or "")
     if "Action" in params:
         protocol = "ec2" if model_protocol == "ec2" else "query"
-        return RequestInfo(service, params["Action"][0], region, protocol, model_name)
+        return RequestInfo(service, params["Action"][0], region, protocol, model_name, access_key)
     if model_protocol in {"rest-json", "rest-xml"}:
         operation = _rest_operation(model_name, method, path, params)
-        return RequestInfo(service, operation, region, model_protocol, model_name)
-    return RequestInfo(service, "Unknown", region, "unknown", model_name)
+        return RequestInfo(service, operation, region, model_protocol, model_name, access_key)
+    return RequestInfo(service, "Unknown", region, "unknown", model_name, access_key)
 
 
 # --------------------------------------------------------------------------- error answers
@@ -248,7 +257,18 @@ _DEFAULT_THROTTLE = _Error(400, "ThrottlingException", "Rate exceeded", "Throttl
 _LAMBDA_THROTTLE = _Error(429, "TooManyRequestsException", "Rate exceeded", "TooManyRequestsException")
 
 
+# Services whose throttling error is not their protocol's usual one (each service's API reference,
+# "Common Errors" / the operation's Errors section): Organizations answers TooManyRequestsException
+# (HTTP 400), Resource Groups Tagging ThrottledException (400).
+_THROTTLE_BY_SERVICE = {
+    "organizations": _Error(400, "TooManyRequestsException", "Rate exceeded", "TooManyRequestsException"),
+    "tag": _Error(400, "ThrottledException", "Rate exceeded", "ThrottledException"),
+}
+
+
 def _throttle_error(info: RequestInfo) -> _Error:
+    if info.service in _THROTTLE_BY_SERVICE:
+        return _THROTTLE_BY_SERVICE[info.service]
     if info.protocol == "rest-json":
         return _LAMBDA_THROTTLE
     return _THROTTLE_BY_PROTOCOL.get(info.protocol, _DEFAULT_THROTTLE)
@@ -318,6 +338,52 @@ def _render_error(
         return headers, _cbor_text_map({"__type": error.code, "message": error.message})
     headers["Content-Type"] = request_headers.get("content-type", "application/x-amz-json-1.1")
     return headers, json.dumps({"__type": error.code, "message": error.message}).encode()
+
+
+# --------------------------------------------------------------------------- rate quotas
+
+
+QUOTA_MODES = ("aws",)
+
+
+class QuotaBuckets:
+    """AWS's API rate quotas as token buckets per (account, region, quota).
+
+    The rates are the ones AWS documents (the table in ``lambdaops.collect.quotas``, with its
+    sources; docs/performance.md). The account is the request's signing access key (lambdaops
+    signs each account's calls with that account's credentials). AWS publishes no bucket sizes:
+    each bucket holds one second's worth of requests (at least one) and starts full. A request
+    that finds its bucket empty takes no token and is answered as AWS answers a throttled call.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, scale: float = 1.0) -> None:
+        self._clock = clock
+        self._scale = scale
+        self._lock = threading.Lock()
+        self._state: dict[tuple[str, str, str], list[float]] = {}  # key -> [tokens, last refill]
+
+    def capacity(self, rate: float) -> float:
+        return max(1.0, rate)
+
+    def take(self, info: RequestInfo) -> bool:
+        """True: the request is within its quota (a token was taken); False: throttle it."""
+        from lambdaops.collect.quotas import quota_for
+
+        quota = quota_for(info.service, info.operation)
+        if quota is None:
+            return True
+        rate = quota.rate * self._scale
+        capacity = self.capacity(rate)
+        key = (info.access_key, info.region, quota.bucket)
+        with self._lock:
+            now = self._clock()
+            state = self._state.setdefault(key, [capacity, now])
+            state[0] = min(capacity, state[0] + (now - state[1]) * rate)
+            state[1] = now
+            if state[0] < 1.0:
+                return False
+            state[0] -= 1.0
+            return True
 
 
 # --------------------------------------------------------------------------- the proxy
@@ -478,7 +544,13 @@ class AwsProxy:
         upstream_timeout: float = 30.0,
         idle_timeout: float = 60.0,
         sleep: Callable[[float], None] | None = None,
+        quotas: str | None = None,
+        quota_clock: Callable[[], float] = time.monotonic,
+        quota_scale: float = 1.0,
     ) -> None:
+        if quotas is not None and quotas not in QUOTA_MODES:
+            raise ValueError(f"unknown quotas {quotas!r}; choose from {QUOTA_MODES}")
+        self.quotas = None if quotas is None else QuotaBuckets(quota_clock, quota_scale)
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; choose from {FAULTS}")
@@ -510,6 +582,8 @@ class AwsProxy:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
         self._faults: Counter[str] = Counter()
+        self._throttled: Counter[str] = Counter()
+        self._admitted: Counter[tuple[str, str, str]] = Counter()
         self._connections = 0
         self._delay_ms = 0.0
         self._handlers: dict[_Handler, threading.Thread] = {}
@@ -573,6 +647,17 @@ class AwsProxy:
         with self._lock:
             return dict(self._counts)
 
+    def throttled(self) -> dict[str, int]:
+        """Requests answered "throttled" by the rate quotas, per ``"service:Operation"``."""
+        with self._lock:
+            return dict(self._throttled)
+
+    def admitted(self) -> dict[tuple[str, str, str], int]:
+        """Requests let through the rate quotas (and denials), per (access key, region,
+        ``"service:Operation"``): what the quota-bound minimum is computed from."""
+        with self._lock:
+            return dict(self._admitted)
+
     def connections(self) -> int:
         """New client connections accepted."""
         with self._lock:
@@ -584,7 +669,8 @@ class AwsProxy:
             return len(self._handlers)
 
     def faults_injected(self) -> dict[str, int]:
-        """Injected faults per kind (``throttle``, ``5xx``, ``drop``, ``slow``) and ``deny``."""
+        """Injected faults per kind (``throttle``, ``5xx``, ``drop``, ``slow``), ``deny``, and
+        ``quota`` (answers throttled because a rate-quota bucket was empty)."""
         with self._lock:
             return dict(self._faults)
 
@@ -598,6 +684,8 @@ class AwsProxy:
         with self._lock:
             self._counts.clear()
             self._faults.clear()
+            self._throttled.clear()
+            self._admitted.clear()
             self._connections = 0
             self._delay_ms = 0.0
 
@@ -607,6 +695,7 @@ class AwsProxy:
             "connections": self.connections(),
             "faults": dict(sorted(self.faults_injected().items())),
             "injected_delay_ms": self.injected_delay_ms(),
+            "throttled": dict(sorted(self.throttled().items())),
         }
 
     # ---- used by the handler threads
@@ -672,6 +761,13 @@ class AwsProxy:
             with self._lock:
                 self._faults["deny"] += 1
             return _denied_error(info)
+        if self.quotas is not None and not self.quotas.take(info):
+            with self._lock:
+                self._faults["quota"] += 1
+                self._throttled[info.key] += 1
+            return _throttle_error(info)
+        with self._lock:
+            self._admitted[(info.access_key, info.region, info.key)] += 1
         fault = self._pick_fault(info)
         if fault == "throttle":
             return _throttle_error(info)
@@ -701,6 +797,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--deny-operation", action="append", default=[], metavar="SERVICE:OP")
     parser.add_argument("--deny-region", action="append", default=[], metavar="REGION")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quotas", choices=QUOTA_MODES, default=None, help="emulate AWS's API rate quotas")
     parser.add_argument("--counts-file", default=None, help="where to write the counts JSON on exit")
     args = parser.parse_args(argv)
 
@@ -725,6 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         deny_operations=args.deny_operation,
         deny_regions=args.deny_region,
         seed=args.seed,
+        quotas=args.quotas,
     )
     with proxy:
         print(f"ready {proxy.url}", flush=True)

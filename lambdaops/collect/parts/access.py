@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 from typing import Any
 
@@ -12,6 +13,8 @@ from lambdaops.collect.gather import AccountJob, RegionJob, account_collector, r
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.iam import collect_iam
 from lambdaops.collect.lambda_access import functions_with_url_requests, get_resource_policy, list_url_configs
+from lambdaops.collect.revision_cache import POLICY, URLS, RevisionCache, read_through
+from lambdaops.inventory import UrlConfig
 from lambdaops.policy.invoke_access import may_expose_url
 
 # Per-function reads (no batch API exists for them) run in a small pool inside each region job.
@@ -35,16 +38,15 @@ def _iam(job: AccountJob) -> None:
 
 
 def _per_function(
-    job: RegionJob, operation: str, read: Any, target: dict[str, Any], functions: list[Any]
+    job: RegionJob, operation: str, kind: str, read: Any, target: dict[str, Any], functions: list[Any]
 ) -> None:
     account_id = job.account.account_id
     client = job.client("lambda")
     missing = object()
 
     def one(fn: Any) -> tuple[str, Any]:
-        value = guarded(
-            job.inv.errors, account_id, job.region, operation, partial(_wrap, read, client, fn.name, missing)
-        )
+        cached = partial(_cached, job.ctx.cache, kind, fn, partial(read, client, fn.name))
+        value = guarded(job.inv.errors, account_id, job.region, operation, partial(_wrap, cached, missing))
         return fn.arn, value
 
     for arn, value in run_all(functions, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)):
@@ -52,9 +54,9 @@ def _per_function(
             target[arn] = None if value is missing else value
 
 
-def _wrap(read: Any, client: Any, name: str, missing: object) -> Any:
+def _wrap(read: Any, missing: object) -> Any:
     # guarded() returns None for a refused call; a real "no policy" (None) must stay distinct.
-    value = read(client, name)
+    value = read()
     return missing if value is None else value
 
 
@@ -62,6 +64,21 @@ def _qualifiers(job: RegionJob, fn: Any, aliases: list[Any] | None) -> list[str]
     # Only aliases and versions that exist: the published versions come from the FunctionVersion=ALL
     # listing (no call), aliases from ListAliases.
     return [a.name for a in aliases or ()] + [v.version for v in job.inv.versions.get(fn.arn, ())]
+
+
+def _cached(cache: RevisionCache | None, kind: str, fn: Any, read: Any) -> Any:
+    """The read, served from the (function ARN, RevisionId) cache when it can be (revision_cache)."""
+    if kind == URLS:
+        return read_through(cache, kind, fn.arn, fn.revision_id, read, _urls_to_json, _urls_from_json)
+    return read_through(cache, kind, fn.arn, fn.revision_id, read)
+
+
+def _urls_to_json(urls: list[UrlConfig]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(u) for u in urls]
+
+
+def _urls_from_json(items: list[dict[str, Any]]) -> list[UrlConfig]:
+    return [UrlConfig(**item) for item in items]
 
 
 @region_collector("resource_policies")
@@ -79,12 +96,13 @@ def _policies(job: RegionJob) -> None:
     missing = object()
 
     def policy(fn: Any, qualifier: str | None) -> Any:
+        read = partial(get_resource_policy, client, fn.name, qualifier=qualifier)
+        if qualifier is None:
+            # The function's own policy moves its RevisionId (revision_cache): served from the cache
+            # when unchanged. Alias and version policies have revisions of their own: read live.
+            read = partial(_cached, job.ctx.cache, POLICY, fn, read)
         return guarded(
-            job.inv.errors,
-            account_id,
-            job.region,
-            "lambda:GetPolicy",
-            partial(_wrap, partial(get_resource_policy, qualifier=qualifier), client, fn.name, missing),
+            job.inv.errors, account_id, job.region, "lambda:GetPolicy", partial(_wrap, read, missing)
         )
 
     def one(fn: Any) -> tuple[dict[str, Any], list[Any] | None]:
@@ -153,4 +171,4 @@ def _urls(job: RegionJob) -> None:
     for fn in functions:
         if fn.arn not in looked_up:
             job.inv.function_urls[fn.arn] = []
-    _per_function(job, "lambda:ListFunctionUrlConfigs", list_url_configs, job.inv.function_urls, needed)
+    _per_function(job, "lambda:ListFunctionUrlConfigs", URLS, list_url_configs, job.inv.function_urls, needed)

@@ -1,0 +1,248 @@
+"""The (function ARN, RevisionId) cache of policy and URL reads: hits, misses, safety, and a scan
+that reruns without a single GetPolicy call when nothing changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from lambdaops.collect.revision_cache import (
+    FILE_NAME,
+    POLICY,
+    REDACTED,
+    URLS,
+    RevisionCache,
+    default_cache_dir,
+    read_through,
+)
+from lambdaops.settings import Settings, build_settings
+from tests.support.api_recorder import RECORDER
+from tests.support.aws_proxy import AwsProxy
+from tests.support.e2e import FAKE_SECRET, FAKE_TOKEN, run_lambdaops
+
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:f"
+OTHER_REGION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:g"
+POLICY_DOC = {"Version": "2012-10-17", "Statement": [{"Sid": "s", "Effect": "Allow", "Principal": "*"}]}
+
+
+def _warnings() -> tuple[list[str], Any]:
+    seen: list[str] = []
+    return seen, seen.append
+
+
+def test_hit_for_the_same_revision_across_runs(tmp_path: Path) -> None:
+    cache = RevisionCache(tmp_path)
+    assert cache.get(POLICY, ARN, "r1") == (False, None)
+    cache.put(POLICY, ARN, "r1", POLICY_DOC)
+    cache.save([("123456789012", "eu-west-1")])
+    again = RevisionCache(tmp_path)
+    assert again.get(POLICY, ARN, "r1") == (True, POLICY_DOC)
+    assert (again.hits, again.misses) == (1, 0)
+
+
+def test_a_new_revision_is_a_miss_and_voids_what_was_read_before(tmp_path: Path) -> None:
+    cache = RevisionCache(tmp_path)
+    cache.put(POLICY, ARN, "r1", None)
+    cache.put(URLS, ARN, "r1", [])
+    assert cache.get(POLICY, ARN, "r2") == (False, None)
+    cache.put(POLICY, ARN, "r2", POLICY_DOC)
+    assert cache.get(URLS, ARN, "r2") == (False, None)  # the r1 URLs went with r1
+    assert cache.get(POLICY, ARN, None) == (False, None)  # no revision: never a hit
+    cache.put(POLICY, ARN, "", POLICY_DOC)  # and never stored
+    assert cache.get(POLICY, ARN, "r2") == (True, POLICY_DOC)
+
+
+def test_urls_come_from_the_cache_only_for_functions_without_a_policy(tmp_path: Path) -> None:
+    cache = RevisionCache(tmp_path)
+    cache.put(POLICY, ARN, "r1", None)
+    cache.put(URLS, ARN, "r1", [{"url": "https://x", "auth_type": "NONE", "qualifier": None}])
+    assert cache.get(URLS, ARN, "r1")[0]
+    cache.put(POLICY, OTHER_REGION_ARN, "r9", POLICY_DOC)
+    cache.put(URLS, OTHER_REGION_ARN, "r9", [])
+    # a policy may make a URL public without a new revision (a URL is its own resource): read live
+    assert cache.get(URLS, OTHER_REGION_ARN, "r9") == (False, None)
+
+
+def test_read_through_reads_once_and_stores_nothing_on_error(tmp_path: Path) -> None:
+    cache = RevisionCache(tmp_path)
+    calls: list[int] = []
+
+    def read() -> Any:
+        calls.append(1)
+        return POLICY_DOC
+
+    assert read_through(cache, POLICY, ARN, "r1", read) == POLICY_DOC
+    assert read_through(cache, POLICY, ARN, "r1", read) == POLICY_DOC
+    assert len(calls) == 1
+
+    def broken() -> Any:
+        raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        read_through(cache, POLICY, ARN, "r2", broken)
+    assert cache.get(POLICY, ARN, "r2") == (False, None)
+    assert read_through(None, POLICY, ARN, "r1", read) == POLICY_DOC and len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b'{"format": "something else"}',
+        b'{"format": "lambdaops-function-reads", "version": 1}',
+        b"\xff\xfe",
+    ],
+)
+def test_a_corrupt_file_is_ignored_with_a_warning_and_rewritten(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / FILE_NAME).write_bytes(content)
+    seen, warn = _warnings()
+    cache = RevisionCache(tmp_path, warn=warn)
+    assert cache.get(POLICY, ARN, "r1") == (False, None)
+    assert len(seen) == 1 and str(tmp_path / FILE_NAME) in seen[0]
+    cache.put(POLICY, ARN, "r1", None)
+    cache.save([("123456789012", "eu-west-1")])
+    assert RevisionCache(tmp_path, warn=warn).get(POLICY, ARN, "r1") == (True, None)
+    assert len(seen) == 1
+
+
+def test_another_format_version_is_ignored_quietly(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).write_text(
+        json.dumps(
+            {"format": "lambdaops-function-reads", "version": 99, "entries": {ARN: {"revision": "r1"}}}
+        )
+    )
+    seen, warn = _warnings()
+    assert RevisionCache(tmp_path, warn=warn).get(POLICY, ARN, "r1") == (False, None)
+    assert seen == []
+
+
+def test_save_drops_deleted_functions_of_scanned_scopes_only(tmp_path: Path) -> None:
+    cache = RevisionCache(tmp_path)
+    cache.put(POLICY, ARN, "r1", None)
+    cache.put(POLICY, OTHER_REGION_ARN, "r1", None)
+    cache.save([("123456789012", "eu-west-1"), ("123456789012", "us-east-1")])
+    rerun = RevisionCache(tmp_path)
+    rerun.get(POLICY, ARN, "r1")  # only f is still there; us-east-1 was not scanned this time
+    rerun.save([("123456789012", "eu-west-1")])
+    rerun.put(POLICY, ARN, "r2", None)  # make the next save write
+    rerun.save([("123456789012", "eu-west-1")])
+    entries = json.loads((tmp_path / FILE_NAME).read_text())["entries"]
+    assert set(entries) == {ARN, OTHER_REGION_ARN}
+    third = RevisionCache(tmp_path)
+    third.put(POLICY, OTHER_REGION_ARN, "r1", None)
+    third.save([("123456789012", "eu-west-1")])  # f not seen in a scanned scope: dropped
+    assert set(json.loads((tmp_path / FILE_NAME).read_text())["entries"]) == {OTHER_REGION_ARN}
+
+
+def test_secret_condition_values_are_redacted(tmp_path: Path) -> None:
+    policy = {
+        "Statement": [{"Condition": {"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.secret"}}}]
+    }
+    cache = RevisionCache(tmp_path)
+    cache.put(POLICY, ARN, "r1", policy)
+    cache.save()
+    text = (tmp_path / FILE_NAME).read_text()
+    assert "amzn1.ask.skill.secret" not in text and REDACTED in text
+
+
+def test_cache_directory_follows_xdg_and_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert default_cache_dir({"XDG_CACHE_HOME": "/var/cache/me"}) == Path("/var/cache/me/lambdaops")
+    assert default_cache_dir({"XDG_CACHE_HOME": "relative"}) == Path.home() / ".cache" / "lambdaops"
+    assert default_cache_dir({}) == Path.home() / ".cache" / "lambdaops"
+    assert RevisionCache.from_settings(Settings(cache=False)) is None
+    made = RevisionCache.from_settings(Settings(cache_dir=tmp_path))
+    assert made is not None and made.directory == tmp_path
+    assert build_settings(None, {}, environ={"LAMBDAOPS_CACHE": "false"}).cache is False
+    assert build_settings(None, {}, environ={"LAMBDAOPS_CACHE_DIR": str(tmp_path)}).cache_dir == tmp_path
+    # the test suite never writes to the real home (conftest)
+    assert str(default_cache_dir()).startswith(str(tmp_path.parent.parent))
+
+
+# ------------------------------------------------------------------ end to end, on a moto server
+
+SCAN = ("scan", "-o", "json", "--no-progress", "--region", "eu-west-1", "--region", "eu-central-1")
+
+
+def _scan(server: str, cache_dir: Path, *extra: str) -> tuple[Any, dict[str, int]]:
+    with AwsProxy(server) as proxy:
+        outcome = run_lambdaops(proxy.url, *SCAN, "--cache-dir", str(cache_dir), *extra, timeout=180)
+        RECORDER.add_external(proxy.counts(), origin="test_revision_cache")
+        counts = proxy.counts()
+    assert outcome.code == 3, outcome.stderr
+    assert outcome.report["errors"] == []
+    return outcome.report, counts
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Any:
+    """A demo account of this module's own: one test here changes a permission."""
+    from lambdaops.demo.server import running_server
+
+    with running_server(seed="demo") as url:
+        yield url
+
+
+def test_rerun_skips_policy_and_url_reads_until_a_function_changes(
+    own_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold, cold_calls = _scan(own_server, tmp_path)
+    functions = len(cold["functions"])
+    # every function's own policy, plus the policies of its aliases and versions (read live on every
+    # run: their revisions are not the function's, see revision_cache)
+    qualified = cold_calls["lambda:GetPolicy"] - functions
+    assert qualified >= 0
+    warm, warm_calls = _scan(own_server, tmp_path)
+    assert warm_calls.get("lambda:GetPolicy", 0) == qualified
+    # only functions with a resource policy have their URLs read live
+    assert warm_calls.get("lambda:ListFunctionUrlConfigs", 0) < cold_calls["lambda:ListFunctionUrlConfigs"]
+    for key in ("findings", "functions", "summary"):
+        assert warm[key] == cold[key]
+    # --no-cache reads everything again and leaves the cache as it was
+    before = (tmp_path / FILE_NAME).read_bytes()
+    _, uncached = _scan(own_server, tmp_path, "--no-cache")
+    assert uncached["lambda:GetPolicy"] == functions + qualified
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+
+    # a permission added to one function moves its RevisionId: that function alone is read again
+    monkeypatch.setenv("AWS_ENDPOINT_URL", own_server)
+    lam = boto3.client("lambda", region_name="eu-west-1")
+    name = next(f["name"] for f in cold["functions"] if f["region"] == "eu-west-1")
+    lam.add_permission(
+        FunctionName=name, StatementId="everyone", Action="lambda:InvokeFunction", Principal="*"
+    )
+    changed, changed_calls = _scan(own_server, tmp_path)
+    assert changed_calls["lambda:GetPolicy"] == 1 + qualified
+    public = [f for f in changed["findings"] if f["resource_name"] == name and "public" in f["check_id"]]
+    assert public, "the new public grant must be seen"
+
+
+def test_cache_file_holds_no_secrets_or_environment_values(own_server: str, tmp_path: Path) -> None:
+    _scan(own_server, tmp_path)
+    text = (tmp_path / FILE_NAME).read_text()
+    data = json.loads(text)
+    assert data["format"] == "lambdaops-function-reads" and data["version"] == 1 and data["entries"]
+    for secret in (FAKE_SECRET, FAKE_TOKEN):
+        assert secret not in text
+    # every value of every demo function's environment stays out of it
+    lam_values = _environment_values(own_server)
+    assert lam_values, "the demo account should have environment variables to check against"
+    for value in lam_values:
+        assert value not in text
+    for entry in data["entries"].values():
+        assert set(entry) <= {"revision", "policy", "urls"}
+
+
+def _environment_values(server: str) -> list[str]:
+    client = boto3.client("lambda", region_name="eu-west-1", endpoint_url=server)
+    values = []
+    for region in ("eu-west-1", "eu-central-1"):
+        client = boto3.client("lambda", region_name=region, endpoint_url=server)
+        for fn in client.list_functions()["Functions"]:
+            values += [
+                v for v in ((fn.get("Environment") or {}).get("Variables") or {}).values() if len(v) > 3
+            ]
+    return values
