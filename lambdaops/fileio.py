@@ -42,6 +42,9 @@ def _fail(path: Path, exc: OSError) -> UsageError:
 
 def write_report_file(path: Path, text: str) -> None:
     """Write `text` to `path` by the rules in this module's docstring (OSError -> exit 2)."""
+    from lambdaops.redact import redact
+
+    text = redact(text)
     if str(path).startswith(_STREAM_PREFIXES):
         _write_into(path, text)
         return

@@ -299,4 +299,7 @@ def build_settings(
         if value is None or value == () or value == []:
             continue
         merged[name] = value
+    from lambdaops.redact import register_secret
+
+    register_secret(merged.get("external_id"))  # a shared secret with the role's trust policy
     return Settings(suppressions=suppressions, config_path=path, **merged)

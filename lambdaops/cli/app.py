@@ -77,8 +77,29 @@ COMMANDS = (
 
 
 def _one_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    from lambdaops.redact import redact
+
+    lines = [ln.strip() for ln in redact(text).strip().splitlines() if ln.strip()]
     return " ".join(lines)
+
+
+def _is_aws_failure(exc: Exception) -> bool:
+    if "botocore" not in sys.modules:
+        return False
+    from botocore.exceptions import BotoCoreError, ParamValidationError
+
+    # ParamValidationError: lambdaops built a bad request, a bug (exit 1)
+    return isinstance(exc, BotoCoreError) and not isinstance(exc, ParamValidationError)
+
+
+def _print_debug_traceback() -> None:
+    """LAMBDAOPS_DEBUG=1: the full traceback, through the same redaction as every other output."""
+    import traceback
+
+    from lambdaops.redact import redact
+
+    sys.stderr.write(redact(traceback.format_exc()))
+    sys.stderr.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -110,8 +131,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("lambdaops: interrupted", file=sys.stderr)
         code = 130
     except Exception as exc:
+        if _is_aws_failure(exc) and not debug_enabled():
+            # An AWS answer lambdaops could not read outside any per-account guard (e.g. the
+            # caller-identity check): the run is incomplete, not a bug.
+            print(f"lambdaops: error: {_one_line(str(exc))[:300]}", file=sys.stderr)
+            sys.exit(int(ExitCode.INCOMPLETE))
         if debug_enabled():
-            raise
+            _print_debug_traceback()
+            sys.exit(int(ExitCode.INTERNAL))
         print(
             f"lambdaops: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]} "
             "(a bug: rerun with LAMBDAOPS_DEBUG=1 for the traceback and report it)",

@@ -25,11 +25,15 @@ def stderr_is_tty() -> bool:
 
 
 def warn(message: str) -> None:
-    print(f"lambdaops: warning: {message}", file=sys.stderr)
+    from lambdaops.redact import redact
+
+    print(f"lambdaops: warning: {redact(message)}", file=sys.stderr)
 
 
 def info(message: str) -> None:
-    print(f"lambdaops: {message}", file=sys.stderr)
+    from lambdaops.redact import redact
+
+    print(f"lambdaops: {redact(message)}", file=sys.stderr)
 
 
 def settings_from(common: Common, **command_flags: Any) -> Settings:
@@ -225,7 +229,13 @@ def emit(
 
             write_atomic(output_file, buf.getvalue())
         else:
-            console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+            from lambdaops.redact import RedactingStream
+
+            console = Console(
+                file=RedactingStream(sys.stdout),  # type: ignore[arg-type]
+                soft_wrap=False,
+                width=None if sys.stdout.isatty() else 160,
+            )
             _render_table(report, console, table)
         return
     from lambdaops.render import render
@@ -236,7 +246,9 @@ def emit(
 
         write_atomic(output_file, text)
     else:
-        sys.stdout.write(text)
+        from lambdaops.redact import redact
+
+        sys.stdout.write(redact(text))
         sys.stdout.flush()
 
 
