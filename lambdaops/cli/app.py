@@ -83,6 +83,14 @@ def _one_line(text: str) -> str:
     return " ".join(lines)
 
 
+def _is_bad_region(exc: Exception) -> bool:
+    if "botocore" not in sys.modules:
+        return False
+    from botocore.exceptions import InvalidRegionError
+
+    return isinstance(exc, InvalidRegionError)
+
+
 def _is_aws_failure(exc: Exception) -> bool:
     if "botocore" not in sys.modules:
         return False
@@ -131,6 +139,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("lambdaops: interrupted", file=sys.stderr)
         code = 130
     except Exception as exc:
+        if _is_bad_region(exc):  # AWS_REGION or the profile's region, e.g. with a trailing space
+            print(
+                f"lambdaops: error: {_one_line(str(exc))[:200]}; fix AWS_REGION, the profile's region "
+                "or --region (a code such as eu-west-1)",
+                file=sys.stderr,
+            )
+            sys.exit(int(ExitCode.USAGE))
         if _is_aws_failure(exc) and not debug_enabled():
             # An AWS answer lambdaops could not read outside any per-account guard (e.g. the
             # caller-identity check): the run is incomplete, not a bug.

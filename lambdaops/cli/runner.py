@@ -50,13 +50,26 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
             raise UsageError(f"--workers must be from 1 to 64, got {common.workers}")
         flags["workers"] = common.workers
     flags["profile"] = common.profile
-    flags["regions"] = common.regions or None
+    flags["regions"] = validate_region_flags(common.regions) or None
     flags["all_regions"] = common.all_regions or None
     none_fail = flags.pop("fail_on_none", False)
     settings = build_settings(common.config, flags)
     if none_fail:
         settings = settings.replace(fail_on=None)
     return settings
+
+
+def validate_region_flags(regions: Sequence[str]) -> tuple[str, ...]:
+    """--region values are region codes exactly: a trailing space or a control character is exit 2
+    naming the flag (botocore would refuse it later, mid-run, in words that name no flag)."""
+    from lambdaops.settings import REGION_CODE
+
+    for region in regions:
+        if not REGION_CODE.fullmatch(region):
+            raise UsageError(
+                f"--region {region!r} is not a region code such as eu-west-1; remove spaces and quotes"
+            )
+    return tuple(regions)
 
 
 def validate_choice(flag: str, value: str, choices: Sequence[str]) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from lambdaops import jsonio
 from lambdaops.model import Report
 
 FUNCTION_COLUMNS = (
@@ -54,7 +54,7 @@ def safe_cell(value: Any) -> str | int | float:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (dict, list, tuple)):
-        value = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+        value = jsonio.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     text = str(value)
     if text.startswith(_FORMULA_START):
         return "'" + text

@@ -6,11 +6,11 @@ Every cell is escaped: names and messages come from the audited account, and a s
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from lambdaops import jsonio
 from lambdaops.model import Finding, FindingStatus, Report, Severity, iso
 
 COLLAPSE_OVER = 50  # rows; longer tables go inside <details> so a PR comment stays readable
@@ -170,7 +170,7 @@ def _changes(report: Report) -> list[str]:
         [
             c.action,
             c.resource_arn,
-            json.dumps(dict(c.params), sort_keys=True, default=str),
+            jsonio.dumps(dict(c.params), sort_keys=True, default=str),
             c.status.value,
             c.reason,
         ]
