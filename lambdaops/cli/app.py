@@ -77,10 +77,12 @@ COMMANDS = (
 
 
 def _one_line(text: str) -> str:
+    """An error line: redacted, control and invisible characters replaced, on one line."""
     from lambdaops.redact import redact
+    from lambdaops.render.safe_text import clean_text
 
     lines = [ln.strip() for ln in redact(text).strip().splitlines() if ln.strip()]
-    return " ".join(lines)
+    return clean_text(" ".join(lines))
 
 
 def _is_bad_region(exc: Exception) -> bool:

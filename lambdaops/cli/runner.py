@@ -24,16 +24,21 @@ def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-def warn(message: str) -> None:
+def stderr_text(message: str) -> str:
+    """A message for stderr: redacted, and with control and invisible characters replaced (a
+    warning can quote a tag or an AWS message, text whoever controls the account wrote)."""
     from lambdaops.redact import redact
+    from lambdaops.render.safe_text import clean_text
 
-    print(f"lambdaops: warning: {redact(message)}", file=sys.stderr)
+    return clean_text(redact(message), keep="\n")
+
+
+def warn(message: str) -> None:
+    print(f"lambdaops: warning: {stderr_text(message)}", file=sys.stderr)
 
 
 def info(message: str) -> None:
-    from lambdaops.redact import redact
-
-    print(f"lambdaops: {redact(message)}", file=sys.stderr)
+    print(f"lambdaops: {stderr_text(message)}", file=sys.stderr)
 
 
 def settings_from(common: Common, **command_flags: Any) -> Settings:

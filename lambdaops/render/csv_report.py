@@ -55,8 +55,11 @@ def safe_cell(value: Any) -> str | int | float:
         return value
     if isinstance(value, (dict, list, tuple)):
         value = jsonio.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    text = str(value)
-    if text.startswith(_FORMULA_START):
+    from lambdaops.render.safe_text import clean_text
+
+    # control, bidi and zero-width characters from the account; line breaks and tabs are CSV-quoted
+    text = clean_text(str(value), keep="\n\r\t")
+    if text.lstrip(" ").startswith(_FORMULA_START):  # spreadsheets skip leading spaces too
         return "'" + text
     return text
 
