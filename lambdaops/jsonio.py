@@ -28,6 +28,15 @@ class _Refused(ValueError):
     pass
 
 
+class InvalidJson(ValueError):
+    """Not JSON at all: `line` and `msg` say where and why."""
+
+    def __init__(self, line: int, msg: str) -> None:
+        super().__init__(f"invalid JSON at line {line}: {msg}")
+        self.line = line
+        self.msg = msg
+
+
 def _constant(name: str) -> Any:
     raise _Refused(f"{name} is not JSON")
 
@@ -65,7 +74,7 @@ def loads(text: str) -> Any:
     try:
         value = json.loads(text, parse_constant=_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        raise InvalidJson(exc.lineno, exc.msg) from None
     except _Refused as exc:
         raise ValueError(str(exc)) from None
     except RecursionError:
@@ -90,6 +99,8 @@ def load_json_file(path: Path, what: str, fix: str) -> Any:
         raise UsageError(f"cannot read {what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         return loads(text)
+    except InvalidJson as exc:
+        raise UsageError(f"{path}:{exc.line}: malformed {what} JSON ({exc.msg}); {fix}") from None
     except ValueError as exc:
         raise UsageError(f"{path}: malformed {what}: {exc}; {fix}") from None
 
