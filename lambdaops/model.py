@@ -131,6 +131,12 @@ class ErrorRecord:
     code: str
     message: str
 
+    def __post_init__(self) -> None:
+        # An AWS error message can quote a request (credentials, environment values): redact at birth.
+        from lambdaops.redact import redact
+
+        object.__setattr__(self, "message", redact(str(self.message)))
+
     def to_dict(self) -> dict[str, str]:
         return {
             "account_id": self.account_id,

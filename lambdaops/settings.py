@@ -6,12 +6,13 @@ Unknown keys are an error naming the line, so a typo never silently changes noth
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -79,60 +80,83 @@ class Settings:
 
 
 # key -> (field name, parser). Parsers raise ValueError with a message naming the expected form.
+def _scalar(v: Any, expected: str) -> int | float | str:
+    """A number or a string: TOML arrays, tables, booleans and datetimes are refused by name."""
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        raise ValueError(f"expected {expected}, got {_shown(v)}")
+    return v
+
+
+def _shown(v: Any) -> str:
+    """A bad value as it goes into an error line: short, and its type when it is not a scalar."""
+    if isinstance(v, bool | int | float | str):
+        text = repr(v)
+        return text if len(text) <= 40 else text[:37] + "..."
+    return f"a {type(v).__name__}"
+
+
+def _finite(v: Any, expected: str) -> float:
+    v = _scalar(v, expected)
+    try:
+        f = float(v)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"expected {expected}, got {_shown(v)}") from None
+    if not math.isfinite(f):
+        raise ValueError(f"expected {expected}, got {_shown(v)}")
+    return f
+
+
 def _int_range(lo: int, hi: int) -> Any:
     def parse(v: Any) -> int:
-        if isinstance(v, bool):
-            raise ValueError(f"expected a whole number from {lo} to {hi}")
+        expected = f"a whole number from {lo} to {hi}"
+        v = _scalar(v, expected)
+        if isinstance(v, str) and len(v.strip()) > 20:  # int() of a huge digit string is slow
+            raise ValueError(f"expected {expected}, got {_shown(v)}")
         try:
             n = int(v)
-        except (TypeError, ValueError):
-            raise ValueError(f"expected a whole number from {lo} to {hi}, got {v!r}") from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
+            raise ValueError(f"expected {expected}, got {_shown(v)}") from None
         if isinstance(v, float) and v != n:
-            raise ValueError(f"expected a whole number from {lo} to {hi}, got {v!r}")
+            raise ValueError(f"expected {expected}, got {_shown(v)}")
         if not lo <= n <= hi:
-            raise ValueError(f"expected a whole number from {lo} to {hi}, got {n}")
+            raise ValueError(f"expected {expected}, got {_shown(n)}")
         return n
 
     return parse
 
 
 def _percent(v: Any) -> float:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise ValueError(f"expected a percentage from 1 to 100, got {v!r}") from None
+    f = _finite(v, "a percentage from 1 to 100")
     if not 1 <= f <= 100:
-        raise ValueError(f"expected a percentage from 1 to 100, got {v!r}")
+        raise ValueError(f"expected a percentage from 1 to 100, got {_shown(v)}")
     return f
 
 
+MAX_RATIO = 1000.0  # a reservation 1000 times its peak is unused by any measure
+
+
 def _positive_float(v: Any) -> float:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise ValueError(f"expected a number above 1, got {v!r}") from None
-    if f <= 1:
-        raise ValueError(f"expected a number above 1, got {v!r}")
+    expected = f"a number above 1 and at most {MAX_RATIO:g}"
+    f = _finite(v, expected)  # NaN and inf compare false with everything: refuse them first
+    if not 1 < f <= MAX_RATIO:
+        raise ValueError(f"expected {expected}, got {_shown(v)}")
     return f
 
 
 def _seconds(lo: float, hi: float) -> Any:
     def parse(v: Any) -> float:
-        if isinstance(v, bool):
-            raise ValueError(f"expected seconds from {lo:g} to {hi:g}")
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            raise ValueError(f"expected seconds from {lo:g} to {hi:g}, got {v!r}") from None
-        if not lo <= f <= hi:  # also refuses nan
-            raise ValueError(f"expected seconds from {lo:g} to {hi:g}, got {v!r}")
+        f = _finite(v, f"seconds from {lo:g} to {hi:g}")
+        if not lo <= f <= hi:
+            raise ValueError(f"expected seconds from {lo:g} to {hi:g}, got {_shown(v)}")
         return f
 
     return parse
 
 
 def parse_fail_on(v: Any) -> Severity | None:
-    text = str(v).strip().lower()
+    if not isinstance(v, str):
+        raise ValueError(f"expected a severity name or none, got {_shown(v)}")
+    text = v.strip().lower()
     if text == "none":
         return None
     return Severity.parse(text)
@@ -147,47 +171,72 @@ def _severity(v: Any) -> Severity:
 def _str_list(v: Any) -> tuple[str, ...]:
     if isinstance(v, str):
         items = [p.strip() for p in v.split(",")]
-    elif isinstance(v, list):
-        items = [str(p).strip() for p in v]
+    elif isinstance(v, list) and all(isinstance(p, str) for p in v):
+        items = [p.strip() for p in v]
     else:
-        raise ValueError("expected a list of strings (or a comma-separated string)")
+        raise ValueError(f"expected a list of strings (or a comma-separated string), got {_shown(v)}")
+    for item in items:
+        if not item.isprintable():
+            raise ValueError(f"{item!r} holds control or invisible characters")
     return tuple(i for i in items if i)
 
 
-def _account_ids(v: Any) -> tuple[str, ...]:
-    ids = _str_list(v)
-    bad = [i for i in ids if not (len(i) == 12 and i.isascii() and i.isdigit())]
-    if bad:
-        raise ValueError(f"expected 12-digit AWS account ids, got {bad[0]!r}")
-    return ids
+# AWS region codes: partition prefix, area, optional sub-area, number (eu-west-1, us-gov-west-1,
+# cn-north-1, ap-southeast-7, eusc-de-east-1). Spaces, capitals or control characters never are.
+REGION_CODE = re.compile(r"[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}")
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+def _region_list(v: Any) -> tuple[str, ...]:
+    items = _str_list(v)
+    for item in items:
+        if not REGION_CODE.fullmatch(item):
+            raise ValueError(f"expected region codes such as eu-west-1, got {_shown(item)}")
+    return items
+
+
+def _account_list(v: Any) -> tuple[str, ...]:
+    items = _str_list(v)
+    for item in items:
+        if not ACCOUNT_ID.fullmatch(item):
+            raise ValueError(f"expected 12-digit AWS account ids, got {_shown(item)}")
+    return items
 
 
 def _bool(v: Any) -> bool:
     if isinstance(v, bool):
         return v
-    text = str(v).strip().lower()
+    if not isinstance(v, str):
+        raise ValueError(f"expected true or false, got {_shown(v)}")
+    text = v.strip().lower()
     if text in {"1", "true", "yes", "on"}:
         return True
     if text in {"0", "false", "no", "off"}:
         return False
-    raise ValueError(f"expected true or false, got {v!r}")
+    raise ValueError(f"expected true or false, got {_shown(v)}")
 
 
 def _dir_path(v: Any) -> Path:
-    text = str(v).strip()
-    if not text or "\x00" in text:
-        raise ValueError(f"expected a directory path, got {v!r}")
+    if not isinstance(v, str):
+        raise ValueError(f"expected a directory path, got {_shown(v)}")
+    text = v.strip()
+    if not text or not text.isprintable():
+        raise ValueError(f"expected a directory path, got {_shown(v)}")
     return Path(text).expanduser()
 
 
 def _opt_str(v: Any) -> str | None:
-    text = str(v).strip()
+    if not isinstance(v, str):
+        raise ValueError(f"expected a string, got {_shown(v)}")
+    if not v.isprintable():  # control, bidi and zero-width characters: never part of a name
+        raise ValueError("expected a single-line string without control or invisible characters")
+    text = v.strip()
     return text or None
 
 
 KEYS: dict[str, tuple[str, Any]] = {
     "profile": ("profile", _opt_str),
-    "regions": ("regions", _str_list),
+    "regions": ("regions", _region_list),
     "all_regions": ("all_regions", _bool),
     "fail_on": ("fail_on", parse_fail_on),
     "workers": ("workers", _int_range(1, 64)),
@@ -206,9 +255,9 @@ KEYS: dict[str, tuple[str, Any]] = {
     "max_rps": ("max_rps", parse_max_rps),
     "cache": ("cache", _bool),
     "cache_dir": ("cache_dir", _dir_path),
-    "accounts": ("accounts", _str_list),
-    "exclude_accounts": ("exclude_accounts", _str_list),
-    "trusted_accounts": ("trusted_accounts", _account_ids),
+    "accounts": ("accounts", _account_list),
+    "exclude_accounts": ("exclude_accounts", _account_list),
+    "trusted_accounts": ("trusted_accounts", _account_list),
     "role_name": ("role_name", _opt_str),
     "external_id": ("external_id", _opt_str),
     "tag_suppressions": ("tag_suppressions", _bool),
@@ -246,6 +295,8 @@ def load_config(
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: malformed TOML: {exc}; fix the file or pass another --config") from None
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to read; lambdaops.toml holds flat keys") from None
     values: dict[str, Any] = {}
     suppressions: list[Suppression] = []
     for key, value in raw.items():
@@ -287,6 +338,8 @@ def _parse_suppressions(path: Path, text: str, value: Any) -> list[Suppression]:
         if not isinstance(reason, str) or not reason.strip():
             raise UsageError(f'{where}: [[suppress]] for {check!r} needs a reason = "why this is accepted"')
         expires = entry.get("expires")
+        if isinstance(expires, datetime):  # a TOML datetime is a date too: only a day is meant
+            raise UsageError(f"{where}: expires must be a date YYYY-MM-DD without a time, got {expires}")
         if expires is not None:
             if isinstance(expires, str):
                 try:
@@ -296,11 +349,13 @@ def _parse_suppressions(path: Path, text: str, value: Any) -> list[Suppression]:
             elif not isinstance(expires, date):
                 raise UsageError(f"{where}: expires must be a date YYYY-MM-DD")
         try:
-            accounts = _str_list(entry.get("accounts", []))
-            regions = _str_list(entry.get("regions", []))
+            accounts = _account_list(entry.get("accounts", []))
+            regions = _region_list(entry.get("regions", []))
         except ValueError as exc:
             raise UsageError(f"{where}: {exc}") from None
         resource = entry.get("resource")
+        if resource is not None and not isinstance(resource, str):
+            raise UsageError(f"{where}: resource must be a string (a name, ARN or glob)")
         out.append(
             Suppression(
                 check=check.strip(),
@@ -339,4 +394,7 @@ def build_settings(
         if value is None or value == () or value == []:
             continue
         merged[name] = value
+    from lambdaops.redact import register_secret
+
+    register_secret(merged.get("external_id"))  # a shared secret with the role's trust policy
     return Settings(suppressions=suppressions, config_path=path, **merged)

@@ -7,12 +7,12 @@ structured in `muted_by` (JSON, and the summary's `muted_by_source` counts).
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from lambdaops import jsonio
 from lambdaops.errors import UsageError
 from lambdaops.model import Finding, FindingStatus, Severity
 from lambdaops.settings import DEFAULT_CONFIG_NAME, Suppression
@@ -132,25 +132,19 @@ def apply_status(
 
 
 def load_baseline(path: Path) -> frozenset[str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"baseline {path} not found; create it with --write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read baseline {path}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{path}:{exc.lineno}: malformed baseline JSON ({exc.msg}); regenerate it with --write-baseline"
-        ) from None
+    fix = f"regenerate it with --write-baseline {path}"
+    data = jsonio.load_json_file(path, "baseline", fix)
     prints = data.get("fingerprints") if isinstance(data, dict) else None
-    if not isinstance(prints, list) or not all(isinstance(p, str) and len(p) == 64 for p in prints):
+    if not isinstance(prints, list) or not all(
+        isinstance(p, str) and len(p) == 64 and all(c in "0123456789abcdef" for c in p) for p in prints
+    ):
         raise UsageError(
-            f'{path}: not a lambdaops baseline (expected {{"fingerprints": [sha256, ...]}}); '
-            "regenerate it with --write-baseline"
+            f'{path}: not a lambdaops baseline (expected {{"fingerprints": [sha256, ...]}}); {fix}'
         )
     return frozenset(prints)
 
 
 def baseline_document(findings: Iterable[Finding]) -> str:
     prints = sorted({f.fingerprint for f in findings if f.status is FindingStatus.FAIL})
-    return json.dumps({"schema_version": 1, "tool": "lambdaops", "fingerprints": prints}, indent=2) + "\n"
+    doc = {"schema_version": 1, "tool": "lambdaops", "fingerprints": prints}
+    return jsonio.dumps(doc, indent=2) + "\n"

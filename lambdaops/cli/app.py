@@ -77,8 +77,39 @@ COMMANDS = (
 
 
 def _one_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    return " ".join(lines)
+    """An error line: redacted, control and invisible characters replaced, on one line."""
+    from lambdaops.redact import redact
+    from lambdaops.render.safe_text import clean_text
+
+    lines = [ln.strip() for ln in redact(text).strip().splitlines() if ln.strip()]
+    return clean_text(" ".join(lines))
+
+
+def _is_bad_region(exc: Exception) -> bool:
+    if "botocore" not in sys.modules:
+        return False
+    from botocore.exceptions import InvalidRegionError
+
+    return isinstance(exc, InvalidRegionError)
+
+
+def _is_aws_failure(exc: Exception) -> bool:
+    if "botocore" not in sys.modules:
+        return False
+    from botocore.exceptions import BotoCoreError, ParamValidationError
+
+    # ParamValidationError: lambdaops built a bad request, a bug (exit 1)
+    return isinstance(exc, BotoCoreError) and not isinstance(exc, ParamValidationError)
+
+
+def _print_debug_traceback() -> None:
+    """LAMBDAOPS_DEBUG=1: the full traceback, through the same redaction as every other output."""
+    import traceback
+
+    from lambdaops.redact import redact
+
+    sys.stderr.write(redact(traceback.format_exc()))
+    sys.stderr.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -110,8 +141,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("lambdaops: interrupted", file=sys.stderr)
         code = 130
     except Exception as exc:
+        if _is_bad_region(exc):  # AWS_REGION or the profile's region, e.g. with a trailing space
+            print(
+                f"lambdaops: error: {_one_line(str(exc))[:200]}; fix AWS_REGION, the profile's region "
+                "or --region (a code such as eu-west-1)",
+                file=sys.stderr,
+            )
+            sys.exit(int(ExitCode.USAGE))
+        if _is_aws_failure(exc) and not debug_enabled():
+            # An AWS answer lambdaops could not read outside any per-account guard (e.g. the
+            # caller-identity check): the run is incomplete, not a bug.
+            print(f"lambdaops: error: {_one_line(str(exc))[:300]}", file=sys.stderr)
+            sys.exit(int(ExitCode.INCOMPLETE))
         if debug_enabled():
-            raise
+            _print_debug_traceback()
+            sys.exit(int(ExitCode.INTERNAL))
         print(
             f"lambdaops: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]} "
             "(a bug: rerun with LAMBDAOPS_DEBUG=1 for the traceback and report it)",

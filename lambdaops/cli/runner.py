@@ -24,12 +24,21 @@ def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
+def stderr_text(message: str) -> str:
+    """A message for stderr: redacted, and with control and invisible characters replaced (a
+    warning can quote a tag or an AWS message, text whoever controls the account wrote)."""
+    from lambdaops.redact import redact
+    from lambdaops.render.safe_text import clean_text
+
+    return clean_text(redact(message), keep="\n")
+
+
 def warn(message: str) -> None:
-    print(f"lambdaops: warning: {message}", file=sys.stderr)
+    print(f"lambdaops: warning: {stderr_text(message)}", file=sys.stderr)
 
 
 def info(message: str) -> None:
-    print(f"lambdaops: {message}", file=sys.stderr)
+    print(f"lambdaops: {stderr_text(message)}", file=sys.stderr)
 
 
 def settings_from(common: Common, **command_flags: Any) -> Settings:
@@ -56,13 +65,26 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
     if common.no_cache:
         flags["cache"] = False
     flags["profile"] = common.profile
-    flags["regions"] = common.regions or None
+    flags["regions"] = validate_region_flags(common.regions) or None
     flags["all_regions"] = common.all_regions or None
     none_fail = flags.pop("fail_on_none", False)
     settings = build_settings(common.config, flags)
     if none_fail:
         settings = settings.replace(fail_on=None)
     return settings
+
+
+def validate_region_flags(regions: Sequence[str]) -> tuple[str, ...]:
+    """--region values are region codes exactly: a trailing space or a control character is exit 2
+    naming the flag (botocore would refuse it later, mid-run, in words that name no flag)."""
+    from lambdaops.settings import REGION_CODE
+
+    for region in regions:
+        if not REGION_CODE.fullmatch(region):
+            raise UsageError(
+                f"--region {region!r} is not a region code such as eu-west-1; remove spaces and quotes"
+            )
+    return tuple(regions)
 
 
 def validate_choice(flag: str, value: str, choices: Sequence[str]) -> str:
@@ -246,7 +268,13 @@ def emit(
 
             write_atomic(output_file, buf.getvalue())
         else:
-            console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+            from lambdaops.redact import RedactingStream
+
+            console = Console(
+                file=RedactingStream(sys.stdout),  # type: ignore[arg-type]
+                soft_wrap=False,
+                width=None if sys.stdout.isatty() else 160,
+            )
             _render_table(report, console, table)
         return
     from lambdaops.render import render
@@ -257,7 +285,9 @@ def emit(
 
         write_atomic(output_file, text)
     else:
-        sys.stdout.write(text)
+        from lambdaops.redact import redact
+
+        sys.stdout.write(redact(text))
         sys.stdout.flush()
 
 

@@ -130,10 +130,15 @@ class AwsContext:
 
 def make_session(profile: str | None, region: str | None = None) -> boto3.Session:
     import boto3
+    import botocore.session
     from botocore.exceptions import ProfileNotFound
 
+    from lambdaops.collect.guard import install_guarded_parsers
+
+    core = botocore.session.get_session()
+    install_guarded_parsers(core)  # a malformed AWS answer is an error record, never a crash
     try:
-        return boto3.Session(profile_name=profile, region_name=region)
+        return boto3.Session(botocore_session=core, profile_name=profile, region_name=region)
     except ProfileNotFound:
         raise UsageError(
             f"AWS profile {profile!r} not found; check --profile or `aws configure list-profiles`"
@@ -159,6 +164,13 @@ def identify(session: boto3.Session, timeouts: Timeouts | None = None) -> str:
         raise UsageError(
             "no AWS credentials found; set AWS_PROFILE or --profile, run `aws sso login`, or try `--demo`"
         )
+    from lambdaops.redact import register_secrets
+
+    try:
+        frozen = creds.get_frozen_credentials()
+    except (TokenRetrievalError, UnauthorizedSSOTokenError) as exc:
+        raise UsageError(f"AWS SSO session expired or missing ({exc}); run `aws sso login`") from None
+    register_secrets((frozen.access_key, frozen.secret_key, frozen.token))  # never printed
     try:
         sts = session.client(
             "sts", region_name=session.region_name or GLOBAL_REGION, config=client_config(2, timeouts)

@@ -87,6 +87,9 @@ def assume_credentials(
     sts: Any, account_id: str, role_name: str, external_id: str | None, partition: str = "aws"
 ) -> dict[str, str]:
     """Credentials of `role_name` in `account_id`, as boto3 client keyword arguments."""
+    from lambdaops.redact import register_secret, register_secrets
+
+    register_secret(external_id)
     kwargs: dict[str, Any] = {
         "RoleArn": role_arn(partition, account_id, role_name),
         "RoleSessionName": "lambdaops",
@@ -94,6 +97,7 @@ def assume_credentials(
     if external_id:
         kwargs["ExternalId"] = external_id
     creds = sts.assume_role(**kwargs)["Credentials"]
+    register_secrets((creds.get("AccessKeyId"), creds.get("SecretAccessKey"), creds.get("SessionToken")))
     return {
         "aws_access_key_id": str(creds["AccessKeyId"]),
         "aws_secret_access_key": str(creds["SecretAccessKey"]),

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lambdaops.model import ChangeStatus, Report
+from lambdaops.render.table import cell
 
 STATUS_STYLE = {
     ChangeStatus.APPLIED: "green",
@@ -75,7 +76,7 @@ def pools_table(report: Report) -> Table:
         requested = pool.get("provisioned_requested")
         prov = _n(provisioned) if provisioned == requested else f"{_n(provisioned)}/{_n(requested)}"
         cells: list[Any] = [
-            Text(pool["region"]),
+            cell(pool["region"]),
             _n(pool.get("concurrency_limit")),
             _n(pool.get("total_reserved")),
             prov,
@@ -84,7 +85,7 @@ def pools_table(report: Report) -> Table:
             _peak_cell(pool),
         ]
         if multi:
-            cells.insert(0, Text(pool["account_id"]))
+            cells.insert(0, cell(pool["account_id"]))
         table.add_row(*cells)
     return table
 
@@ -157,8 +158,8 @@ def functions_table(report: Report) -> tuple[Table, int, int]:
         throttles = fn.get("throttles")
         public = fn.get("publicly_invokable")
         cells: list[Any] = [
-            Text(pool["region"]),
-            Text(fn["name"]),
+            cell(pool["region"]),
+            cell(fn["name"]),
             _reservation_cell(fn),
             _provisioned_cell(fn),
             _n(fn.get("peak_concurrency")) if fn.get("metrics_read") else "?",
@@ -166,7 +167,7 @@ def functions_table(report: Report) -> tuple[Table, int, int]:
             Text("yes", style="bold red") if public else Text("no" if public is False else "?"),
         ]
         if multi:
-            cells.insert(0, Text(pool["account_id"]))
+            cells.insert(0, cell(pool["account_id"]))
         table.add_row(*cells)
         shown += 1
     return table, shown, hidden
@@ -238,11 +239,11 @@ def render_concurrency_plan(report: Report, console: Any) -> None:
             if previous is not None or desired is not None:
                 what = f"{'none' if previous is None else previous} -> {what}"
             table.add_row(
-                Text(str(c.params.get("function_name", c.resource_arn))),
-                Text(str(c.params.get("region", ""))),
+                cell(c.params.get("function_name", c.resource_arn)),
+                cell(c.params.get("region", "")),
                 Text(what),
                 Text(c.status.value, style=STATUS_STYLE.get(c.status, "")),
-                Text(c.reason),
+                cell(c.reason),
             )
         console.print(table)
     else:
@@ -264,5 +265,5 @@ def _errors(report: Report, console: Any) -> None:
     for col in ("Account", "Region", "Operation", "Code", "Message"):
         table.add_column(col, overflow="fold")
     for e in report.sorted_errors():
-        table.add_row(*(Text(v) for v in (e.account_id, e.region, e.operation, e.code, e.message)))
+        table.add_row(*(cell(v) for v in (e.account_id, e.region, e.operation, e.code, e.message)))
     console.print(table)

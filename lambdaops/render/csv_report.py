@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from lambdaops import jsonio
 from lambdaops.model import Report
 
 FUNCTION_COLUMNS = (
@@ -55,9 +55,12 @@ def safe_cell(value: Any) -> str | int | float:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (dict, list, tuple)):
-        value = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    text = str(value)
-    if text.startswith(_FORMULA_START):
+        value = jsonio.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    from lambdaops.render.safe_text import clean_text
+
+    # control, bidi and zero-width characters from the account; line breaks and tabs are CSV-quoted
+    text = clean_text(str(value), keep="\n\r\t")
+    if text.lstrip(" ").startswith(_FORMULA_START):  # spreadsheets skip leading spaces too
         return "'" + text
     return text
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -23,4 +22,6 @@ def json_default(value: Any) -> Any:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), sort_keys=True, indent=2, default=json_default) + "\n"
+    from lambdaops import jsonio
+
+    return jsonio.dumps(report.to_dict(), sort_keys=True, indent=2, default=json_default) + "\n"

@@ -8,12 +8,12 @@ tests = findings + errors, failures = failing findings, skipped = muted + baseli
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from itertools import groupby
 
+from lambdaops import jsonio
 from lambdaops.model import Finding, FindingStatus, Report, iso
 from lambdaops.render.json_report import json_default
 
@@ -49,7 +49,7 @@ def _finding_case(suite: ET.Element, f: Finding, duplicate: bool) -> None:
     )
     if f.status is FindingStatus.FAIL:
         failure = ET.SubElement(case, "failure", {"message": xml_text(f.message), "type": f.severity.label})
-        evidence = json.dumps(dict(f.evidence), sort_keys=True, default=json_default)
+        evidence = jsonio.dumps(dict(f.evidence), sort_keys=True, default=json_default)
         failure.text = xml_text(
             f"{f.message}\nresource: {f.resource_arn}\nremediation: {f.remediation}\n"
             f"evidence: {evidence}\nfingerprint: {f.fingerprint}"

@@ -6,11 +6,11 @@ Every cell is escaped: names and messages come from the audited account, and a s
 
 from __future__ import annotations
 
-import json
-import unicodedata
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from lambdaops import jsonio
 from lambdaops.model import Finding, FindingStatus, Report, Severity, iso
 
 COLLAPSE_OVER = 50  # rows; longer tables go inside <details> so a PR comment stays readable
@@ -18,21 +18,35 @@ COLLAPSE_OVER = 50  # rows; longer tables go inside <details> so a PR comment st
 _ESCAPED = set("\\`*_[]<>|~")
 
 
+# GitHub turns `@name` into a mention (a notification to that user or team) and `https://...`,
+# `www.` and e-mail addresses into links; account text must do neither in a PR comment. A
+# zero-width space after `@` (as Renovate does) breaks the mention; an entity for `:` or `.` breaks
+# the autolink, and both still read the same.
+_AUTOLINK = re.compile(r"(?i)\b(www)\.|([a-z][a-z0-9+.-]*):(?=//)")
+
+
 def md_escape(value: Any) -> str:
-    """Text safe inside a GFM table cell: markdown punctuation escaped, newlines flattened."""
+    """Text safe inside a GFM table cell: markdown punctuation escaped, newlines flattened,
+    control and invisible characters replaced, mentions and autolinks defused."""
+    from lambdaops.render.safe_text import clean_text
+
     if value is None:
         return ""
-    text = str(value)
+    text = clean_text(str(value), keep="\r\n\t")
+    # positions of the `.` after `www` and the `:` before `//`, written as entities below
+    defused = {m.end(1) if m.group(1) else m.end(2) for m in _AUTOLINK.finditer(text)}
     out = []
-    for ch in text:
-        if ch in _ESCAPED:
+    for index, ch in enumerate(text):
+        if index in defused:
+            out.append(f"&#{ord(ch)};")
+        elif ch in _ESCAPED:
             out.append("\\" + ch)
         elif ch == "&":
             out.append("&amp;")
         elif ch in "\r\n\t":
             out.append(" ")
-        elif unicodedata.category(ch) == "Cc":
-            continue  # other control characters only garble the comment
+        elif ch == "@":
+            out.append("@&#8203;")
         else:
             out.append(ch)
     return "".join(out)
@@ -174,7 +188,7 @@ def _changes(report: Report) -> list[str]:
         [
             c.action,
             c.resource_arn,
-            json.dumps(dict(c.params), sort_keys=True, default=str),
+            jsonio.dumps(dict(c.params), sort_keys=True, default=str),
             c.status.value,
             c.reason,
         ]

@@ -9,14 +9,13 @@ does not move between runs that found different things.
 from __future__ import annotations
 
 import inspect
-import json
 import re
 import sys
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from lambdaops import __version__
+from lambdaops import __version__, jsonio
 from lambdaops.checks.registry import CheckInfo, all_checks
 from lambdaops.model import Finding, FindingStatus, Report, Severity, iso
 from lambdaops.render.json_report import json_default
@@ -206,4 +205,4 @@ def build_sarif(report: Report, catalogue: Mapping[str, CheckInfo] | None = None
 
 
 def render_sarif(report: Report, catalogue: Mapping[str, CheckInfo] | None = None) -> str:
-    return json.dumps(build_sarif(report, catalogue), sort_keys=True, indent=2, default=json_default) + "\n"
+    return jsonio.dumps(build_sarif(report, catalogue), sort_keys=True, indent=2, default=json_default) + "\n"

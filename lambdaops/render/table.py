@@ -6,7 +6,6 @@ Account data is never read as rich markup: every cell is a `Text`, so a function
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,11 +30,10 @@ GROUPINGS = ("severity", "account", "auto")
 def cell(value: Any, style: str = "") -> Text:
     """A table cell from account data: no markup parsing, and no control characters, which could
     otherwise move the cursor or recolour the terminal (escape-sequence injection)."""
+    from lambdaops.render.safe_text import clean_text
+
     text = "" if value is None else str(value)
-    clean = "".join(
-        " " if ch == "\t" else ch if ch == "\n" or unicodedata.category(ch) != "Cc" else "?" for ch in text
-    )
-    return Text(clean, style=style)
+    return Text(clean_text(text.replace("\t", " "), "?", keep="\n"), style=style)
 
 
 def summary_line(findings: Sequence[Finding]) -> Text:

@@ -9,14 +9,16 @@ reports are refused with a UsageError naming the file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lambdaops import jsonio
 from lambdaops.errors import UsageError
-from lambdaops.model import SCHEMA_VERSION, ErrorRecord, Finding, Report
+from lambdaops.model import SCHEMA_VERSION, ErrorRecord, Finding, FindingStatus, Report, Severity
 from lambdaops.rows import SORT_KEYS, sort_rows
 
 # Keys every report has; any other top-level key is a command's section (e.g. `billing`, `pools`).
@@ -59,9 +61,9 @@ def _not_a_report(path: str, why: str) -> UsageError:
 def parse_report(text: str, path: str) -> LoadedReport:
     """Validate the envelope of one JSON report (CONTRACT.md) and return it."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _not_a_report(path, f"invalid JSON at line {exc.lineno}") from None
+        data = jsonio.loads(text)
+    except ValueError as exc:
+        raise _not_a_report(path, str(exc)) from None
     if not isinstance(data, dict):
         raise _not_a_report(path, "not a JSON object")
     tool = data.get("tool")
@@ -87,6 +89,8 @@ def parse_report(text: str, path: str) -> LoadedReport:
 
 def load_report(path: Path) -> LoadedReport:
     try:
+        if path.stat().st_size > jsonio.MAX_BYTES:
+            raise UsageError(f"{path}: larger than {jsonio.MAX_BYTES // 2**20} MB; not a lambdaops report")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
@@ -126,9 +130,14 @@ def _generated_at(reports: Sequence[LoadedReport]) -> datetime:
     for report in reports:
         raw = report.data.get("generated_at")
         try:
-            times.append(datetime.fromisoformat(str(raw)))
+            when = datetime.fromisoformat(raw) if isinstance(raw, str) else None
         except ValueError:
-            raise _not_a_report(report.path, f"generated_at {raw!r} is not an ISO 8601 time") from None
+            when = None
+        if when is None or when.tzinfo is None:  # a naive time cannot be ordered against others
+            raise _not_a_report(
+                report.path, f"generated_at {str(raw)[:40]!r} is not an ISO 8601 time with a UTC offset"
+            )
+        times.append(when)
     return max(times)
 
 
@@ -143,6 +152,9 @@ def _findings(reports: Sequence[LoadedReport]) -> list[Finding]:
     out: list[Finding] = []
     for report in reports:
         for index, raw in enumerate(report.data["findings"]):
+            problem = _finding_problem(raw)
+            if problem:
+                raise _not_a_report(report.path, f"finding {index + 1}: {problem}")
             try:
                 finding = Finding.from_dict(raw)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -152,6 +164,56 @@ def _findings(reports: Sequence[LoadedReport]) -> list[Finding]:
             seen.add(finding.fingerprint)
             out.append(replace(finding, detail=f"{index:09d}"))
     return out
+
+
+FINDING_TEXT_FIELDS = ("check_id", "account_id", "region", "resource_arn", "resource_name", "message")
+STATUSES = frozenset(s.value for s in FindingStatus)
+SEVERITIES = frozenset(s.label for s in Severity)
+
+
+def _finding_problem(raw: Any) -> str | None:
+    """Why a finding read from a report cannot be trusted, or None: every field the merge uses."""
+    if not isinstance(raw, dict):
+        return "not an object"
+    for key in FINDING_TEXT_FIELDS:
+        if not isinstance(raw.get(key), str):
+            return f"{key} is missing or not a string"
+    if raw.get("severity") not in SEVERITIES:
+        return (
+            f"unknown severity {str(raw.get('severity'))[:20]!r}; use one of {', '.join(sorted(SEVERITIES))}"
+        )
+    if raw.get("status", "fail") not in STATUSES:
+        return f"unknown status {str(raw.get('status'))[:20]!r}; use one of {', '.join(sorted(STATUSES))}"
+    fingerprint = raw.get("fingerprint")
+    if not (isinstance(fingerprint, str) and re.fullmatch(r"[0-9a-f]{64}", fingerprint)):
+        return "fingerprint is not a sha256"
+    for key in ("remediation", "status_reason"):
+        if raw.get(key) is not None and not isinstance(raw.get(key), str):
+            return f"{key} is not a string"
+    if not isinstance(raw.get("evidence", {}), dict):
+        return "evidence is not an object"
+    return None
+
+
+def _row_problem(row: Any) -> str | None:
+    """Why a function row cannot be sorted and printed, or None: the fields merge and sorting use."""
+    from lambdaops.inventory import ActivityStatus
+
+    if not isinstance(row, dict):
+        return "not an object"
+    for key in ("arn", "account_id", "region", "name"):
+        if not isinstance(row.get(key), str):
+            return f"{key} is missing or not a string"
+    for key in ("last_modified", "last_invocation"):
+        if row.get(key) is not None and not isinstance(row.get(key), str):
+            return f"{key} is not a time string"
+    days = row.get("days_since_invocation")
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 100_000):
+        return "days_since_invocation is not a whole number of days"
+    statuses = {s.value for s in ActivityStatus}
+    if row.get("status") not in statuses:
+        return f"unknown status {str(row.get('status'))[:20]!r}; use one of {', '.join(sorted(statuses))}"
+    return None
 
 
 def _errors(reports: Sequence[LoadedReport]) -> list[ErrorRecord]:
@@ -169,8 +231,9 @@ def _functions(reports: Sequence[LoadedReport], sort: str) -> list[dict[str, Any
     rows: list[dict[str, Any]] = []
     for report in reports:
         for index, row in enumerate(report.data.get("functions", [])):
-            if not isinstance(row, dict) or not isinstance(row.get("arn"), str):
-                raise _not_a_report(report.path, f"function row {index + 1} has no arn")
+            problem = _row_problem(row)
+            if problem:
+                raise _not_a_report(report.path, f"function row {index + 1}: {problem}")
             if row["arn"] in seen:
                 continue
             seen.add(row["arn"])

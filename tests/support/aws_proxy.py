@@ -29,6 +29,9 @@ how it copes with a real network:
   answering a call over its quota as AWS does (Lambda: 429 ``TooManyRequestsException``;
   Organizations: 400 ``TooManyRequestsException``; tagging: 400 ``ThrottledException``; the rest as
   ``throttle`` above) and counting those answers (:meth:`AwsProxy.throttled`, ``quota`` in faults);
+* answers chosen operations (``malformed_operations``, same patterns as ``deny_operations``) with
+  a malformed body: the emulator's successful answer cut in half, then ``<<garbled``, so neither
+  JSON nor XML parses (an AWS front end failing mid-answer, a broken corporate proxy);
 * denies chosen operations (``"lambda:ListFunctions"``, globs like ``"iam:*"`` allowed; in one
   region only with ``"cloudwatch:GetMetricData@eu-west-1"``) or regions every time with HTTP 403 in
   the service's format: ``AccessDeniedException`` (Lambda and JSON protocols; CloudWatch's
@@ -468,6 +471,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(action.status, list(extra.items()), payload)
             return
         status, response_headers, payload = self._forward(body)
+        if status < 300 and proxy._malformed(info):
+            payload = payload[: len(payload) // 2] + b"<<garbled"
         self._answer(status, response_headers, payload)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _proxy_request
@@ -540,6 +545,7 @@ class AwsProxy:
         slow_ms: float = 5000.0,
         deny_operations: Collection[str] = (),
         deny_regions: Collection[str] = (),
+        malformed_operations: Collection[str] = (),
         seed: int = 0,
         upstream_timeout: float = 30.0,
         idle_timeout: float = 60.0,
@@ -575,6 +581,7 @@ class AwsProxy:
         self.slow_ms = slow_ms
         self.deny_operations = tuple(deny_operations)
         self.deny_regions = frozenset(deny_regions)
+        self.malformed_operations = tuple(malformed_operations)
         self._host, self._port = host, port
         self._rng = random.Random(seed)
         self._stopping = threading.Event()
@@ -722,8 +729,19 @@ class AwsProxy:
     def _denied(self, info: RequestInfo) -> bool:
         if info.region and info.region in self.deny_regions:
             return True
+        return self._listed(info, self.deny_operations)
+
+    def _malformed(self, info: RequestInfo) -> bool:
+        if self._listed(info, self.malformed_operations):
+            with self._lock:
+                self._faults["malformed"] += 1
+            return True
+        return False
+
+    @staticmethod
+    def _listed(info: RequestInfo, entries: Collection[str]) -> bool:
         key = info.key.lower()
-        for entry in self.deny_operations:
+        for entry in entries:
             pattern, _, region = entry.lower().partition("@")
             if fnmatch.fnmatchcase(key, pattern) and (not region or region == info.region.lower()):
                 return True
