@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lambdaops.demo.seed import FUNCTIONS
+from lambdaops.demo.seed_activity import DEFAULT_REGION_FUNCTIONS, THROTTLED_FUNCTION
 from lambdaops.demo.server import running_server
 from tests.support.e2e import run_lambdaops
 
@@ -46,9 +47,12 @@ def test_reports_exactly_the_inactive_functions(endpoint: str, days: int) -> Non
     assert data["errors"] == []
     assert data["scope"] == {"accounts": ["123456789012"], "regions": ["eu-central-1", "eu-west-1"]}
     rows = {r["name"]: r for r in data["functions"]}
-    assert len(rows) == len(FUNCTIONS)
+    assert len(rows) == len(FUNCTIONS) + len(DEFAULT_REGION_FUNCTIONS)
     inactive = {name for name, r in rows.items() if r["status"] == "inactive"}
     assert inactive == expected_inactive(days)
+    # Throttles and no Invocations: called and refused, never inactive.
+    assert rows[THROTTLED_FUNCTION]["status"] == "throttled"
+    assert rows[THROTTLED_FUNCTION]["last_invocation"] is None
     assert {f["resource_name"] for f in data["findings"] if f["check_id"] == "lambda-inactive"} == inactive
     now = datetime.now(UTC)
     for fn in FUNCTIONS:

@@ -16,6 +16,7 @@ import boto3
 import pytest
 
 from lambdaops.demo.seed import ACCOUNT_ID, FUNCTIONS
+from lambdaops.demo.seed_activity import DEFAULT_REGION_FUNCTIONS, THROTTLED_FUNCTION
 from lambdaops.demo.server import running_server
 from tests.support.e2e import Outcome, run_lambdaops
 
@@ -87,7 +88,8 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
 
     plan = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--output", "json")
     assert plan.code == 0, plan.stderr
-    assert names(endpoint) == {f.name for f in FUNCTIONS}  # the plan changed nothing
+    seeded = {f.name for f in FUNCTIONS} | set(DEFAULT_REGION_FUNCTIONS)
+    assert names(endpoint) == seeded  # the plan changed nothing
 
     proc = run(endpoint, tmp_path, "prune", "--days", "30", *scope, "--apply", "--yes", "--output", "json")
     assert proc.code == 0, proc.stderr
@@ -97,7 +99,11 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     assert len(kept) == 2
     assert applied == inactive - kept
     assert {changes[n]["status"] for n in kept} == {"unchanged"}
-    assert names(endpoint) == {f.name for f in FUNCTIONS} - applied
+    assert names(endpoint) == seeded - applied
+    # Throttled (called and refused): never deleted, and the outcome says why.
+    assert THROTTLED_FUNCTION not in applied and THROTTLED_FUNCTION in names(endpoint)
+    assert changes[THROTTLED_FUNCTION]["status"] == "unchanged"
+    assert "throttled" in changes[THROTTLED_FUNCTION]["reason"]
     for name in applied:
         region = changes[name]["params"]["region"]
         assert (tmp_path / "lambdaops-archive" / ACCOUNT_ID / region / name / "code.zip").is_file()
@@ -118,4 +124,4 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     # The restored function counts as new (just deployed), so it is not pruned again at once; the
     # others are reported as archived and already deleted, and nothing is planned.
     assert RESTORED not in statuses
-    assert statuses == dict.fromkeys(applied - {RESTORED} | kept, "unchanged")
+    assert statuses == dict.fromkeys(applied - {RESTORED} | kept | {THROTTLED_FUNCTION}, "unchanged")

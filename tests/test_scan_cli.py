@@ -40,7 +40,7 @@ def test_scan_json_report_and_check_selection(in_tmp: Path) -> None:
     data = json.loads(result.stdout)
     assert data["command"] == "scan"
     assert {f["check_id"] for f in data["findings"]} == {"lambda-inactive"}
-    assert len(data["functions"]) == 40
+    assert len(data["functions"]) == 41  # 40 in seed.FUNCTIONS, plus seed_activity's throttled function
     result = invoke(
         ["scan", "--demo", "--skip-check", "lambda-inactive", "--skip-check", "*runtime*", "--output", "json"]
     )

@@ -1,6 +1,6 @@
 """`prune`: archive, then delete, the functions list-inactive calls inactive.
 
-Plan (reads only): the functions whose status is `inactive` (never `unknown` or `new`) exactly as
+Plan (reads only): the functions whose status is `inactive` (never `unknown`, `new` or `throttled`) exactly as
 list-inactive computes it, minus those muted by a `lambda-inactive` suppression (lambdaops.toml or
 the `lambdaops:ignore` tag) and those tagged `lambdaops:keep`. Apply: per function, read its whole
 state, write a verified archive, and only then delete it. An archive that cannot be completed leaves
@@ -30,6 +30,9 @@ from lambdaops.settings import Settings
 KEEP_TAG = "lambdaops:keep"
 CHECK_ID = "lambda-inactive"
 ACTION = "delete-function"
+THROTTLED_REASON = (
+    "kept: throttled (no Invocations in the window, but throttled calls): being called and refused, not idle"
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,20 @@ def plan_prune(
         plan.targets[arn] = PruneTarget(
             accounts[row["account_id"]], row["region"], row["name"], arn, row["last_modified"]
         )
+
+    # Throttled functions are never candidates: callers hit them and are refused (no Invocations
+    # because AWS does not count throttled requests). The plan names them so nobody wonders why.
+    for row in base.functions:
+        if row["status"] == ActivityStatus.THROTTLED.value:
+            changes.append(
+                Change(
+                    ACTION,
+                    row["arn"],
+                    {"function": row["name"], "account_id": row["account_id"], "region": row["region"]},
+                    ChangeStatus.UNCHANGED,
+                    THROTTLED_REASON,
+                )
+            )
 
     # Functions archived earlier and deleted since: a rerun reports them `unchanged`.
     unreadable = {(e.account_id, e.region) for e in base.errors if e.operation == "lambda:ListFunctions"}

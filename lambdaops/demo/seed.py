@@ -476,7 +476,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     import boto3
     from moto.awslambda.models import lambda_backends
 
-    from lambdaops.demo import moto_shims
+    from lambdaops.demo import moto_shims, seed_activity
 
     now = now or datetime.now(UTC)
     session: Any = boto3.Session(
@@ -551,6 +551,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
         for i in range(0, len(data), 500):
             cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
     _seed_billing(session, now)
+    seed_activity.seed_throttled(session, account_id, now)
 
 
 def _seed_public_url(session: Any) -> None:
