@@ -123,7 +123,8 @@ def minimum_calls(manifest: dict[str, Any]) -> dict[str, int]:
 
     ListFunctions: 50 a page (an empty region still costs one call). GetMetricData: every function
     needs two queries over the window (Invocations, and Throttles: a throttled request is not an
-    invocation, so a function with Throttles only is called, not idle), 500 a call; the ones with nothing in the window need their last
+    invocation, so a function with Throttles only is called, not idle), 500 a call; the ones with
+    nothing in the window need their last
     invocation from the 455-day look-back, 500 a call again (one 455-day query per function instead
     would fit only 221 a call at daily resolution, which costs more whenever most functions are
     active). Plus the caller's identity, the organization's account list and one AssumeRole per member.
