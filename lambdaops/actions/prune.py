@@ -61,6 +61,17 @@ def _keep_reason(tags: dict[str, str]) -> str | None:
     return None
 
 
+def _edge_reason(distributions: list[str]) -> str:
+    # AWS refuses DeleteFunction while CloudFront keeps replicas ("replicated function"); they go
+    # only once the last association is removed (CloudFront Developer Guide, "Delete Lambda@Edge
+    # functions and replicas").
+    return (
+        "kept: Lambda@Edge function associated with CloudFront distribution(s) "
+        f"{', '.join(distributions)}: its replicas must go first (remove the association; CloudFront "
+        "deletes the replicas within hours)"
+    )
+
+
 TAG_PARTS = frozenset({"tags"})
 
 
@@ -95,6 +106,7 @@ def plan_prune(
     inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
     errors: list[ErrorRecord] = list(base.errors)
     all_tags: dict[str, dict[str, str]] = base.view.get("tags", {})
+    edge: dict[str, list[str]] = base.view.get("edge", {})
     tags = {r["arn"]: all_tags[r["arn"]] for r in inactive if r["arn"] in all_tags}
     findings = apply_status(
         [f for f in base.findings if f.check_id == CHECK_ID],
@@ -130,6 +142,10 @@ def plan_prune(
             changes.append(
                 Change(ACTION, arn, params, ChangeStatus.FAILED, "its tags could not be read: left in place")
             )
+            continue
+        distributions = edge.get(arn)
+        if distributions:
+            changes.append(Change(ACTION, arn, params, ChangeStatus.UNCHANGED, _edge_reason(distributions)))
             continue
         keep = _keep_reason(tags[arn])
         if keep is not None:

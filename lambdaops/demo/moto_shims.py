@@ -185,8 +185,9 @@ def install() -> None:
         BudgetsResponse.update_budget = _update_budget
         BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
         BudgetsResponse.create_subscriber = _create_subscriber
-        from lambdaops.demo import policy_shim, scale_shims
+        from lambdaops.demo import edge_shim, policy_shim, scale_shims
 
+        edge_shim.install()
         policy_shim.install()
         scale_shims.install()
         _installed.set()

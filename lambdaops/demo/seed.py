@@ -552,6 +552,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
             cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
     _seed_billing(session, now)
     seed_activity.seed_throttled(session, account_id, now)
+    seed_activity.seed_edge(session, account_id, now)
 
 
 def _seed_public_url(session: Any) -> None:
