@@ -138,6 +138,11 @@ def minimum_calls(manifest: dict[str, Any]) -> dict[str, int]:
             math.ceil(2 * n / METRIC_QUERIES) + math.ceil(z / METRIC_QUERIES) for n, z in pairs
         ),
     }
+    # Lambda@Edge: one ListDistributions pass per account whose us-east-1 holds functions (the seed
+    # associates none with CloudFront, so no replica metrics are read).
+    home = [n for (a, r), (n, _) in zip(pairs_of(manifest), pairs, strict=True) if r == "us-east-1" and n]
+    if home:
+        out["cloudfront:ListDistributions"] = len(home)
     if accounts > 1:
         out["organizations:ListAccounts"] = math.ceil(accounts / ORG_PAGE)
         out["sts:AssumeRole"] = accounts - 1
