@@ -294,6 +294,10 @@ SPEC: dict[str, dict[str, str]] = {
         "permissions": "ModifyDocumentPermission",
         "tagging": "AddTagsToResource RemoveTagsFromResource",
     },
+    "cloudfront": {
+        # IAM Service Authorization Reference, CloudFront: ListDistributions is a List action.
+        "list": "ListDistributions ListDistributionsByLambdaFunction",
+    },
     "ec2": {
         "list": """
             DescribeNetworkInterfaces DescribeSubnets DescribeVpcs DescribeSecurityGroups
