@@ -133,7 +133,9 @@ def minimum_calls(manifest: dict[str, Any]) -> dict[str, int]:
     """The fewest calls the APIs allow for list-inactive's answer.
 
     ListFunctions: 50 a page (an empty region still costs one call). GetMetricData: every function
-    needs one query over the window, 500 a call; the ones with nothing in the window need their last
+    needs two queries over the window (Invocations, and Throttles: a throttled request is not an
+    invocation, so a function with Throttles only is called, not idle), 500 a call; the ones with
+    nothing in the window need their last
     invocation from the 455-day look-back, 500 a call again (one 455-day query per function instead
     would fit only 221 a call at daily resolution, which costs more whenever most functions are
     active). Plus the caller's identity, the organization's account list and one AssumeRole per member.
@@ -144,9 +146,14 @@ def minimum_calls(manifest: dict[str, Any]) -> dict[str, int]:
         "sts:GetCallerIdentity": 1,
         "lambda:ListFunctions": sum(max(1, math.ceil(n / LIST_PAGE)) for n, _ in pairs),
         "cloudwatch:GetMetricData": sum(
-            math.ceil(n / METRIC_QUERIES) + math.ceil(z / METRIC_QUERIES) for n, z in pairs
+            math.ceil(2 * n / METRIC_QUERIES) + math.ceil(z / METRIC_QUERIES) for n, z in pairs
         ),
     }
+    # Lambda@Edge: one ListDistributions pass per account whose us-east-1 holds functions (the seed
+    # associates none with CloudFront, so no replica metrics are read).
+    home = [n for (a, r), (n, _) in zip(pairs_of(manifest), pairs, strict=True) if r == "us-east-1" and n]
+    if home:
+        out["cloudfront:ListDistributions"] = len(home)
     if accounts > 1:
         out["organizations:ListAccounts"] = math.ceil(accounts / ORG_PAGE)
         out["sts:AssumeRole"] = accounts - 1

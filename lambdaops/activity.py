@@ -1,4 +1,4 @@
-"""Classify a function as active, inactive, new or unknown from its invocation data."""
+"""Classify a function as active, inactive, throttled, new or unknown from its metrics."""
 
 from __future__ import annotations
 
@@ -8,13 +8,30 @@ from lambdaops.inventory import Activity, ActivityStatus, FunctionInfo
 
 
 def classify(
-    fn: FunctionInfo, window_sum: float | None, last_invocation: datetime | None, now: datetime, days: int
+    fn: FunctionInfo,
+    window_sum: float | None,
+    last_invocation: datetime | None,
+    now: datetime,
+    days: int,
+    throttles: float | None = 0.0,
 ) -> Activity:
+    """`throttles`: the window's Throttles sum (None: unreadable).
+
+    A throttled request is not an invocation (AWS Lambda Developer Guide, "Types of metrics for Lambda
+    functions": Invocations "aren't recorded if the invocation request is throttled", read
+    2026-12-06), so a function with Throttles and no Invocations is being called and refused:
+    `throttled`, never `inactive`. A function reserved at 0 refuses every call, and every refused
+    call is a Throttle: Throttles alone tell whether anyone still calls it. (Reading reservations
+    would cost a call per function; and a function at 0 that nobody calls is idle, in scan as in
+    list-inactive, with lambda-concurrency-zero saying it is switched off.)
+    """
     days_since = None if last_invocation is None else max(0, (now - last_invocation).days)
-    if window_sum is None:
-        status = ActivityStatus.UNKNOWN  # never inactive on data we could not read
-    elif window_sum > 0:
+    if window_sum is not None and window_sum > 0:
         status = ActivityStatus.ACTIVE
+    elif throttles is not None and throttles > 0:
+        status = ActivityStatus.THROTTLED
+    elif window_sum is None or throttles is None:
+        status = ActivityStatus.UNKNOWN  # never inactive on data we could not read
     elif fn.last_modified >= now.replace(second=0, microsecond=0) - timedelta(days=days):
         # Deployed inside the window and not invoked since: too young to call idle.
         status = ActivityStatus.NEW
@@ -25,4 +42,5 @@ def classify(
         window_invocations=window_sum,
         last_invocation=last_invocation,
         days_since_invocation=days_since,
+        window_throttles=throttles,
     )

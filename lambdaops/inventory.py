@@ -44,6 +44,8 @@ class ActivityStatus(enum.StrEnum):
     INACTIVE = "inactive"
     NEW = "new"
     UNKNOWN = "unknown"
+    # No Invocations in the window, but Throttles (or a reservation of 0): being called and refused.
+    THROTTLED = "throttled"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Activity:
     window_invocations: float | None  # sum over the --days window; None when unreadable
     last_invocation: datetime | None  # start of the latest bucket with invocations, None if none seen
     days_since_invocation: int | None
+    window_throttles: float | None = 0.0  # Throttles over the window; None when unreadable
 
 
 @dataclass(frozen=True)

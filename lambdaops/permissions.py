@@ -98,7 +98,11 @@ EXPLANATIONS: dict[str, str] = {
     # scope
     "sts:GetCallerIdentity": "Which account the credentials belong to. Needs no permission: AWS allows it "
     "to every caller, even under an explicit Deny.",
-    "ec2:DescribeRegions": "`--all-regions`: the regions enabled for the account (opt-in status).",
+    "ec2:DescribeRegions": "`--all-regions`: the regions enabled for the account (opt-in status); "
+    "Lambda@Edge: the regions where an idle-looking us-east-1 function's replicas may have run.",
+    "cloudfront:ListDistributions": "Lambda@Edge: which us-east-1 functions CloudFront replicates "
+    "(a distribution's LambdaFunctionAssociations), so that their replicas' metrics are read before "
+    "calling them idle, and prune never plans to delete one (AWS refuses while replicas exist).",
     "organizations:ListAccounts": "`--org`: the ACTIVE accounts of the organization (management or "
     "delegated-administrator account).",
     "sts:AssumeRole": "`--org` / `--accounts`: assume `--role-name` in each account to read it.",

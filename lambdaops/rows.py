@@ -10,9 +10,10 @@ from lambdaops.model import iso
 SORT_KEYS = ("days-idle", "name", "region", "last-modified", "last-invocation")
 STATUS_ORDER = {
     ActivityStatus.INACTIVE: 0,
-    ActivityStatus.UNKNOWN: 1,
-    ActivityStatus.NEW: 2,
-    ActivityStatus.ACTIVE: 3,
+    ActivityStatus.THROTTLED: 1,
+    ActivityStatus.UNKNOWN: 2,
+    ActivityStatus.NEW: 3,
+    ActivityStatus.ACTIVE: 4,
 }
 
 

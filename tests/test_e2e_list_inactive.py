@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lambdaops.demo.seed import FUNCTIONS, demo_function_names
+from lambdaops.demo.seed_activity import THROTTLED_FUNCTION
 from lambdaops.demo.seed_archive import IMAGE_FUNCTION, VERSIONED
 from lambdaops.demo.server import running_server
 from tests.support.e2e import run_lambdaops
@@ -54,6 +55,9 @@ def test_reports_exactly_the_inactive_functions(endpoint: str, days: int) -> Non
     assert set(rows) == demo_function_names()
     inactive = {name for name, r in rows.items() if r["status"] == "inactive"}
     assert inactive == expected_inactive(days)
+    # Throttles and no Invocations: called and refused, never inactive.
+    assert rows[THROTTLED_FUNCTION]["status"] == "throttled"
+    assert rows[THROTTLED_FUNCTION]["last_invocation"] is None
     assert {f["resource_name"] for f in data["findings"] if f["check_id"] == "lambda-inactive"} == inactive
     now = datetime.now(UTC)
     for fn in FUNCTIONS:

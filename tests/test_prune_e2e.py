@@ -16,6 +16,7 @@ import boto3
 import pytest
 
 from lambdaops.demo.seed import ACCOUNT_ID, FUNCTIONS, demo_function_names
+from lambdaops.demo.seed_activity import THROTTLED_FUNCTION
 from lambdaops.demo.seed_archive import IMAGE_FUNCTION, VERSIONED
 from lambdaops.demo.server import running_server
 from tests.support.e2e import Outcome, run_lambdaops
@@ -103,6 +104,10 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     assert VERSIONED in applied
     assert {changes[n]["status"] for n in kept} == {"unchanged"}
     assert names(endpoint) == seeded - applied
+    # Throttled (called and refused): never deleted, and the outcome says why.
+    assert THROTTLED_FUNCTION not in applied and THROTTLED_FUNCTION in names(endpoint)
+    assert changes[THROTTLED_FUNCTION]["status"] == "unchanged"
+    assert "throttled" in changes[THROTTLED_FUNCTION]["reason"]
     for name in applied:
         region = changes[name]["params"]["region"]
         assert (tmp_path / "lambdaops-archive" / ACCOUNT_ID / region / name / "code.zip").is_file()
@@ -123,4 +128,7 @@ def test_prune_apply_then_restore(endpoint: str, tmp_path: Path) -> None:
     # The restored function counts as new (just deployed), so it is not pruned again at once; the
     # others are reported as archived and already deleted, and nothing is planned.
     assert RESTORED not in statuses
-    assert statuses == {**dict.fromkeys(applied - {RESTORED} | kept, "unchanged"), IMAGE_FUNCTION: "refused"}
+    assert statuses == {
+        **dict.fromkeys(applied - {RESTORED} | kept | {THROTTLED_FUNCTION}, "unchanged"),
+        IMAGE_FUNCTION: "refused",
+    }

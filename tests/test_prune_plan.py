@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from lambdaops.actions.prune import THROTTLED_REASON
+from lambdaops.demo.seed_activity import THROTTLED_FUNCTION
 from tests.prune_support import REGION, SECRET, Account, account, api_calls, run_cli, writes
 
 __all__ = ["account", "api_calls"]
@@ -148,7 +150,11 @@ def test_demo_plan_changes_nothing(in_tmp: Path, api_calls: list[str]) -> None:
     assert {c["params"]["function"] for c in planned} <= {f["name"] for f in data["functions"]}
     assert all(f["status"] == "inactive" for f in data["functions"])
     kept = {c["params"]["function"]: c["reason"] for c in data["changes"] if c["status"] == "unchanged"}
-    assert kept == {"reporting-quarterly-close": "kept: tagged lambdaops:keep=runs at quarter close"}
+    assert kept == {
+        "reporting-quarterly-close": "kept: tagged lambdaops:keep=runs at quarter close",
+        THROTTLED_FUNCTION: THROTTLED_REASON,  # Throttles, no Invocations: never a candidate
+    }
+    assert THROTTLED_FUNCTION not in {f["name"] for f in data["functions"]}
     assert writes(api_calls) == []
     assert not (in_tmp / "lambdaops-archive").exists()
     table = run_cli(["prune", "--days", "30", "--demo", "--output", "table"])

@@ -1,6 +1,6 @@
 """`prune`: archive, then delete, the functions list-inactive calls inactive.
 
-Plan (reads only): the functions whose status is `inactive` (never `unknown` or `new`) exactly as
+Plan (reads only): the functions whose status is `inactive` (never `unknown`, `new` or `throttled`) exactly as
 list-inactive computes it, minus those muted by a `lambda-inactive` suppression (lambdaops.toml or
 the `lambdaops:ignore` tag) and those tagged `lambdaops:keep`. Each candidate is then assessed
 (lambdaops.actions.restorable): a function the archive cannot hold completely (container image, layer
@@ -51,6 +51,9 @@ from lambdaops.settings import Settings
 KEEP_TAG = "lambdaops:keep"
 CHECK_ID = "lambda-inactive"
 ACTION = "delete-function"
+THROTTLED_REASON = (
+    "kept: throttled (no Invocations in the window, but throttled calls): being called and refused, not idle"
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,17 @@ def _keep_reason(tags: dict[str, str]) -> str | None:
         value = tags[KEEP_TAG]
         return f"kept: tagged {KEEP_TAG}" + (f"={value}" if value else "")
     return None
+
+
+def _edge_reason(distributions: list[str]) -> str:
+    # AWS refuses DeleteFunction while CloudFront keeps replicas ("replicated function"); they go
+    # only once the last association is removed (CloudFront Developer Guide, "Delete Lambda@Edge
+    # functions and replicas").
+    return (
+        "kept: Lambda@Edge function associated with CloudFront distribution(s) "
+        f"{', '.join(distributions)}: its replicas must go first (remove the association; CloudFront "
+        "deletes the replicas within hours)"
+    )
 
 
 TAG_PARTS = frozenset({"tags"})
@@ -115,6 +129,7 @@ def plan_prune(
     inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
     errors: list[ErrorRecord] = list(base.errors)
     all_tags: dict[str, dict[str, str]] = base.view.get("tags", {})
+    edge: dict[str, list[str]] = base.view.get("edge", {})
     tags = {r["arn"]: all_tags[r["arn"]] for r in inactive if r["arn"] in all_tags}
     findings = apply_status(
         [f for f in base.findings if f.check_id == CHECK_ID],
@@ -154,6 +169,10 @@ def plan_prune(
                 Change(ACTION, arn, params, ChangeStatus.FAILED, "its tags could not be read: left in place")
             )
             continue
+        distributions = edge.get(arn)
+        if distributions:
+            changes.append(Change(ACTION, arn, params, ChangeStatus.UNCHANGED, _edge_reason(distributions)))
+            continue
         keep = _keep_reason(tags[arn])
         if keep is not None:
             changes.append(Change(ACTION, arn, params, ChangeStatus.UNCHANGED, keep))
@@ -169,6 +188,20 @@ def plan_prune(
         plan.targets[arn] = PruneTarget(
             accounts[row["account_id"]], row["region"], row["name"], arn, row["last_modified"]
         )
+
+    # Throttled functions are never candidates: callers hit them and are refused (no Invocations
+    # because AWS does not count throttled requests). The plan names them so nobody wonders why.
+    for row in base.functions:
+        if row["status"] == ActivityStatus.THROTTLED.value:
+            changes.append(
+                Change(
+                    ACTION,
+                    row["arn"],
+                    {"function": row["name"], "account_id": row["account_id"], "region": row["region"]},
+                    ChangeStatus.UNCHANGED,
+                    THROTTLED_REASON,
+                )
+            )
 
     # Functions archived earlier and deleted since: a rerun reports them `unchanged`.
     unreadable = {(e.account_id, e.region) for e in base.errors if e.operation == "lambda:ListFunctions"}

@@ -8,6 +8,17 @@ Batched GetMetricData, per region:
 2. only for functions whose sole invocations fall in that first bucket, which straddles the window
    start: one exact query over [window start, end of that bucket), so the window sum stays exact (to
    the minute within CloudWatch's 15-day 1-minute retention);
+Throttles ride in the same window calls: one single-bucket `Throttles` query per function next to
+its `Invocations` query. AWS does not count a throttled request in `Invocations` ("Invocations
+aren't recorded if the invocation request is throttled", AWS Lambda Developer Guide, "Types of
+metrics for Lambda functions", docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html,
+read 2026-12-06), so a function reserved at 0, or starved by the pool, shows Throttles and no
+Invocations while callers hit it: it is `throttled`, never `inactive`. The other per-function
+signals need no query: `Errors` counts invocations that ran (a subset of `Invocations`, same page),
+`ConcurrentExecutions` counts instances processing events (they were invoked), and an asynchronous
+event that is dropped or dead-lettered without ever running was throttled first (or ran and
+errored), which the two queries already see.
+
 3. only for functions with nothing in the window: the look-back from the first UTC midnight inside
    the 455-day retention up to the window's first bucket, in daily buckets anchored at midnight (a
    query starting more than 63 days back needs a period that is a multiple of 3600).
@@ -47,6 +58,9 @@ GRID_HOURS = (1, 2, 3, 4, 6, 8, 12, 24)  # bucket sizes that tile a UTC day
 class InvocationData:
     window_sum: float | None  # None: unreadable
     last_invocation: datetime | None
+    # Throttles from the window's first grid line to now (None: unreadable). It may take in up to one
+    # bucket before the window start: on the safe side (a function throttled then is not pruned).
+    throttles: float | None = 0.0
 
 
 @dataclass
@@ -100,6 +114,21 @@ def _query(fn: FunctionInfo, period: int) -> MetricQuery:
     )
 
 
+THROTTLES_KEY = "throttles:"  # prefixes a function ARN: the key of its Throttles query
+
+
+def _throttles_query(fn: FunctionInfo, start: datetime, end: datetime) -> MetricQuery:
+    """One bucket over [start, end): one datapoint per function, whatever the window's length."""
+    return MetricQuery(
+        key=THROTTLES_KEY + fn.arn,
+        namespace="AWS/Lambda",
+        metric="Throttles",
+        dimensions=(("FunctionName", fn.name),),
+        stat="Sum",
+        period=exact_period(start, end - start, end),
+    )
+
+
 def _latest(points: Sequence[tuple[datetime, float]]) -> datetime | None:
     hits = [ts for ts, value in points if value > 0]
     return max(hits) if hits else None
@@ -118,21 +147,30 @@ def collect_invocations(
     period = window_period(days)
     first = grid_floor(window_start, period)  # the first bucket; it straddles window_start unless equal
     straddles = first < window_start
-    window = get_metric_data(client, [_query(fn, period) for fn in functions], first, end, account_id, region)
+    queries = [_query(fn, period) for fn in functions] + [
+        _throttles_query(fn, first, end) for fn in functions
+    ]
+    window = get_metric_data(client, queries, first, end, account_id, region)
     errors = list(window.errors)
     calls = window.calls
     out: dict[str, InvocationData] = {}
     ambiguous: list[FunctionInfo] = []  # invoked in the straddling bucket only: before or after the start?
     idle: list[FunctionInfo] = []
+    throttles: dict[str, float | None] = {}
     for fn in functions:
+        tkey = THROTTLES_KEY + fn.arn
+        unread = tkey in window.failed or tkey not in window.values
+        throttles[fn.arn] = None if unread else sum(v for _, v in window.values[tkey])
         if fn.arn in window.failed or fn.arn not in window.values:
-            out[fn.arn] = InvocationData(window_sum=None, last_invocation=None)
+            out[fn.arn] = InvocationData(None, None, throttles[fn.arn])
             continue
         points = window.values[fn.arn]
         inside = sum(v for ts, v in points if ts >= window_start)
         edge = sum(v for ts, v in points if ts < window_start)
         if inside > 0:
-            out[fn.arn] = InvocationData(window_sum=inside, last_invocation=_latest(points))
+            out[fn.arn] = InvocationData(
+                window_sum=inside, last_invocation=_latest(points), throttles=throttles[fn.arn]
+            )
         elif straddles and edge > 0:
             ambiguous.append(fn)
         else:
@@ -152,11 +190,13 @@ def collect_invocations(
         calls += exact.calls
         for fn in ambiguous:
             if fn.arn in exact.failed or fn.arn not in exact.values:
-                out[fn.arn] = InvocationData(window_sum=None, last_invocation=None)
+                out[fn.arn] = InvocationData(
+                    window_sum=None, last_invocation=None, throttles=throttles[fn.arn]
+                )
                 continue
             # Either way the last invocation lies in the first grid bucket.
             total = sum(v for _, v in exact.values[fn.arn])
-            out[fn.arn] = InvocationData(window_sum=total, last_invocation=first)
+            out[fn.arn] = InvocationData(window_sum=total, last_invocation=first, throttles=throttles[fn.arn])
 
     deep_start = lookback_start(end)
     if idle and deep_start < first:
@@ -169,10 +209,14 @@ def collect_invocations(
             if fn.arn in deep.failed or fn.arn not in deep.values:
                 # The window itself was read (zero): the function is idle, but its last invocation
                 # could not be dated. Kept as unreadable so it is never called inactive on partial data.
-                out[fn.arn] = InvocationData(window_sum=None, last_invocation=None)
+                out[fn.arn] = InvocationData(
+                    window_sum=None, last_invocation=None, throttles=throttles[fn.arn]
+                )
             else:
-                out[fn.arn] = InvocationData(window_sum=0.0, last_invocation=_latest(deep.values[fn.arn]))
+                out[fn.arn] = InvocationData(
+                    window_sum=0.0, last_invocation=_latest(deep.values[fn.arn]), throttles=throttles[fn.arn]
+                )
     else:
         for fn in idle:
-            out[fn.arn] = InvocationData(window_sum=0.0, last_invocation=None)
+            out[fn.arn] = InvocationData(window_sum=0.0, last_invocation=None, throttles=throttles[fn.arn])
     return InvocationResult(by_arn=out, errors=errors, calls=calls)

@@ -193,6 +193,7 @@ def install() -> None:
         BudgetsResponse.describe_subscribers_for_notification = _describe_subscribers_for_notification
         BudgetsResponse.create_subscriber = _create_subscriber
         from lambdaops.demo import (
+            edge_shim,
             invoke_config_shim,
             policy_shim,
             qualified_policy_shim,
@@ -201,6 +202,7 @@ def install() -> None:
             version_shim,
         )
 
+        edge_shim.install()
         policy_shim.install()
         scale_shims.install()
         version_shim.install()  # PublishVersion refuses a CodeSha256 that is not $LATEST's

@@ -475,20 +475,24 @@ def _lambda_time(ts: datetime) -> str:
 
 
 def demo_function_names(region: str | None = None) -> frozenset[str]:
-    """Every function the demo account holds (in `region`, or in all): FUNCTIONS plus the cases the
-    seed_*.py modules plant. Tests count the demo's functions through this, so planting a case
-    touches one place.
+    """Every function the demo account holds in `region` (default: the demo's default REGIONS, which
+    commands read when no --region is given): FUNCTIONS plus the cases the seed_*.py modules plant.
+    Tests count the demo's functions through this, so planting a case touches one place.
     """
-    from lambdaops.demo import seed_access, seed_archive, seed_runtimes
+    from lambdaops.demo import seed_access, seed_activity, seed_archive, seed_runtimes
 
     planted = [
         (seed_archive.VERSIONED, seed_archive.VERSIONED_REGION),
         (seed_archive.IMAGE_FUNCTION, seed_archive.IMAGE_REGION),
         *((name, seed_runtimes.REGION) for name in seed_runtimes.FUNCTION_NAMES),
         *((name, seed_access.ACCESS_REGION) for name in seed_access.ACCESS_FUNCTIONS),
+        (seed_activity.THROTTLED_FUNCTION, seed_activity.THROTTLED_REGION),
+        (seed_activity.EDGE_ACTIVE, seed_activity.EDGE_REGION),
+        (seed_activity.EDGE_IDLE, seed_activity.EDGE_REGION),
     ]
+    wanted = REGIONS if region is None else (region,)
     every = [(f.name, f.region) for f in FUNCTIONS] + planted
-    return frozenset(name for name, where in every if region in (None, where))
+    return frozenset(name for name, where in every if where in wanted)
 
 
 def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None:
@@ -496,7 +500,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     import boto3
     from moto.awslambda.models import lambda_backends
 
-    from lambdaops.demo import moto_shims
+    from lambdaops.demo import moto_shims, seed_activity
     from lambdaops.demo.seed_archive import seed_archive_cases
     from lambdaops.demo.seed_tags import seed_ignore_tags
 
@@ -577,6 +581,8 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
             cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
     _seed_billing(session, now)
     seed_ignore_tags(session)
+    seed_activity.seed_throttled(session, account_id, now)
+    seed_activity.seed_edge(session, account_id, now)
 
 
 def _seed_public_url(session: Any) -> None:

@@ -213,7 +213,7 @@ _FUNCTION_COLUMNS: dict[str, dict[str, Any]] = {
     "Last invoked": {"no_wrap": True},
     "Days idle": {"justify": "right", "no_wrap": True},
 }
-_STATUS_STYLES = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan"}
+_STATUS_STYLES = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan", "throttled": "red"}
 
 
 def _function_cells(row: dict[str, Any], with_time: bool) -> dict[str, Text]:
@@ -280,13 +280,22 @@ def render_functions_table(report: Report, console: Console) -> None:
     statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
     counts = Counter(statuses)
     regions = len(set(report.regions))
-    parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("inactive", "new", "unknown", "active"))
+    shown = ("inactive", "throttled", "new", "unknown", "active") if counts.get("throttled") else None
+    parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in shown or ("inactive", "new", "unknown", "active"))
     where = f"{regions} region{'s' if regions != 1 else ''}"
     if len(accounts) > 1:
         where = f"{len(accounts)} accounts, {where}"
     console.print(f"{len(statuses)} functions in {where}: {parts}")
     if report.view.get("show") == "inactive" and statuses and not report.functions:
         console.print("No inactive functions (--show all lists every function).")
+    if counts.get("throttled"):
+        console.print(
+            cell(
+                f"{counts['throttled']} function(s) throttled: no invocations, but callers were refused "
+                "(AWS does not count throttled requests as invocations); never reported as inactive.",
+                "red",
+            )
+        )
     if counts.get("unknown"):
         console.print(
             cell(

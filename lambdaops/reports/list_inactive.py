@@ -7,6 +7,7 @@ from datetime import datetime
 
 from lambdaops.checks.registry import select
 from lambdaops.collect.context import AwsContext
+from lambdaops.collect.edge import refine_edge_activity
 from lambdaops.collect.gather import gather
 from lambdaops.model import Report
 from lambdaops.rows import function_row, sort_rows
@@ -28,6 +29,8 @@ def list_inactive_report(
     checks = select(group="list-inactive")
     parts = {"functions", "invocations", *extra_parts}
     inv = gather(ctx, regions, parts, settings, now, days=days, on_done=on_done)
+    # Lambda@Edge: replicas run (and are measured) outside us-east-1; prune must keep them.
+    edge = refine_edge_activity(ctx, inv, now, days)
     rows = [function_row(fn, inv) for fn in inv.all_functions()]
     statuses = [r["status"] for r in rows]
     if show == "inactive":
@@ -43,6 +46,7 @@ def list_inactive_report(
     for check in checks:
         report.findings.extend(check.run(inv, settings))
     report.view.update(window_days=days, all_statuses=statuses, show=show)
+    report.view["edge"] = edge
     if "tags" in parts:
         report.view["tags"] = inv.tags
     return report

@@ -8,6 +8,8 @@ from datetime import datetime
 from lambdaops.checks.registry import CheckInfo
 from lambdaops.checks.runtime_common import runtime_table_warnings
 from lambdaops.collect.context import AwsContext
+from lambdaops.collect.edge import refine_edge_activity
+from lambdaops.collect.gather import expand_parts as inv_parts
 from lambdaops.collect.gather import gather
 from lambdaops.model import Report
 from lambdaops.rows import function_row, sort_rows
@@ -28,6 +30,8 @@ def scan_report(
     for check in checks:
         parts |= check.needs
     inv = gather(ctx, regions, parts, settings, now, days=settings.days, on_done=on_done)
+    if "invocations" in inv_parts(parts):
+        refine_edge_activity(ctx, inv, now, settings.days)  # Lambda@Edge replicas ran elsewhere
     report = Report(
         command="scan",
         generated_at=now,

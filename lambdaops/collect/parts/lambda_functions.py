@@ -54,7 +54,14 @@ def _invocations(job: RegionJob) -> None:
     job.inv.errors.extend(result.errors)
     for fn in functions:
         data = result.by_arn[fn.arn]
-        job.inv.activity[fn.arn] = classify(fn, data.window_sum, data.last_invocation, job.now, days)
+        job.inv.activity[fn.arn] = classify(
+            fn,
+            data.window_sum,
+            data.last_invocation,
+            job.now,
+            days,
+            throttles=data.throttles,
+        )
 
 
 @region_collector("versions")

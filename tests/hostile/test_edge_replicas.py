@@ -1,0 +1,91 @@
+"""Nothing lost: an @edge function is never called idle on partial data, never planned for deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from lambdaops.collect.edge import refine_edge_activity
+from lambdaops.inventory import Activity, ActivityStatus, FunctionInfo, Inventory
+
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+ACCOUNT = "123456789012"
+
+
+def _fn(name: str, region: str = "us-east-1") -> FunctionInfo:
+    return FunctionInfo(
+        account_id=ACCOUNT,
+        region=region,
+        name=name,
+        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}",
+        runtime="nodejs22.x",
+        memory_mb=128,
+        code_size_bytes=1,
+        last_modified=NOW - timedelta(days=200),
+        role_arn="arn:aws:iam::123456789012:role/r",
+    )
+
+
+@dataclass
+class _Account:
+    account_id: str = ACCOUNT
+
+
+class _Denied:
+    def __getattr__(self, op: str) -> Any:
+        def call(**_: Any) -> Any:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, op)
+
+        return call
+
+
+class _Cloudfront:
+    def __init__(self, arn: str) -> None:
+        self.arn = arn
+
+    def list_distributions(self, **_: Any) -> dict[str, Any]:
+        behaviour = {"LambdaFunctionAssociations": {"Items": [{"LambdaFunctionARN": self.arn + ":1"}]}}
+        return {
+            "DistributionList": {
+                "IsTruncated": False,
+                "Items": [{"Id": "D1", "DefaultCacheBehavior": behaviour}],
+            }
+        }
+
+
+class _Ctx:
+    def __init__(self, clients: dict[str, Any]) -> None:
+        self.accounts = [_Account()]
+        self.clients = clients
+
+    def client(self, account: Any, service: str, region: str) -> Any:
+        return self.clients.get(service, _Denied())
+
+
+def _inv(fns: list[FunctionInfo]) -> Inventory:
+    inv = Inventory(now=NOW, window_days=10)
+    for fn in fns:
+        inv.functions.setdefault(fn.scope, []).append(fn)
+        inv.activity[fn.arn] = Activity(ActivityStatus.INACTIVE, 0.0, None, None)
+    return inv
+
+
+def test_unreadable_distributions_leave_us_east_1_idle_functions_unknown() -> None:
+    home, elsewhere = _fn("maybe-edge"), _fn("idle", "eu-west-1")
+    inv = _inv([home, elsewhere])
+    assert refine_edge_activity(_Ctx({}), inv, NOW, 10) == {}
+    assert inv.activity[home.arn].status is ActivityStatus.UNKNOWN  # it might be replicated
+    assert inv.activity[elsewhere.arn].status is ActivityStatus.INACTIVE  # not an edge region
+    assert [e.operation for e in inv.errors] == ["cloudfront:ListDistributions"]
+
+
+def test_unreadable_regions_leave_the_associated_function_unknown() -> None:
+    edge = _fn("edge")
+    inv = _inv([edge])
+    associated = refine_edge_activity(_Ctx({"cloudfront": _Cloudfront(edge.arn)}), inv, NOW, 10)
+    assert associated == {edge.arn: ["D1"]}  # prune keeps it whatever its status
+    assert inv.activity[edge.arn].status is ActivityStatus.UNKNOWN
+    assert [e.operation for e in inv.errors] == ["ec2:DescribeRegions"]
