@@ -24,11 +24,25 @@ def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
+# Progress bars drawing right now. Anything printed while one is live would be drawn over (and, with
+# rich's stream redirection, a report meant for stdout would land on stderr), so every output path
+# stops them first: a report, a warning, a prompt never share the screen with a bar.
+_LIVE: list[Progress] = []
+
+
+def stop_progress() -> None:
+    """Clear every live progress bar (idempotent): call before printing anything."""
+    while _LIVE:
+        _LIVE.pop().stop()
+
+
 def warn(message: str) -> None:
+    stop_progress()
     print(f"lambdaops: warning: {message}", file=sys.stderr)
 
 
 def info(message: str) -> None:
+    stop_progress()
     print(f"lambdaops: {message}", file=sys.stderr)
 
 
@@ -131,15 +145,23 @@ class Progress:
             )
             self._progress.__enter__()
             self._task = self._progress.add_task(self.label, total=self.total)
+            _LIVE.append(self)
         return self
 
     def advance(self) -> None:
         if self._progress is not None:
             self._progress.advance(self._task)
 
+    def stop(self) -> None:
+        """Clear the bar (transient) and restore the streams; later advances are no-ops."""
+        progress, self._progress = self._progress, None
+        if progress is not None:
+            progress.stop()
+        if self in _LIVE:
+            _LIVE.remove(self)
+
     def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)
+        self.stop()
 
 
 @contextmanager
@@ -210,6 +232,7 @@ def emit(
     table: Callable[[Report, Any], None] | None = None,
 ) -> None:
     """Write the report: stdout carries the report and nothing else."""
+    stop_progress()
     for message in report.warnings:
         warn(message)
     if output == "table":
@@ -265,12 +288,33 @@ def plan_exit_code(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def will_ask(yes: bool) -> bool:
+    """Whether confirm_apply will ask: on a terminal, without --yes."""
+    return not yes and sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def show_plan(report: Report, table: Callable[[Report, Any], None], yes: bool) -> None:
+    """Before a destructive command asks, the whole plan, on stderr (next to the question; stdout
+    keeps the one report, the outcome, printed after)."""
+    if not will_ask(yes):
+        return
+    from rich.console import Console
+
+    stop_progress()
+    report.view["asking"] = True
+    try:
+        table(report, Console(stderr=True, soft_wrap=False))
+    finally:
+        report.view.pop("asking", None)
+
+
 def confirm_apply(summary: str, yes: bool) -> bool:
     """On a terminal, --apply asks first unless --yes; without a terminal --apply is the consent."""
-    if yes or not (sys.stdin.isatty() and sys.stderr.isatty()):
+    if not will_ask(yes):
         return True
     import typer
 
+    stop_progress()
     return bool(typer.confirm(f"{summary} Proceed?", default=False, err=True))
 
 
