@@ -11,7 +11,15 @@ from collections import Counter
 from rich.console import Console
 
 from lambdaops.model import Change, ChangeStatus, Report
-from lambdaops.render.table import _short_time, _size, _table, cell, render_errors_table
+from lambdaops.render.table import (
+    _short_time,
+    _size,
+    _table,
+    cell,
+    fits,
+    render_errors_table,
+    table_as_list,
+)
 
 STATUS_STYLES = {
     "failed": "bold red",
@@ -59,11 +67,11 @@ def render_prune_table(report: Report, console: Console) -> None:
     if shown:
         title = f"Prune {_phase(report)}: inactive functions ({len(shown)})"
         table = _table(title + (f", idle window {days} days" if days else ""))
-        table.add_column("Function", overflow="fold", ratio=1, min_width=12)
+        table.add_column("Function", no_wrap=True)
         if multi:
             table.add_column("Account", no_wrap=True)
         table.add_column("Region", no_wrap=True)
-        table.add_column("Last invoked", no_wrap=True)
+        table.add_column("Last invoked")
         table.add_column("Status", no_wrap=True)
         table.add_column("Reason", overflow="fold", ratio=1)
         for c in shown:
@@ -82,7 +90,7 @@ def render_prune_table(report: Report, console: Console) -> None:
                 cell(reason),
             ]
             table.add_row(*row)
-        console.print(table)
+        console.print(table if fits(console, table) else table_as_list(table))
         console.print(_counts(shown))
     else:
         console.print("No inactive functions to prune.")
@@ -109,12 +117,12 @@ def render_versions_table(report: Report, console: Console) -> None:
             f"Prune-versions {_phase(report)}: published versions beyond the newest "
             f"{report.view.get('keep')} ({len(changes)})"
         )
-        table.add_column("Function", overflow="fold", ratio=1, min_width=12)
+        table.add_column("Function", no_wrap=True)
         table.add_column("Region", no_wrap=True)
         table.add_column("Version", justify="right", no_wrap=True)
-        table.add_column("Code", justify="right", no_wrap=True)
-        table.add_column("Modified", no_wrap=True)
-        table.add_column("Status", no_wrap=True)
+        table.add_column("Code", justify="right")
+        table.add_column("Modified")
+        table.add_column("Status")
         table.add_column("Reason", overflow="fold", ratio=1)
         for c in changes:
             table.add_row(
@@ -126,7 +134,7 @@ def render_versions_table(report: Report, console: Console) -> None:
                 cell(c.status.value, STATUS_STYLES.get(c.status.value, "")),
                 cell(c.reason),
             )
-        console.print(table)
+        console.print(table if fits(console, table) else table_as_list(table))
         console.print(_counts(changes))
     else:
         console.print("No function has more published versions than kept.")
