@@ -81,6 +81,16 @@ def _one_line(text: str) -> str:
     return " ".join(lines)
 
 
+def _unreachable(exc: Exception) -> str | None:
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+    from lambdaops.collect.context import unreachable_message
+
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        return unreachable_message(exc)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: maps every failure to one clear line and the contract's exit code."""
     from lambdaops.cli.runner import debug_enabled
@@ -112,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:
         if debug_enabled():
             raise
+        unreachable = _unreachable(exc)
+        if unreachable is not None:  # the network, not a bug: one line naming the endpoint (exit 2)
+            print(f"lambdaops: error: {unreachable}", file=sys.stderr)
+            sys.exit(int(ExitCode.USAGE))
         print(
             f"lambdaops: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]} "
             "(a bug: rerun with LAMBDAOPS_DEBUG=1 for the traceback and report it)",

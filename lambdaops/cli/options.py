@@ -53,7 +53,8 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             list[str] | None,
             typer.Option(
                 "--region",
-                help="Region to read (repeatable). Default: the profile's region.",
+                help="Region to read (repeatable, or comma-separated). Default: AWS_REGION, else the "
+                "profile's region.",
                 rich_help_panel=AWS,
             ),
         ],
@@ -209,6 +210,16 @@ def command_boundary() -> Iterator[None]:
         raise typer.Exit(int(exc.exit_code)) from None
 
 
+def split_regions(values: list[str] | None) -> tuple[str, ...]:
+    """`--region a,b` and `--region a --region b` alike (as `--accounts` takes a list)."""
+    out: list[str] = []
+    for value in values or ():
+        for part in value.replace(" ", ",").split(","):
+            if part.strip() and part.strip() not in out:
+                out.append(part.strip())
+    return tuple(out)
+
+
 def with_common(func: F) -> F:
     """Append the common options to a command and pass them in as `common: Common`."""
     sig = inspect.signature(func, eval_str=True)
@@ -223,7 +234,7 @@ def with_common(func: F) -> F:
         values = {name: kwargs.pop(name) for name in list(kwargs) if name in _COMMON_NAMES}
         common = Common(
             profile=values["profile"],
-            regions=tuple(values["region"] or ()),
+            regions=split_regions(values["region"]),
             all_regions=values["all_regions"],
             output=values["output"],
             output_file=values["output_file"],

@@ -201,6 +201,8 @@ def finish(
     from lambdaops.suppress import apply_status, baseline_document, expiry_warnings
 
     today = run.now.date()
+    if run.common.shard:  # so that merge can tell whether every shard of the scope came back
+        report.sections["shard"] = run.common.shard.strip()
     report.errors = [*run.errors, *report.errors]
     report.warnings = [*run.warnings, *expiry_warnings(run.settings.suppressions, today), *report.warnings]
     report.findings = apply_status(
