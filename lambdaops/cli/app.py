@@ -97,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     from lambdaops.errors import ExitCode, LambdaopsError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args:  # `lambdaops` alone: the help, and success (it asked for nothing that failed)
+        args = ["--help"]
     try:
         rv = app(args=args, prog_name="lambdaops", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
@@ -116,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if _one_line(message):  # empty when a group run without a command printed its help instead
             print(f"lambdaops: error: {_one_line(message)}{hint}", file=sys.stderr)
         code = int(getattr(exc, "exit_code", ExitCode.USAGE))
+    except BrokenPipeError:
+        code = _closed_pipe()
     except KeyboardInterrupt:
         print("lambdaops: interrupted", file=sys.stderr)
         code = 130
@@ -132,4 +136,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             file=sys.stderr,
         )
         code = int(ExitCode.INTERNAL)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _closed_pipe()
     sys.exit(code)
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, as a shell tool does on SIGPIPE (128 + 13)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+    return 141

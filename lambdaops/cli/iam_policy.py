@@ -54,7 +54,7 @@ def iam_policy(
     from lambdaops.cli.runner import resolve_output
 
     with command_boundary():
-        fmt = resolve_output(output, FORMATS)
+        fmt = resolve_output(output, FORMATS, output_file)
         if role_name is not None and not multi_account:
             raise UsageError("--role-name only narrows --multi-account; add --multi-account or drop it")
         import shutil

@@ -17,6 +17,18 @@ from lambdaops.errors import LambdaopsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def completes(*values: str) -> Callable[[str], list[str]]:
+    """Shell completion for an option that takes one of `values` (Typer's `autocompletion`)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
+
+
+OUTPUT_CHOICES = ("table", "json", "csv", "markdown", "sarif", "junit")
+FAIL_ON_CHOICES = ("info", "low", "medium", "high", "critical", "none")
 AWS = "AWS scope"
 OUT = "Output"
 
@@ -138,8 +150,10 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             typer.Option(
                 "--output",
                 "-o",
-                help="table (default), json, csv, markdown; scan also sarif, junit.",
+                help="table (default), json, csv, markdown; scan also sarif, junit. Default from "
+                "--output-file's extension (.json .csv .md .sarif .xml).",
                 rich_help_panel=OUT,
+                autocompletion=completes(*OUTPUT_CHOICES),
             ),
         ],
         None,
@@ -162,6 +176,7 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
                 "--fail-on",
                 help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
                 rich_help_panel=OUT,
+                autocompletion=completes(*FAIL_ON_CHOICES),
             ),
         ],
         None,

@@ -81,7 +81,28 @@ def validate_days(flag: str, value: int | None, lo: int = 1, hi: int = MAX_DAYS)
     return value
 
 
-def resolve_output(requested: str | None, formats: Sequence[str]) -> str:
+# --output-file's extension names the format when -o does not.
+EXTENSION_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".txt": "table",
+}
+
+
+def resolve_output(requested: str | None, formats: Sequence[str], output_file: Path | None = None) -> str:
+    if requested is None and output_file is not None:
+        inferred = EXTENSION_FORMATS.get(output_file.suffix.lower())
+        if inferred is not None:
+            if inferred not in formats:
+                raise UsageError(
+                    f"--output-file {output_file.name}: this command writes {', '.join(formats)}, "
+                    f"not {inferred}; pick another extension or pass -o"
+                )
+            return inferred
     if requested is None:
         # table everywhere by default; scripts ask for json explicitly (--output json)
         return "table"
@@ -169,7 +190,7 @@ def open_run(common: Common, settings: Settings, formats: Sequence[str] = BASE_F
     """Resolve output, credentials, accounts and regions; in --demo, inside the emulated account."""
     from lambdaops.model import utc_now
 
-    output = resolve_output(common.output, formats)
+    output = resolve_output(common.output, formats, common.output_file)
     with ExitStack() as stack:
         if common.demo:
             settings = settings.replace(profile=None)  # the demo account needs no profile
