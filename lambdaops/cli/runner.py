@@ -194,7 +194,9 @@ def open_run(common: Common, settings: Settings, formats: Sequence[str] = BASE_F
     with ExitStack() as stack:
         if common.demo:
             settings = settings.replace(profile=None)  # the demo account needs no profile
-            from lambdaops.demo import demo_account
+            from lambdaops.demo import DEMO_NOTICE, demo_account
+
+            info(DEMO_NOTICE)
 
             stack.enter_context(demo_account())
         from lambdaops.collect.scope import resolve_scope
