@@ -72,3 +72,31 @@ def test_plan_at_80_columns_keeps_function_names_whole() -> None:
     lines = _render(report, width=80).splitlines()
     assert any(name in line for line in lines)
     assert all(len(line.rstrip()) <= 80 for line in lines)
+
+
+def test_set_concurrency_title_says_applied_after_an_applied_change() -> None:
+    from lambdaops.render.concurrency_table import render_concurrency_plan
+
+    change = Change(
+        "put_function_concurrency",
+        ARN + "api",
+        {"function_name": "api", "region": "eu-west-1", "reserved_concurrency": 5},
+        ChangeStatus.APPLIED,
+        "reserved",
+    )
+    report = Report(
+        command="set-concurrency", generated_at=datetime(2026, 12, 6, tzinfo=UTC), changes=[change]
+    )
+    buf = io.StringIO()
+    render_concurrency_plan(report, Console(file=buf, width=160, no_color=True))
+    assert "set-concurrency: applied" in buf.getvalue()
+    report.changes = [Change(change.action, change.resource_arn, change.params, ChangeStatus.PLANNED, "")]
+    buf = io.StringIO()
+    render_concurrency_plan(report, Console(file=buf, width=160, no_color=True))
+    assert "set-concurrency: plan" in buf.getvalue()
+
+
+def test_yes_has_its_short_form_everywhere() -> None:
+    for command in (["prune"], ["prune-versions"], ["audit-concurrency"], ["billing-alarm", "remove"]):
+        help_text = runner.invoke(app, [*command, "--help"]).stdout
+        assert "-y" in help_text, command

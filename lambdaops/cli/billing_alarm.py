@@ -191,7 +191,7 @@ def billing_remove(
     apply: Annotated[
         bool, typer.Option("--apply", help="Delete them (default: show the plan only).")
     ] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before deleting.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")] = False,
 ) -> None:
     """Delete the billing alarms lambdaops manages (plan first; --apply to delete).
 

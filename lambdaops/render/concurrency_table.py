@@ -229,7 +229,9 @@ def render_concurrency_plan(report: Report, console: Any) -> None:
     for pool in _pools(report):
         console.print(_pool_line(pool, changes))
     if changes:
-        table = Table(title=f"{report.command}: plan", title_justify="left", header_style="bold")
+        # the write model's words: `plan` until a change was made, then `applied`
+        phase = "applied" if any(c.status is ChangeStatus.APPLIED for c in changes) else "plan"
+        table = Table(title=f"{report.command}: {phase}", title_justify="left", header_style="bold")
         for col in ("Function", "Region", "Change", "Status", "Reason"):
             table.add_column(col, overflow="fold")
         for c in changes:
