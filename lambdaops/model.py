@@ -195,7 +195,7 @@ class Report:
     errors: list[ErrorRecord] = field(default_factory=list)
     changes: list[Change] | None = None  # write commands only
     sections: dict[str, Any] = field(default_factory=dict)  # command-specific extras (e.g. pools)
-    warnings: list[str] = field(default_factory=list)  # shown on stderr, not part of the JSON
+    warnings: list[str] = field(default_factory=list)  # on stderr, and in the JSON (CONTRACT)
     view: dict[str, Any] = field(default_factory=dict)  # hints for the human table, not in the JSON
 
     def sorted_findings(self) -> list[Finding]:
@@ -221,6 +221,7 @@ class Report:
             "functions": self.functions,
             "findings": [f.to_dict() for f in self.sorted_findings()],
             "errors": [e.to_dict() for e in self.sorted_errors()],
+            "warnings": list(dict.fromkeys(self.warnings)),
             "summary": summarize(self.findings),
         }
         if self.changes is not None:

@@ -36,8 +36,12 @@ def test_demo_findings() -> None:
 
 def test_table_groups_by_role_and_by_function() -> None:
     by_role = runner.invoke(app, ["audit-iam", "--demo"], catch_exceptions=False)
-    assert "legacy-admin-role: 2 finding(s), worst critical" in by_role.stdout
+    assert "role legacy-admin-role: 2 finding(s), worst critical" in by_role.stdout
     by_fn = runner.invoke(app, ["audit-iam", "--demo", "--by", "function"], catch_exceptions=False)
-    assert "legacy-cron-cleanup (123456789012)" in by_fn.stdout
+    # one heading format for every function, whether the finding is about its role or itself
+    assert "function legacy-cron-cleanup (eu-central-1):" in by_fn.stdout
+    assert "function digital_logistics_03_fb_webhook (eu-west-1):" in by_fn.stdout
+    headings = [ln for ln in by_fn.stdout.splitlines() if "finding(s), worst" in ln]
+    assert headings and all(ln.startswith(("function ", "role ")) for ln in headings)
     bad = runner.invoke(app, ["audit-iam", "--demo", "--by", "policy"])
     assert bad.exit_code == 2 and "--by" in bad.stderr

@@ -161,7 +161,7 @@ COMMANDS_WITH_AWS = {
     "audit-concurrency": ["audit-concurrency"],
     "audit-concurrency --cap-unlimited": ["audit-concurrency", "--cap-unlimited", "10"],
     "set-concurrency": ["set-concurrency", "some-function", "--reserved", "5"],
-    "prune": ["prune"],
+    "prune": ["prune", "--days", "10"],
     "prune-versions": ["prune-versions"],
 }
 
@@ -307,7 +307,7 @@ def test_bad_environment_values(
         (["set-concurrency", "--reserved", "5"], "Missing argument"),
         (["prune", "--days", "0"], "--days must be from 1 to 455"),
         (["prune", "--apply", "--dry-run"], "--apply and --dry-run contradict each other"),
-        (["prune", "--archive-dir", "lambdaops.toml.not-a-dir"], "is not a directory"),
+        (["prune", "--days", "10", "--archive-dir", "lambdaops.toml.not-a-dir"], "is not a directory"),
         (["prune-versions", "--keep", "-1"], "--keep must be from 0 to 10000"),
         (["prune-versions", "--apply", "--dry-run"], "--apply and --dry-run contradict each other"),
         (["restore", "no-such-archive"], "pass a directory written by `lambdaops prune --apply`"),
@@ -426,7 +426,8 @@ def test_restore_refuses_bad_common_options(account: Account, capsys: pytest.Cap
     """restore needs an archive before it reads any option: make one, then try each bad option."""
     account.function("idle", modified_days_ago=300)
     code, _, err = run_main(
-        ["prune", "--region", "eu-west-1", "--apply", "--yes", "--archive-dir", "arch"], capsys
+        ["prune", "--days", "10", "--region", "eu-west-1", "--apply", "--yes", "--archive-dir", "arch"],
+        capsys,
     )
     assert code == 0, err
     [archive] = list(Path("arch").glob("*/eu-west-1/idle"))

@@ -216,19 +216,60 @@ def test_condition_lowers_and_strict_keeps() -> None:
 
 
 def test_shared_role_across_regions_is_raised_to_worst_finding() -> None:
+    broad = {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
     inv = inventory(
         [fn("a", role_arn("shared"), "eu-west-1"), fn("b", role_arn("shared"), "us-east-1")],
-        [role("shared", (BASIC_ARN,))],
+        [role("shared", (BASIC_ARN,), inline={"read": broad})],
         [managed(BASIC_ARN, BASIC_DOC)],
     )
     (finding,) = run("iam-shared-role", inv)
-    assert finding.severity is Severity.MEDIUM  # the basic execution role's logs:* on "*"
-    assert finding.evidence["worst_finding"]["check_id"] == "iam-resource-wildcard"
+    assert finding.severity > Severity.LOW  # s3:* on "*", not the logging baseline
+    assert "read" in finding.evidence["worst_finding"]["detail"]
     assert finding.evidence["functions"] == [
         "arn:aws:lambda:eu-west-1:123456789012:function:a",
         "arn:aws:lambda:us-east-1:123456789012:function:b",
     ]
     assert finding.region == "global"
+
+
+def test_logging_baseline_is_info_and_does_not_raise_a_shared_role() -> None:
+    """AWSLambdaBasicExecutionRole (logs writes on "*") and the console's per-function logging policy
+    are AWS's documented minimum for logging: info at most; a role shared only through them stays low."""
+    console_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "logs:CreateLogGroup",
+                "Resource": "arn:aws:logs:eu-west-1:123456789012:*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/a:*"],
+            },
+        ],
+    }
+    console_arn = f"arn:aws:iam::{ACCOUNT}:policy/service-role/AWSLambdaBasicExecutionRole-0b1c2d3e"
+    inv = inventory(
+        [fn("a", role_arn("shared"), "eu-west-1"), fn("b", role_arn("shared"), "us-east-1")],
+        [role("shared", (BASIC_ARN, console_arn))],
+        [managed(BASIC_ARN, BASIC_DOC), managed(console_arn, console_policy, "customer-managed")],
+    )
+    wildcard = run("iam-resource-wildcard", inv)
+    assert wildcard and all(f.severity is Severity.INFO for f in wildcard)
+    assert all("logging baseline" in f.message for f in wildcard)
+    (shared,) = run("iam-shared-role", inv)
+    assert shared.severity is Severity.LOW
+    assert "worst_finding" not in shared.evidence
+    # one action beyond the baseline and the statement is judged as before
+    wider = {
+        "Statement": [
+            {"Effect": "Allow", "Action": ["logs:PutLogEvents", "logs:DeleteLogGroup"], "Resource": "*"}
+        ]
+    }
+    inv = inventory([fn("a", role_arn("r"))], [role("r", inline={"w": wider})])
+    assert any(f.severity > Severity.INFO for f in run("iam-resource-wildcard", inv))
 
 
 def test_shared_role_without_other_findings_is_low_and_single_use_is_not_shared() -> None:

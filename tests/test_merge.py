@@ -187,3 +187,16 @@ def test_incompatible_inputs_are_refused_in_one_line(tmp_path: Path) -> None:
         assert code == 2, expected
         assert out == ""
         assert expected in err and err.startswith("lambdaops: error: ") and err.count("\n") == 1, err
+
+
+def test_merge_reports_a_missing_shard_as_a_gap(org: list[str], tmp_path: Path) -> None:
+    """Shards must cover the scope: merging 1/N..N/N minus one is incomplete (exit 4), and says which."""
+    _, shards = shard_reports(["scan"], org, tmp_path)
+    assert all(json.loads(p.read_text())["shard"] for p in shards)
+    code, out, _ = merge(*shards[1:], "--output", "json")
+    merged = json.loads(out)
+    assert code == 4
+    [gap] = [e for e in merged["errors"] if e["code"] == "MissingShard"]
+    assert f"1/{len(shards)}" in gap["message"]
+    code, out, _ = merge(*shards, "--output", "json")
+    assert not [e for e in json.loads(out)["errors"] if e["code"] == "MissingShard"]

@@ -53,7 +53,7 @@ COMMAND_FORMATS = [
     (["billing-alarm", "check", *REGIONS], FORMATS),
     (["billing-alarm", "set", "--threshold", "50", "--email", "ops@example.com", "--dry-run"], FORMATS),
     (["billing-alarm", "remove"], ("table", "json")),
-    (["prune", *REGIONS], FORMATS),
+    (["prune", "--days", "10", *REGIONS], FORMATS),
     (["prune-versions", "--keep", "1", *REGIONS], FORMATS),
 ]
 
@@ -239,7 +239,18 @@ def test_prune_restore_and_merge_print_no_secret(
         )
         outputs = []
         code, out, err = run(
-            ["prune", *ONE_REGION, "--apply", "--yes", "--archive-dir", str(archive_root), "-o", "json"],
+            [
+                "prune",
+                "--days",
+                "10",
+                *ONE_REGION,
+                "--apply",
+                "--yes",
+                "--archive-dir",
+                str(archive_root),
+                "-o",
+                "json",
+            ],
             capsys,
         )
         assert code == 0, err

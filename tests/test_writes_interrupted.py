@@ -96,7 +96,17 @@ def test_prune_delete_and_restore_create_with_answers_lost(
     writable: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     archive_dir = tmp_path / "archive"
-    args = ["prune", "--region", "eu-central-1", "--apply", "--yes", "--archive-dir", str(archive_dir)]
+    args = [
+        "prune",
+        "--days",
+        "10",
+        "--region",
+        "eu-central-1",
+        "--apply",
+        "--yes",
+        "--archive-dir",
+        str(archive_dir),
+    ]
     (first_code, first), (_, second) = twice(writable, args, "lambda:DeleteFunction", capsys, monkeypatch)
     pruned = {c["resource_arn"].rsplit(":", 1)[-1] for c in first["changes"] if c["status"] == "applied"}
     assert first_code == 0 and pruned  # a delete that finds the function gone is done, not failed

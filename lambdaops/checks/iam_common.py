@@ -316,6 +316,21 @@ def _audit_roles(inv: Inventory, strict: bool) -> Audit:
     return audit
 
 
+# AWS's own logging baseline: the AWS-managed AWSLambdaBasicExecutionRole allows exactly these three
+# actions on "*" ("AWSLambdaBasicExecutionRole - AWS Managed Policy", AWS Managed Policy Reference,
+# https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html,
+# read 2026-12-06), and the console's per-function policy (AWSLambdaBasicExecutionRole-<uuid>) allows
+# logs:CreateLogGroup on the account's log groups and the other two on the function's own group. A
+# statement that allows nothing beyond them is the documented minimum for logging: at most `info`, and
+# (since iam-shared-role is raised only by findings above low) a role shared through it alone stays low.
+LOGGING_BASELINE = frozenset({"logs:createloggroup", "logs:createlogstream", "logs:putlogevents"})
+
+
+def is_logging_baseline(stmt: Statement) -> bool:
+    """An Allow naming only the logging baseline's actions (no NotAction, no wildcard action)."""
+    return stmt.actions is not None and bool(stmt.actions) and set(stmt.action_patterns) <= LOGGING_BASELINE
+
+
 def _rule_finding(
     account: str,
     role: RoleInfo,
@@ -347,11 +362,15 @@ def _rule_finding(
         evidence["denied_by"] = list(outcome.denied_by)
         if outcome.severity is Severity.INFO:
             message += f"; cancelled by Deny {', '.join(outcome.denied_by)}"
-    if outcome.severity != result.base_severity:
+    severity = outcome.severity
+    if is_logging_baseline(stmt) and severity > Severity.INFO:
+        severity = Severity.INFO
+        message += "; info only: CloudWatch Logs writes are AWS's documented logging baseline"
+    if severity != result.base_severity:
         evidence["base_severity"] = result.base_severity.label
     return Finding(
         check_id=result.rule,
-        severity=outcome.severity,
+        severity=severity,
         account_id=account,
         region=GLOBAL,
         resource_arn=role.arn,

@@ -112,12 +112,26 @@ def _print_debug_traceback() -> None:
     sys.stderr.flush()
 
 
+def _unreachable(exc: Exception) -> str | None:
+    if "botocore" not in sys.modules:
+        return None
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+    from lambdaops.collect.context import unreachable_message
+
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        return unreachable_message(exc)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: maps every failure to one clear line and the contract's exit code."""
     from lambdaops.cli.runner import debug_enabled
     from lambdaops.errors import ExitCode, LambdaopsError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args:  # `lambdaops` alone: the help, and success (it asked for nothing that failed)
+        args = ["--help"]
     try:
         rv = app(args=args, prog_name="lambdaops", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
@@ -137,10 +151,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         if _one_line(message):  # empty when a group run without a command printed its help instead
             print(f"lambdaops: error: {_one_line(message)}{hint}", file=sys.stderr)
         code = int(getattr(exc, "exit_code", ExitCode.USAGE))
+    except BrokenPipeError:
+        code = _closed_pipe()
     except KeyboardInterrupt:
         print("lambdaops: interrupted", file=sys.stderr)
         code = 130
     except Exception as exc:
+        unreachable = _unreachable(exc)
+        if unreachable is not None and not debug_enabled():
+            # the network, not a bug: one line naming the endpoint (exit 2)
+            print(f"lambdaops: error: {_one_line(unreachable)}", file=sys.stderr)
+            sys.exit(int(ExitCode.USAGE))
         if _is_bad_region(exc):  # AWS_REGION or the profile's region, e.g. with a trailing space
             print(
                 f"lambdaops: error: {_one_line(str(exc))[:200]}; fix AWS_REGION, the profile's region "
@@ -162,4 +183,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             file=sys.stderr,
         )
         code = int(ExitCode.INTERNAL)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _closed_pipe()
     sys.exit(code)
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, as a shell tool does on SIGPIPE (128 + 13)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+    return 141

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import Common, completes, with_common
 
 BY_CHOICES = ("role", "function")
 
@@ -15,7 +15,12 @@ BY_CHOICES = ("role", "function")
 def audit_iam(
     common: Common,
     by: Annotated[
-        str, typer.Option("--by", help="Group the table by role (default) or by function.")
+        str,
+        typer.Option(
+            "--by",
+            help="Group the table by role (default) or by function.",
+            autocompletion=completes(*BY_CHOICES),
+        ),
     ] = "role",
     strict: Annotated[
         bool, typer.Option("--strict", help="A Condition does not lower a finding's severity.")

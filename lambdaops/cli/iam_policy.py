@@ -54,10 +54,14 @@ def iam_policy(
     from lambdaops.cli.runner import resolve_output
 
     with command_boundary():
-        fmt = resolve_output(output, FORMATS)
+        fmt = resolve_output(output, FORMATS, output_file)
         if role_name is not None and not multi_account:
             raise UsageError("--role-name only narrows --multi-account; add --multi-account or drop it")
-        text = render_policy(fmt, with_remediation, multi_account, role_name)
+        import shutil
+
+        # a terminal's own width; 120 columns in a file or a pipe
+        width = shutil.get_terminal_size().columns if output_file is None and sys.stdout.isatty() else 120
+        text = render_policy(fmt, with_remediation, multi_account, role_name, width)
         if output_file is not None:
             from lambdaops.fileio import write_atomic
 
@@ -67,7 +71,9 @@ def iam_policy(
             sys.stdout.flush()
 
 
-def render_policy(fmt: str, with_remediation: bool, multi_account: bool, role_name: str | None) -> str:
+def render_policy(
+    fmt: str, with_remediation: bool, multi_account: bool, role_name: str | None, width: int = 120
+) -> str:
     import json
 
     from lambdaops import permissions
@@ -97,6 +103,9 @@ def render_policy(fmt: str, with_remediation: bool, multi_account: bool, role_na
         table.add_column(column, overflow="fold", no_wrap=column != "why")
     for p in perms:
         table.add_row(p.action, p.access if p.needs_permission else "none needed", p.why)
+    from lambdaops.render.table import NARROW, fits, table_as_list
+
     buf = io.StringIO()
-    Console(file=buf, width=120, no_color=True, force_terminal=False).print(table)
+    console = Console(file=buf, width=width, no_color=True, force_terminal=False)
+    console.print(table if width >= NARROW and fits(console, table) else table_as_list(table))
     return buf.getvalue()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import Common, completes, with_common
 
 SHOW_CHOICES = ("inactive", "all")
 
@@ -19,9 +19,17 @@ def list_inactive(
         typer.Option("--days", help="Idle window in days, 1 to 455 (default 10).", show_default=False),
     ] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="days-idle, name, region, last-modified or last-invocation.")
+        str,
+        typer.Option(
+            "--sort",
+            help="days-idle (default), name, region, last-modified or last-invocation.",
+            autocompletion=completes("days-idle", "name", "region", "last-modified", "last-invocation"),
+        ),
     ] = "days-idle",
-    show: Annotated[str, typer.Option("--show", help="inactive (default) or all.")] = "inactive",
+    show: Annotated[
+        str,
+        typer.Option("--show", help="inactive (default) or all.", autocompletion=completes(*SHOW_CHOICES)),
+    ] = "inactive",
 ) -> None:
     """List functions not invoked for N days, with last modification and last invocation.
 

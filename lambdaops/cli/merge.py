@@ -65,7 +65,7 @@ def _merge(
     from lambdaops.reports.merge import load_report, merge_reports
     from lambdaops.settings import build_settings, parse_fail_on
 
-    fmt = resolve_output(output, SCAN_FORMATS)
+    fmt = resolve_output(output, SCAN_FORMATS, output_file)
     # LAMBDAOPS_FAIL_ON and lambdaops.toml count here as for every command; the flag wins.
     threshold: Severity | None = build_settings(None, {}).fail_on
     if fail_on is not None:

@@ -17,6 +17,18 @@ from lambdaops.errors import LambdaopsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def completes(*values: str) -> Callable[[str], list[str]]:
+    """Shell completion for an option that takes one of `values` (Typer's `autocompletion`)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
+
+
+OUTPUT_CHOICES = ("table", "json", "csv", "markdown", "sarif", "junit")
+FAIL_ON_CHOICES = ("info", "low", "medium", "high", "critical", "none")
 AWS = "AWS scope"
 OUT = "Output"
 
@@ -56,7 +68,8 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             list[str] | None,
             typer.Option(
                 "--region",
-                help="Region to read (repeatable). Default: the profile's region.",
+                help="Region to read (repeatable, or comma-separated). Default: AWS_REGION, else the "
+                "profile's region.",
                 rich_help_panel=AWS,
             ),
         ],
@@ -140,8 +153,10 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             typer.Option(
                 "--output",
                 "-o",
-                help="table (default), json, csv, markdown; scan also sarif, junit.",
+                help="table (default), json, csv, markdown; scan also sarif, junit. Default from "
+                "--output-file's extension (.json .csv .md .sarif .xml).",
                 rich_help_panel=OUT,
+                autocompletion=completes(*OUTPUT_CHOICES),
             ),
         ],
         None,
@@ -164,6 +179,7 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
                 "--fail-on",
                 help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
                 rich_help_panel=OUT,
+                autocompletion=completes(*FAIL_ON_CHOICES),
             ),
         ],
         None,
@@ -244,6 +260,16 @@ def command_boundary() -> Iterator[None]:
         raise typer.Exit(int(exc.exit_code)) from None
 
 
+def split_regions(values: list[str] | None) -> tuple[str, ...]:
+    """`--region a,b` and `--region a --region b` alike (as `--accounts` takes a list)."""
+    out: list[str] = []
+    for value in values or ():
+        for part in value.replace(" ", ",").split(","):
+            if part.strip() and part.strip() not in out:
+                out.append(part.strip())
+    return tuple(out)
+
+
 def with_common(func: F) -> F:
     """Append the common options to a command and pass them in as `common: Common`."""
     sig = inspect.signature(func, eval_str=True)
@@ -258,7 +284,7 @@ def with_common(func: F) -> F:
         values = {name: kwargs.pop(name) for name in list(kwargs) if name in _COMMON_NAMES}
         common = Common(
             profile=values["profile"],
-            regions=tuple(values["region"] or ()),
+            regions=split_regions(values["region"]),
             all_regions=values["all_regions"],
             output=values["output"],
             output_file=values["output_file"],

@@ -27,7 +27,9 @@ def prune(
     days: Annotated[
         int | None,
         typer.Option(
-            "--days", help="Idle window in days, 1 to 455 (default 10), as list-inactive.", show_default=False
+            "--days",
+            help="Required: idle window in days, 1 to 455, as list-inactive (no default for a delete).",
+            show_default=False,
         ),
     ] = None,
     apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
@@ -62,10 +64,21 @@ def prune(
     """
     from lambdaops.actions.archive import DEFAULT_ARCHIVE_DIR
     from lambdaops.actions.prune import apply_prune, plan_prune
-    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from, validate_days
+    from lambdaops.cli.runner import (
+        confirm_apply,
+        finish_plan,
+        info,
+        open_run,
+        settings_from,
+        show_plan,
+        validate_days,
+    )
     from lambdaops.render.prune_tables import render_prune_table
 
     do_apply = _apply_flag(apply, dry_run)
+    if days is None:
+        # A command that deletes takes no default window: the user says how idle is idle.
+        raise UsageError("prune needs --days N (1 to 455): the idle window a function must exceed")
     settings = settings_from(common, days=validate_days("--days", days))
     root = archive_dir if archive_dir is not None else DEFAULT_ARCHIVE_DIR
     if root.exists() and not root.is_dir():
@@ -82,13 +95,16 @@ def prune(
             accept_incomplete=accept_incomplete_archive,
         )
         planned = plan.planned
+        applied = False
         if do_apply and planned:
             summary = f"Archive to {root} and delete {len(planned)} function(s)."
+            show_plan(plan.report, render_prune_table, yes)
             if confirm_apply(summary, yes):
                 apply_prune(run.ctx, plan, root, run.now)
+                applied = True
             else:
                 info("nothing was changed")
-        plan.report.view["applied"] = do_apply
+        plan.report.view["applied"] = applied
         finish_plan(run, plan.report, render_prune_table)
 
 
@@ -173,7 +189,7 @@ def prune_versions(
     concurrency, or one an event source mapping invokes. $LATEST is never touched.
     """
     from lambdaops.actions.versions import apply_prune_versions, plan_prune_versions
-    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from
+    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from, show_plan
     from lambdaops.render.prune_tables import render_versions_table
 
     do_apply = _apply_flag(apply, dry_run)
@@ -185,10 +201,14 @@ def prune_versions(
             run.ctx, run.regions, settings, run.now, settings.keep_versions, bar.advance
         )
         planned = plan.planned
+        applied = False
         if do_apply and planned:
             summary = f"Delete {len(planned)} published version(s)."
+            show_plan(plan.report, render_versions_table, yes)
             if confirm_apply(summary, yes):
                 apply_prune_versions(run.ctx, plan)
+                applied = True
             else:
                 info("nothing was changed")
+        plan.report.view["applied"] = applied
         finish_plan(run, plan.report, render_versions_table)

@@ -24,6 +24,18 @@ def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
+# Progress bars drawing right now. Anything printed while one is live would be drawn over (and, with
+# rich's stream redirection, a report meant for stdout would land on stderr), so every output path
+# stops them first: a report, a warning, a prompt never share the screen with a bar.
+_LIVE: list[Progress] = []
+
+
+def stop_progress() -> None:
+    """Clear every live progress bar (idempotent): call before printing anything."""
+    while _LIVE:
+        _LIVE.pop().stop()
+
+
 def stderr_text(message: str) -> str:
     """A message for stderr: redacted, and with control and invisible characters replaced (a
     warning can quote a tag or an AWS message, text whoever controls the account wrote)."""
@@ -34,10 +46,12 @@ def stderr_text(message: str) -> str:
 
 
 def warn(message: str) -> None:
+    stop_progress()
     print(f"lambdaops: warning: {stderr_text(message)}", file=sys.stderr)
 
 
 def info(message: str) -> None:
+    stop_progress()
     print(f"lambdaops: {stderr_text(message)}", file=sys.stderr)
 
 
@@ -99,7 +113,28 @@ def validate_days(flag: str, value: int | None, lo: int = 1, hi: int = MAX_DAYS)
     return value
 
 
-def resolve_output(requested: str | None, formats: Sequence[str]) -> str:
+# --output-file's extension names the format when -o does not.
+EXTENSION_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".txt": "table",
+}
+
+
+def resolve_output(requested: str | None, formats: Sequence[str], output_file: Path | None = None) -> str:
+    if requested is None and output_file is not None:
+        inferred = EXTENSION_FORMATS.get(output_file.suffix.lower())
+        if inferred is not None:
+            if inferred not in formats:
+                raise UsageError(
+                    f"--output-file {output_file.name}: this command writes {', '.join(formats)}, "
+                    f"not {inferred}; pick another extension or pass -o"
+                )
+            return inferred
     if requested is None:
         # table everywhere by default; scripts ask for json explicitly (--output json)
         return "table"
@@ -163,15 +198,23 @@ class Progress:
             )
             self._progress.__enter__()
             self._task = self._progress.add_task(self.label, total=self.total)
+            _LIVE.append(self)
         return self
 
     def advance(self) -> None:
         if self._progress is not None:
             self._progress.advance(self._task)
 
+    def stop(self) -> None:
+        """Clear the bar (transient) and restore the streams; later advances are no-ops."""
+        progress, self._progress = self._progress, None
+        if progress is not None:
+            progress.stop()
+        if self in _LIVE:
+            _LIVE.remove(self)
+
     def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)
+        self.stop()
 
 
 @contextmanager
@@ -179,12 +222,14 @@ def open_run(common: Common, settings: Settings, formats: Sequence[str] = BASE_F
     """Resolve output, credentials, accounts and regions; in --demo, inside the emulated account."""
     from lambdaops.model import utc_now
 
-    output = resolve_output(common.output, formats)
+    output = resolve_output(common.output, formats, common.output_file)
     with ExitStack() as stack:
         if common.demo:
             # The demo account needs no profile, and is new every run: nothing worth caching.
             settings = settings.replace(profile=None, cache=False)
-            from lambdaops.demo import demo_account
+            from lambdaops.demo import DEMO_NOTICE, demo_account
+
+            info(DEMO_NOTICE)
 
             stack.enter_context(demo_account())
         from lambdaops.collect.scope import resolve_scope
@@ -212,6 +257,8 @@ def finish(
     from lambdaops.suppress import apply_status, baseline_document, expiry_warnings
 
     today = run.now.date()
+    if run.common.shard:  # so that merge can tell whether every shard of the scope came back
+        report.sections["shard"] = run.common.shard.strip()
     report.errors = [*run.errors, *report.errors]
     report.warnings = [*run.warnings, *expiry_warnings(run.settings.suppressions, today), *report.warnings]
     skipped_tags: list[str] = []
@@ -253,6 +300,7 @@ def emit(
     table: Callable[[Report, Any], None] | None = None,
 ) -> None:
     """Write the report: stdout carries the report and nothing else."""
+    stop_progress()
     for message in report.warnings:
         warn(message)
     if output == "table":
@@ -316,12 +364,33 @@ def plan_exit_code(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def will_ask(yes: bool) -> bool:
+    """Whether confirm_apply will ask: on a terminal, without --yes."""
+    return not yes and sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def show_plan(report: Report, table: Callable[[Report, Any], None], yes: bool) -> None:
+    """Before a destructive command asks, the whole plan, on stderr (next to the question; stdout
+    keeps the one report, the outcome, printed after)."""
+    if not will_ask(yes):
+        return
+    from rich.console import Console
+
+    stop_progress()
+    report.view["asking"] = True
+    try:
+        table(report, Console(stderr=True, soft_wrap=False))
+    finally:
+        report.view.pop("asking", None)
+
+
 def confirm_apply(summary: str, yes: bool) -> bool:
     """On a terminal, --apply asks first unless --yes; without a terminal --apply is the consent."""
-    if yes or not (sys.stdin.isatty() and sys.stderr.isatty()):
+    if not will_ask(yes):
         return True
     import typer
 
+    stop_progress()
     return bool(typer.confirm(f"{summary} Proceed?", default=False, err=True))
 
 

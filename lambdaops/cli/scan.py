@@ -157,10 +157,24 @@ def checks(
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
+        from lambdaops.render.table import NARROW, entry_list, fits
+
+        console = Console(soft_wrap=False)
         table = Table(title=f"{len(rows)} checks", title_justify="left", header_style="bold")
         for col in ("id", "severity", "command", "title", "remediation"):
-            table.add_column(col, overflow="fold", no_wrap=col in ("id", "severity"))
+            table.add_column(col, overflow="fold", no_wrap=col in ("id", "severity", "command"))
         for r in rows:
             table.add_row(r["id"], r["severity"], r["command"], r["title"], r["remediation"])
-        Console().print(table)
+        if console.width >= NARROW and fits(console, table):  # prose columns need the room
+            console.print(table)
+        else:  # narrow terminal or a pipe: a heading per check, title and remediation below it
+            entries = [
+                (
+                    Text(f"{r['id']}  {r['severity']}  ({r['command']})", style="bold"),
+                    [Text(r["title"]), Text(f"Fix: {r['remediation']}", style="dim")],
+                )
+                for r in rows
+            ]
+            console.print(entry_list(f"{len(rows)} checks", entries))

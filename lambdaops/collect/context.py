@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -149,6 +150,8 @@ def identify(session: boto3.Session, timeouts: Timeouts | None = None) -> str:
     """The account id behind a session; turns credential problems into a usage error (exit 2)."""
     from botocore.exceptions import (
         ClientError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
         NoCredentialsError,
         NoRegionError,
         PartialCredentialsError,
@@ -184,12 +187,25 @@ def identify(session: boto3.Session, timeouts: Timeouts | None = None) -> str:
         raise UsageError(f"AWS SSO session expired or missing ({exc}); run `aws sso login`") from None
     except NoRegionError:
         raise UsageError("no AWS region; pass --region or set AWS_REGION") from None
+    except (EndpointConnectionError, ConnectTimeoutError) as exc:
+        raise UsageError(unreachable_message(exc)) from None
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in CREDENTIAL_ERROR_CODES:
             hint = "refresh them (aws sso login, or new session credentials)"
             raise UsageError(f"AWS credentials rejected ({code}); {hint}") from None
         raise
+
+
+def unreachable_message(exc: Exception) -> str:
+    """One line for an endpoint that does not answer: which one, and what to check."""
+    endpoint = str(getattr(exc, "kwargs", {}).get("endpoint_url") or "the AWS endpoint")
+    hint = (
+        "check AWS_ENDPOINT_URL (is the emulator running?)"
+        if os.environ.get("AWS_ENDPOINT_URL")
+        else "check the region (--region, AWS_REGION), the network, DNS and any proxy (HTTPS_PROXY)"
+    )
+    return f"cannot reach {endpoint}: {hint}"
 
 
 def known_regions(session: boto3.Session) -> set[str]:
@@ -199,12 +215,17 @@ def known_regions(session: boto3.Session) -> set[str]:
     return regions
 
 
-def validate_regions(session: boto3.Session, regions: Iterable[str]) -> list[str]:
+def validate_regions(session: boto3.Session, regions: Iterable[str], source: str = "") -> list[str]:
+    """The regions, deduplicated, each checked against botocore's endpoint data (no AWS call)."""
     known = known_regions(session)
     out: list[str] = []
     for region in regions:
         if region not in known:
-            raise UsageError(f"unknown region {region!r}; use a region code such as eu-west-1")
+            where = f" (from {source})" if source else ""
+            raise UsageError(
+                f"unknown region {region!r}{where}; use a region code such as eu-west-1 "
+                "(`aws account list-regions` lists yours)"
+            )
         if region not in out:
             out.append(region)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +122,16 @@ def _partition(session: boto3.Session) -> str:
         return "aws"
 
 
+def region_from_environment() -> str | None:
+    """AWS_REGION, as the AWS CLI v2 and the SDKs read it: it overrides AWS_DEFAULT_REGION and the
+    profile's `region` (botocore itself reads only AWS_DEFAULT_REGION). Source: "AWS Region",
+    AWS SDKs and Tools Reference Guide, https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html,
+    and "Environment variables to configure the AWS CLI",
+    https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html (read 2026-12-06)."""
+    value = os.environ.get("AWS_REGION", "").strip()
+    return value or None
+
+
 def resolve_scope(
     common: Common, settings: Settings, default_regions: tuple[str, ...] = ()
 ) -> tuple[AwsContext, dict[str, list[str]], list[ErrorRecord], list[str]]:
@@ -128,12 +139,21 @@ def resolve_scope(
 
     errors: list[ErrorRecord] = []
     warnings: list[str] = []
+    env_region = region_from_environment()
     base_region = (
-        settings.regions[0] if settings.regions else (default_regions[0] if default_regions else None)
+        settings.regions[0] if settings.regions else (default_regions[0] if default_regions else env_region)
     )
     base = make_session(settings.profile, base_region)
     if base.region_name is None and not settings.regions and not default_regions and not settings.all_regions:
-        raise UsageError("no region: pass --region (repeatable) or --all-regions, or set AWS_REGION")
+        raise UsageError(
+            "no region: pass --region (repeatable, or comma-separated) or --all-regions, "
+            "or set AWS_REGION (or the profile's region)"
+        )
+    # Region names are checked before any call, so a typo is one line and exit 2, not a DNS error.
+    explicit_regions = validate_regions(base, settings.regions) if settings.regions else []
+    if base.region_name is not None and not settings.regions:
+        source = "AWS_REGION" if env_region and base.region_name == env_region else "the profile's region"
+        validate_regions(base, [base.region_name], source=source)
     if base.region_name is None:
         base = make_session(settings.profile, GLOBAL_REGION)
     timeouts = Timeouts(connect=settings.connect_timeout, read=settings.read_timeout)
@@ -165,8 +185,14 @@ def resolve_scope(
         account_ids = explicit
     else:
         account_ids = [base_account]
+    if common.org and not account_ids:
+        raise UsageError(
+            "--org found no ACTIVE account in the organization: nothing to scan; "
+            "check the organization (or pass --accounts)"
+        )
     account_ids = [a for a in account_ids if a not in excluded and in_shard(a, shard)]
-    explicit_regions = validate_regions(base, settings.regions) if settings.regions else []
+    if not account_ids and shard is None:
+        raise UsageError("every account in scope is excluded (--exclude-accounts): nothing to scan")
 
     # Clients are thread-safe (sessions are not): one STS client, then the role assumptions and the
     # region look-ups fan out through the bounded pool, so a hundred accounts take seconds, not minutes.
@@ -237,6 +263,8 @@ def resolve_scope(
                 regions[account.account_id] = list(default_regions)
             else:
                 regions[account.account_id] = [str(base.region_name)]
+    if accounts and not errors and not any(regions.values()):
+        raise UsageError("the scope holds no region: nothing to scan; pass --region or --all-regions")
     if shard is not None and not account_ids:
         warnings.append(f"--shard {shard[0]}/{shard[1]} holds none of the accounts in scope")
     ctx.scope_accounts = sorted(set(account_ids))

@@ -17,7 +17,6 @@ THROTTLED_REGION = "eu-west-1"
 THROTTLED_ROLE = "payments-role"
 # days ago -> throttled requests that day (inside any --days window of 2 or more)
 THROTTLED_DAYS = {0.5: 40.0, 1.5: 55.0, 3.0: 12.0}
-# functions this module adds to the demo's default regions (eu-central-1, eu-west-1)
 
 
 def _zip(name: str) -> bytes:

@@ -64,8 +64,8 @@ def pools_table(report: Report) -> Table:
     )
     multi = _multi_account(report)
     if multi:
-        table.add_column("Account")
-    table.add_column("Region")
+        table.add_column("Account", no_wrap=True)
+    table.add_column("Region", no_wrap=True)
     for col in ("Limit", "Reserved", "Provisioned", "Unreserved", "Floor", "Peak"):
         table.add_column(col, justify="right")
     for pool in _pools(report):
@@ -131,9 +131,9 @@ def functions_table(report: Report) -> tuple[Table, int, int]:
     table = Table(title="Functions", title_justify="left", header_style="bold")
     multi = _multi_account(report)
     if multi:
-        table.add_column("Account")
-    table.add_column("Region")
-    table.add_column("Function", overflow="fold")
+        table.add_column("Account", no_wrap=True)
+    table.add_column("Region", no_wrap=True)
+    table.add_column("Function", no_wrap=True)
     table.add_column("Reserved", justify="right")
     table.add_column("Provisioned (alloc/req)")
     table.add_column("Peak", justify="right")
@@ -175,11 +175,12 @@ def functions_table(report: Report) -> tuple[Table, int, int]:
 
 def render_concurrency_table(report: Report, console: Any) -> None:
     """audit-concurrency: pools, the functions that matter, the findings, any gaps."""
-    from lambdaops.render.table import render_findings_table
+    from lambdaops.render.table import fits, render_findings_table, table_as_list
 
     pools = _pools(report)
     if pools:
-        console.print(pools_table(report))
+        table = pools_table(report)
+        console.print(table if fits(console, table) else table_as_list(table))
         if any(p.get("peak_metric") == "ConcurrentExecutions" for p in pools):
             console.print(
                 Text(
@@ -190,7 +191,7 @@ def render_concurrency_table(report: Report, console: Any) -> None:
             )
         table, shown, hidden = functions_table(report)
         if shown:
-            console.print(table)
+            console.print(table if fits(console, table) else table_as_list(table))
         if hidden:
             console.print(
                 Text(
@@ -229,7 +230,9 @@ def render_concurrency_plan(report: Report, console: Any) -> None:
     for pool in _pools(report):
         console.print(_pool_line(pool, changes))
     if changes:
-        table = Table(title=f"{report.command}: plan", title_justify="left", header_style="bold")
+        # the write model's words: `plan` until a change was made, then `applied`
+        phase = "applied" if any(c.status is ChangeStatus.APPLIED for c in changes) else "plan"
+        table = Table(title=f"{report.command}: {phase}", title_justify="left", header_style="bold")
         for col in ("Function", "Region", "Change", "Status", "Reason"):
             table.add_column(col, overflow="fold")
         for c in changes:

@@ -21,7 +21,16 @@ from lambdaops.render.table import (
 
 def _function_names(f: Finding) -> list[str]:
     arns = f.evidence.get("functions") or ([f.resource_arn] if ":function:" in f.resource_arn else [])
-    return [str(a).rsplit(":", 1)[-1] for a in arns]
+    return [_function_heading(str(a)) for a in arns]
+
+
+def _function_heading(arn: str) -> str:
+    """`function NAME (REGION)`, the one heading format for a function, from its ARN
+    (arn:aws:lambda:REGION:ACCOUNT:function:NAME); role findings are global, their functions are not."""
+    parts = arn.split(":")
+    if len(parts) >= 7:
+        return f"function {parts[6]} ({parts[3]})"
+    return f"function {arn}"
 
 
 def render_iam_table(report: Report, console: Console, by: str = "role") -> None:
@@ -29,15 +38,12 @@ def render_iam_table(report: Report, console: Console, by: str = "role") -> None
     console.print(summary_line(findings))
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
+        is_role = f.resource_arn.startswith("arn:aws:iam:")
         if by == "function":
-            for name in _function_names(f) or [f.resource_name]:
-                groups[f"{name} ({f.region if f.region != 'global' else f.account_id})"].append(f)
+            for name in _function_names(f) or [f"role {f.resource_name} (no function)"]:
+                groups[name].append(f)
         else:
-            key = (
-                f.resource_name
-                if f.resource_arn.startswith("arn:aws:iam:")
-                else f"function {f.resource_name}"
-            )
+            key = f"role {f.resource_name}" if is_role else _function_heading(f.resource_arn)
             groups[key].append(f)
 
     def worst(item: tuple[str, list[Finding]]) -> tuple[int, str]:
@@ -47,7 +53,7 @@ def render_iam_table(report: Report, console: Console, by: str = "role") -> None
         top = max(f.severity for f in group)
         title = f"{name}: {len(group)} finding(s), worst {top.label}"
         if console.width < NARROW:
-            console.print(findings_list(title, group, show_account=False))
+            console.print(findings_list(title, group, show_account=False, width=console.width))
             continue
         table = _table(title)
         table.add_column("Severity", no_wrap=True)

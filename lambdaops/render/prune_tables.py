@@ -11,7 +11,15 @@ from collections import Counter
 from rich.console import Console
 
 from lambdaops.model import Change, ChangeStatus, Report
-from lambdaops.render.table import _short_time, _size, _table, cell, render_errors_table
+from lambdaops.render.table import (
+    _short_time,
+    _size,
+    _table,
+    cell,
+    fits,
+    render_errors_table,
+    table_as_list,
+)
 
 STATUS_STYLES = {
     "failed": "bold red",
@@ -31,6 +39,25 @@ def _counts(changes: list[Change]) -> str:
     return ", ".join(f"{counts[s.value]} {s.value}" for s in ChangeStatus if counts.get(s.value))
 
 
+# CloudWatch keeps hourly Invocations 455 days (collect.invocations.RETENTION_DAYS): a function with
+# no datapoint in that time is "not invoked in 455 days", never "never invoked".
+RETENTION_DAYS = 455
+
+
+def why_idle(params: dict[str, object]) -> str:
+    """Why a function qualifies for prune: its last invocation and the days since, from the plan."""
+    days = params.get("days_since_invocation")
+    last = _short_time(params.get("last_invocation"), with_time=False)
+    if last and days is not None:
+        return f"idle {days} days (last invoked {last})"
+    return f"no Invocations datapoint in {RETENTION_DAYS} days"
+
+
+def _phase(report: Report) -> str:
+    """`plan` until the changes were made; `applied` after an applied run (the write model, CONTRACT)."""
+    return "applied" if report.view.get("applied") else "plan"
+
+
 def render_prune_table(report: Report, console: Console) -> None:
     changes = report.changes or []
     shown = [c for c in changes if not _already_deleted(c)]
@@ -38,12 +65,13 @@ def render_prune_table(report: Report, console: Console) -> None:
     multi = len({str(c.params.get("account_id")) for c in shown}) > 1
     days = report.view.get("window_days")
     if shown:
-        table = _table(f"Inactive functions ({len(shown)})" + (f": idle window {days} days" if days else ""))
-        table.add_column("Function", overflow="fold", ratio=1, min_width=12)
+        title = f"Prune {_phase(report)}: inactive functions ({len(shown)})"
+        table = _table(title + (f", idle window {days} days" if days else ""))
+        table.add_column("Function", no_wrap=True)
         if multi:
             table.add_column("Account", no_wrap=True)
         table.add_column("Region", no_wrap=True)
-        table.add_column("Last invoked", no_wrap=True)
+        table.add_column("Last invoked")
         table.add_column("Status", no_wrap=True)
         table.add_column("Reason", overflow="fold", ratio=1)
         for c in shown:
@@ -51,6 +79,8 @@ def render_prune_table(report: Report, console: Console) -> None:
             if multi:
                 row.append(cell(c.params.get("account_id", "")))
             reason = c.reason
+            if c.status is ChangeStatus.PLANNED:
+                reason = f"{why_idle(dict(c.params))}: archive, then delete"
             if c.status in (ChangeStatus.APPLIED, ChangeStatus.PLANNED) and c.params.get("archive"):
                 reason = f"{reason} ({c.params['archive']})"
             row += [
@@ -60,7 +90,7 @@ def render_prune_table(report: Report, console: Console) -> None:
                 cell(reason),
             ]
             table.add_row(*row)
-        console.print(table)
+        console.print(table if fits(console, table) else table_as_list(table))
         console.print(_counts(shown))
     else:
         console.print("No inactive functions to prune.")
@@ -70,7 +100,9 @@ def render_prune_table(report: Report, console: Console) -> None:
             "by earlier runs are already deleted (listed in --output json)."
         )
     planned = sum(1 for c in shown if c.status is ChangeStatus.PLANNED)
-    if planned:
+    if planned and report.view.get("asking"):
+        console.print(f"{planned} function(s) will be archived, then deleted.")
+    elif planned:
         console.print(
             f"{planned} function(s) would be archived and deleted; nothing was changed. "
             "Rerun with --apply to do it."
@@ -81,13 +113,16 @@ def render_prune_table(report: Report, console: Console) -> None:
 def render_versions_table(report: Report, console: Console) -> None:
     changes = report.changes or []
     if changes:
-        table = _table(f"Published versions beyond the newest {report.view.get('keep')} ({len(changes)})")
-        table.add_column("Function", overflow="fold", ratio=1, min_width=12)
+        table = _table(
+            f"Prune-versions {_phase(report)}: published versions beyond the newest "
+            f"{report.view.get('keep')} ({len(changes)})"
+        )
+        table.add_column("Function", no_wrap=True)
         table.add_column("Region", no_wrap=True)
         table.add_column("Version", justify="right", no_wrap=True)
-        table.add_column("Code", justify="right", no_wrap=True)
-        table.add_column("Modified", no_wrap=True)
-        table.add_column("Status", no_wrap=True)
+        table.add_column("Code", justify="right")
+        table.add_column("Modified")
+        table.add_column("Status")
         table.add_column("Reason", overflow="fold", ratio=1)
         for c in changes:
             table.add_row(
@@ -99,12 +134,14 @@ def render_versions_table(report: Report, console: Console) -> None:
                 cell(c.status.value, STATUS_STYLES.get(c.status.value, "")),
                 cell(c.reason),
             )
-        console.print(table)
+        console.print(table if fits(console, table) else table_as_list(table))
         console.print(_counts(changes))
     else:
         console.print("No function has more published versions than kept.")
     planned = [c for c in changes if c.status is ChangeStatus.PLANNED]
-    if planned:
+    if planned and report.view.get("asking"):
+        console.print(f"{len(planned)} version(s) will be deleted.")
+    elif planned:
         size = _size(sum(int(c.params.get("code_size_bytes") or 0) for c in planned))
         console.print(
             f"{len(planned)} version(s) ({size} of code storage) would be deleted; nothing was changed. "

@@ -92,26 +92,79 @@ def _table(title: str, **kwargs: Any) -> Table:
 NARROW = 120  # below this many columns a findings table leaves the message a sliver: list instead
 
 
-def findings_list(title: str, findings: Sequence[Finding], show_account: bool) -> Group:
-    """Findings for a narrow terminal: a heading line per finding, its message indented below."""
+def fits(console: Console, table: Table) -> bool:
+    """Whether `table` prints at the console's width with nothing cut: no ellipsis, and every cell
+    of its no-wrap columns (the identifiers) on one line. Rich shrinks every column when a table is
+    too wide, so this renders it once, off screen, and looks."""
+    import io
+
+    probe = Console(width=console.width, file=io.StringIO(), no_color=True, force_terminal=False)
+    with probe.capture() as captured:
+        probe.print(table)
+    out = captured.get()
+    if "…" in out:
+        return False
+    return all(str(c) in out for col in table.columns if col.no_wrap for c in col.cells)
+
+
+def table_as_list(table: Table, title: str | None = None) -> Group:
+    """The narrow form of a table whose identifier columns are its no-wrap ones: those make each
+    row's heading, the other columns become `Header value` pairs below (empty cells left out)."""
+    ids = [i for i, col in enumerate(table.columns) if col.no_wrap]
+    columns = [list(col.cells) for col in table.columns]
+    entries = []
+    for row in zip(*columns, strict=True):
+        texts = [c if isinstance(c, Text) else Text(str(c)) for c in row]
+        head = Text("  ").join(texts[i] for i in ids)
+        pairs = [
+            Text(f"{' '.join(str(col.header).split())} ").append_text(texts[i])
+            for i, col in enumerate(table.columns)
+            if i not in ids and texts[i].plain.strip()
+        ]
+        entries.append((head, [Text(", ").join(pairs)] if pairs else []))
+    heading = title if title is not None else (table.title if isinstance(table.title, str) else "")
+    return entry_list(heading, entries)
+
+
+def entry_list(title: str, entries: Sequence[tuple[Text, Sequence[Text]]]) -> Group:
+    """The narrow-terminal form of a table: per row a heading line (identifiers, never folded by
+    a column) and its details indented below, folding at the terminal's edge."""
+    lines: list[Any] = [Text(title, style="italic")]
+    for head, details in entries:
+        lines.append(Text("  ").append_text(head))
+        lines.extend(Padding(d, (0, 0, 0, 6)) for d in details)
+    lines.append(Text(""))
+    return Group(*lines)
+
+
+def findings_list(title: str, findings: Sequence[Finding], show_account: bool, width: int = 10_000) -> Group:
+    """Findings for a narrow terminal: a heading line per finding, its message indented below.
+    Where the heading would not fit on one line, the region moves to its own line: identifiers are
+    never folded."""
     lines: list[Any] = [Text(title, style="italic")]
     for f in findings:
         head = Text("  ")
         head.append_text(_severity_cell(f))
         where = f.region + (f" {f.account_id}" if show_account else "")
-        head.append_text(cell(f"  {f.check_id}  {f.resource_name}  ({where})"))
+        head.append_text(cell(f"  {f.check_id}  {f.resource_name}"))
+        extra: list[Text] = []
+        if head.cell_len + len(where) + 4 <= width:
+            head.append_text(cell(f"  ({where})"))
+        else:
+            extra.append(cell(f"({where})"))
         body = _message_cell(f)
         style = "dim" if f.status is not FindingStatus.FAIL else ""
         head.stylize(style)
         body.stylize(style)
-        lines.extend([head, Padding(body, (0, 0, 0, 6))])
+        lines.append(head)
+        lines.extend(Padding(t, (0, 0, 0, 6)) for t in [*extra, body])
     lines.append(Text(""))
     return Group(*lines)
 
 
 def _findings_block(title: str, findings: Sequence[Finding], show_account: bool, width: int) -> Any:
     if width < NARROW:
-        return findings_list(title, findings, show_account)
+        return findings_list(title, findings, show_account, width)
     return _findings_table(title, findings, show_account)
 
 
@@ -203,15 +256,15 @@ def _size(n: Any) -> str:
 
 
 _FUNCTION_COLUMNS: dict[str, dict[str, Any]] = {
-    "Function": {"overflow": "fold", "ratio": 1, "min_width": 12},
+    "Function": {"no_wrap": True},
     "Status": {"no_wrap": True},
     "Region": {"no_wrap": True},
     "Runtime": {"no_wrap": True},
-    "Memory": {"justify": "right", "no_wrap": True},
-    "Code": {"justify": "right", "no_wrap": True},
-    "Modified": {"no_wrap": True},
-    "Last invoked": {"no_wrap": True},
-    "Days idle": {"justify": "right", "no_wrap": True},
+    "Memory": {"justify": "right"},
+    "Code": {"justify": "right"},
+    "Modified": {},
+    "Last invoked": {},
+    "Days idle": {"justify": "right"},
 }
 _STATUS_STYLES = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan", "throttled": "red"}
 
@@ -256,6 +309,10 @@ def _functions_table(title: str, rows: Sequence[dict[str, Any]], width: int) -> 
     return table
 
 
+def _print_fitting(console: Console, table: Table) -> None:
+    console.print(table if fits(console, table) else table_as_list(table))
+
+
 def render_functions_table(report: Report, console: Console) -> None:
     """One row per function (list-inactive) in the report's order, then a status summary and gaps.
 
@@ -270,12 +327,14 @@ def render_functions_table(report: Report, console: Console) -> None:
     if len(accounts) > 1:
         for account in sorted({str(row.get("account_id", "")) for row in report.functions}):
             rows = [row for row in report.functions if str(row.get("account_id", "")) == account]
-            console.print(
-                _functions_table(f"Account {account}: functions ({len(rows)}){window}", rows, console.width)
+            _print_fitting(
+                console,
+                _functions_table(f"Account {account}: functions ({len(rows)}){window}", rows, console.width),
             )
     elif report.functions:
-        console.print(
-            _functions_table(f"Functions ({len(report.functions)}){window}", report.functions, console.width)
+        _print_fitting(
+            console,
+            _functions_table(f"Functions ({len(report.functions)}){window}", report.functions, console.width),
         )
     statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
     counts = Counter(statuses)

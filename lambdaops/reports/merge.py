@@ -32,7 +32,9 @@ ENVELOPE = frozenset(
         "functions",
         "findings",
         "errors",
+        "warnings",
         "summary",
+        "shard",
     }
 )
 # How each command orders its function rows (list-inactive: its --sort default; scan: by name).
@@ -301,5 +303,40 @@ def merge_reports(reports: Sequence[LoadedReport], sort: str | None = None) -> R
         errors=_errors(reports),
         sections=_sections(reports),
     )
+    # A shard that held no account says so in its own report; merged with its siblings, that is no gap.
+    report.warnings = _union(
+        w
+        for r in reports
+        for w in r.data.get("warnings") or []
+        if isinstance(w, str) and not w.startswith("--shard ")
+    )
+    report.errors.extend(_missing_shards(reports))
     report.view["merged_from"] = [r.path for r in reports]
     return report
+
+
+def _missing_shards(reports: Sequence[LoadedReport]) -> list[ErrorRecord]:
+    """Shard reports (`"shard": "I/N"`, written by `--shard I/N`) must cover 1..N: a missing one is a gap
+    in the scope, reported like an unread region (exit 4)."""
+    seen: dict[int, set[int]] = {}
+    for r in reports:
+        shard = r.data.get("shard")
+        if not isinstance(shard, str) or "/" not in shard:
+            continue
+        i_text, _, n_text = shard.partition("/")
+        if i_text.isdigit() and n_text.isdigit():
+            seen.setdefault(int(n_text), set()).add(int(i_text))
+    out = []
+    for n, have in sorted(seen.items()):
+        missing = [f"{i}/{n}" for i in range(1, n + 1) if i not in have]
+        if missing:
+            out.append(
+                ErrorRecord(
+                    account_id="",
+                    region="",
+                    operation="lambdaops:merge",
+                    code="MissingShard",
+                    message=f"no report for shard {', '.join(missing)}: the merged scope is incomplete",
+                )
+            )
+    return out
