@@ -24,12 +24,15 @@ def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
 
 
 def test_region_list_is_comma_separated_or_repeated() -> None:
-    assert split_regions(["eu-west-1,eu-central-1", "eu-west-1", " us-east-1 "]) == (
+    assert split_regions(["eu-west-1,eu-central-1", "eu-west-1", "us-east-1,"]) == (
         "eu-west-1",
         "eu-central-1",
         "us-east-1",
     )
     assert split_regions(None) == ()
+    # kept as typed: a stray space is a malformed code the validator refuses (issue 12 item 7), not
+    # trimmed silently (tests/hostile/test_bad_input.py checks the exit 2)
+    assert split_regions([" us-east-1 "]) == (" us-east-1 ",)
 
 
 def test_aws_region_is_honoured_over_aws_default_region(

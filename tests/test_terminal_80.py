@@ -32,7 +32,10 @@ def split_identifiers(text: str) -> list[str]:
     """Tokens on screen that are a cut-off piece of an identifier: a proper prefix (the fold or the
     ellipsis left the rest elsewhere) that is not itself an identifier."""
     found = []
-    for token in TOKEN.findall(text):
+    for match in TOKEN.finditer(text):
+        token = match.group(0)
+        if text[match.end() : match.end() + 1] == "*":
+            continue  # a glob the user wrote (a lambdaops:ignore tag value), not a cut identifier
         if len(token) < 4 or token in IDENTIFIERS:
             continue
         if token in PROSE:
@@ -77,7 +80,8 @@ CASES = [
 @pytest.mark.parametrize(("args", "marker"), CASES, ids=[" ".join(a[:2]) for a, _ in CASES])
 def test_command_at_80_columns(args: list[str], marker: str) -> None:
     run = run_on_terminal(args, columns=80)
-    assert run.code in (0, 3), run.text
+    # prune: 2, the demo's container-image function cannot be archived completely (refused)
+    assert run.code in ((2,) if args[0] == "prune" else (0, 3)), run.text
     assert_clean(run, marker)
 
 
@@ -99,4 +103,5 @@ def test_prune_apply_prints_the_plan_before_the_prompt(tmp_path: object) -> None
     assert "nothing was changed" in text[prompt:]
     assert not PROGRESS.search(text[plan:]), text
     assert split_identifiers(text) == [], text
-    assert run.code == 0, text
+    # 2: the demo's container-image function is refused (it cannot be archived completely)
+    assert run.code == 2, text

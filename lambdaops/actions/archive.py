@@ -346,13 +346,25 @@ def write_archive(
     return ArchiveResult(final, reused=False, superseded=superseded)
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
+def _read_document(path: Path, expected: type) -> Any:
+    """One archive document, strictly parsed (jsonio: no NaN, bounded size and nesting; environment
+    values registered as secrets), of the JSON type the archive format gives it; else ArchiveError."""
+    from lambdaops.jsonio import read_archive_document
+
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ArchiveError(f"{path} has no {MANIFEST}: not a lambdaops archive") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ArchiveError(f"cannot read {path / MANIFEST}: {exc}") from None
+        value = read_archive_document(path)
+    except ValueError as exc:
+        raise ArchiveError(str(exc)) from None
+    if not isinstance(value, expected):
+        kind = "an object" if expected is dict else "a list"
+        raise ArchiveError(f"{path}: expected {kind}, got {type(value).__name__}")
+    return value
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    if not (path / MANIFEST).is_file():
+        raise ArchiveError(f"{path} has no {MANIFEST}: not a lambdaops archive")
+    manifest = _read_document(path / MANIFEST, dict)
     if not isinstance(manifest, dict) or manifest.get("schema_version") not in READABLE_SCHEMA_VERSIONS:
         raise ArchiveError(f"{path / MANIFEST}: not a lambdaops archive manifest (schema version 1 or 2)")
     for key in ("account_id", "region", "function_name", "function_arn", "code_sha256", "files"):
@@ -400,6 +412,16 @@ def state_file_names() -> tuple[str, ...]:
     )
 
 
+# The JSON type of each archive document that is not an object.
+_DOCUMENT_TYPES: dict[str, type] = {
+    ALIASES_FILE: list,
+    VERSIONS_FILE: list,
+    MAPPINGS_FILE: list,
+    URLS_FILE: list,
+    INVOKE_CONFIGS_FILE: list,
+}
+
+
 @dataclass(frozen=True)
 class LoadedArchive:
     path: Path
@@ -417,7 +439,7 @@ def load_archive(path: Path) -> LoadedArchive:
     manifest = verify_archive(path)
 
     def doc(name: str) -> Any:
-        return json.loads((path / name).read_text(encoding="utf-8"))
+        return _read_document(path / name, _DOCUMENT_TYPES.get(name, dict))
 
     def optional(name: str, default: Any) -> Any:
         return doc(name) if name in manifest["files"] else default

@@ -261,12 +261,14 @@ def command_boundary() -> Iterator[None]:
 
 
 def split_regions(values: list[str] | None) -> tuple[str, ...]:
-    """`--region a,b` and `--region a --region b` alike (as `--accounts` takes a list)."""
+    """`--region a,b` and `--region a --region b` alike (as `--accounts` takes a list). Parts are kept
+    as typed: a stray space (`"eu-west-1 "`) is a malformed region code, refused by the validator
+    with the flag named, never silently trimmed into a different scope."""
     out: list[str] = []
     for value in values or ():
-        for part in value.replace(" ", ",").split(","):
-            if part.strip() and part.strip() not in out:
-                out.append(part.strip())
+        for part in value.split(","):
+            if part and part not in out:
+                out.append(part)
     return tuple(out)
 
 

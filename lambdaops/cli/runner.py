@@ -45,14 +45,32 @@ def stderr_text(message: str) -> str:
     return clean_text(redact(message), keep="\n")
 
 
+def _stderr_line(text: str) -> str:
+    """On a terminal, long messages fold at the terminal's width (words kept whole, the rest
+    indented) instead of running off the screen; piped, one line per message, for grep."""
+    if not stderr_is_tty():
+        return text
+    import os
+    import textwrap
+
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns
+    except OSError:
+        return text
+    return "\n".join(
+        textwrap.fill(line, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False)
+        for line in text.splitlines()
+    )
+
+
 def warn(message: str) -> None:
     stop_progress()
-    print(f"lambdaops: warning: {stderr_text(message)}", file=sys.stderr)
+    print(_stderr_line(f"lambdaops: warning: {stderr_text(message)}"), file=sys.stderr)
 
 
 def info(message: str) -> None:
     stop_progress()
-    print(f"lambdaops: {stderr_text(message)}", file=sys.stderr)
+    print(_stderr_line(f"lambdaops: {stderr_text(message)}"), file=sys.stderr)
 
 
 def settings_from(common: Common, **command_flags: Any) -> Settings:
