@@ -110,7 +110,9 @@ def test_refused_alias_policy_keeps_the_alias_url_public(refuse: Any) -> None:
     (finding,) = lambda_public_url.run(inv, Settings())
     assert finding.evidence["qualifier"] == "live"
     assert finding.evidence["policy_grants_public"] is None  # unknown, reported rather than guessed
-    assert lambda_url_unreachable.run(inv, Settings()) == []
+    # the alias URL whose policy could not be read is never called unreachable (`quiet` may be, when
+    # its URL was looked up: that depends on the URL metrics other tests left in the emulator)
+    assert "api" not in [f.resource_name for f in lambda_url_unreachable.run(inv, Settings())]
 
 
 def test_refused_list_aliases_means_the_url_is_looked_up(refuse: Any) -> None:
