@@ -260,6 +260,7 @@ def finish(
     if run.common.shard:  # so that merge can tell whether every shard of the scope came back
         report.sections["shard"] = run.common.shard.strip()
     report.errors = [*run.errors, *report.errors]
+    report.fail_on = run.settings.fail_on
     report.warnings = [*run.warnings, *expiry_warnings(run.settings.suppressions, today), *report.warnings]
     skipped_tags: list[str] = []
     settings = run.settings
