@@ -47,3 +47,19 @@ def record_coverage(report: Report, checks: Iterable[CheckInfo], inv: Inventory)
     """Note in `report` which checks ran and what each looked at (the per-check summary)."""
     for check in checks:
         report.coverage[check.id] = checked_resources(check.id, inv)
+
+
+_SINGULAR = {
+    "functions": "function",
+    "roles": "role",
+    "policies": "policy",
+    "regions": "region",
+    "accounts": "account",
+}
+
+
+def describe(checked: int | None, kind: str | None) -> str:
+    """`52 functions`, `1 account`; empty when unknown (a check read back from an older report)."""
+    if checked is None or kind is None:
+        return ""
+    return f"{checked} {_SINGULAR.get(kind, kind) if checked == 1 else kind}"

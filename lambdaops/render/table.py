@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lambdaops.model import Finding, FindingStatus, Report, Severity
+from lambdaops.render.console_url import console_url
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -76,12 +77,28 @@ def _severity_cell(f: Finding) -> Text:
     return cell(f.severity.label)
 
 
-def _message_cell(f: Finding) -> Text:
+def _message_cell(f: Finding, room: int | None = None) -> Text:
+    """The message, then how to fix it (one line) and the resource's console page: a finding is
+    explained where it is read. With `room` (the narrow list form), a URL longer than the line is a
+    terminal hyperlink named "AWS console" instead of a URL folded through the resource's name."""
     if f.status is FindingStatus.FAIL:
-        return cell(f.message)
-    reason = f.status_reason if f.status_reason and f.status_reason != f.status.value else ""
-    tag = f"[{f.status.value}: {reason}] " if reason else f"[{f.status.value}] "
-    return cell(tag + f.message)
+        text = cell(f.message)
+    else:
+        reason = f.status_reason if f.status_reason and f.status_reason != f.status.value else ""
+        tag = f"[{f.status.value}: {reason}] " if reason else f"[{f.status.value}] "
+        text = cell(tag + f.message)
+    remediation = " ".join(f.remediation.split())
+    if remediation:
+        text.append("\n").append_text(cell(f"Fix: {remediation}", "dim"))
+    url = console_url(f.resource_arn)
+    if url and (room is None or len(url) <= room):
+        # a terminal that knows OSC 8 links makes the whole line clickable even where it folds
+        text.append("\n").append_text(cell(url, f"dim link {url}"))
+    elif url:
+        text.append("\n").append_text(
+            cell("AWS console (link; -o markdown or json print the URL)", f"dim link {url}")
+        )
+    return text
 
 
 def _table(title: str, **kwargs: Any) -> Table:
@@ -152,7 +169,7 @@ def findings_list(title: str, findings: Sequence[Finding], show_account: bool, w
             head.append_text(cell(f"  ({where})"))
         else:
             extra.append(cell(f"({where})"))
-        body = _message_cell(f)
+        body = _message_cell(f, room=width - 6)
         style = "dim" if f.status is not FindingStatus.FAIL else ""
         head.stylize(style)
         body.stylize(style)
@@ -216,8 +233,31 @@ def render_findings_table(report: Report, console: Console, group_by: str = "sev
     render_errors_table(report, console)
 
 
+def render_checks_summary(report: Report, console: Console) -> None:
+    """Per check that ran: what it looked at, and how many failed, were muted, baselined, passed."""
+    from lambdaops.coverage import describe
+    from lambdaops.model import summarize_checks
+
+    if not report.coverage:
+        return
+    rows = summarize_checks(report.coverage, report.findings, report.fail_on)
+    table = _table(f"Checks ({len(rows)})")
+    table.add_column("Check", no_wrap=True)
+    for name in ("Checked", "Failed", "Muted", "Baselined", "Passed"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for r in rows:
+        checked = describe(r["checked"], r["resource_kind"])
+        failed = cell(r["failed"], "bold red" if r["failing"] else "")
+        passed = "" if r["passed"] is None else r["passed"]
+        table.add_row(
+            cell(r["check_id"]), cell(checked), failed, cell(r["muted"]), cell(r["baselined"]), cell(passed)
+        )
+    _print_fitting(console, table)
+
+
 def render_errors_table(report: Report, console: Console) -> None:
-    """The gaps in the report, in red; nothing when there are none."""
+    """The report's tail: the per-check summary, then the gaps in red (nothing when there are none)."""
+    render_checks_summary(report, console)
     errors = report.sorted_errors()
     if not errors:
         return
