@@ -85,7 +85,13 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
     settings = build_settings(common.config, flags)
     if none_fail:
         settings = settings.replace(fail_on=None)
-    return settings
+    from lambdaops.collect.function_filter import build_filter
+
+    try:
+        wanted = build_filter(list(common.functions), list(common.tags), list(common.exclude_tags))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return settings.replace(function_filter=wanted) if wanted is not None else settings
 
 
 def validate_region_flags(regions: Sequence[str]) -> tuple[str, ...]:
