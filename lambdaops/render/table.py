@@ -305,11 +305,17 @@ _FUNCTION_COLUMNS: dict[str, dict[str, Any]] = {
     "Modified": {},
     "Last invoked": {},
     "Days idle": {"justify": "right"},
+    "Why": {"overflow": "fold", "ratio": 1, "min_width": 24},
 }
 _STATUS_STYLES = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan", "throttled": "red"}
 
 
-def _function_cells(row: dict[str, Any], with_time: bool) -> dict[str, Text]:
+def _function_cells(row: dict[str, Any], with_time: bool, report: Report | None = None) -> dict[str, Text]:
+    from lambdaops.render.status_why import last_invoked, why
+
+    days = report.view.get("window_days") if report is not None else None
+    at = report.generated_at if report is not None else None
+    activity = (report.view.get("activity") or {}).get(row.get("arn")) if report is not None else None
     status = str(row.get("status", ""))
     memory = row.get("memory_mb")
     days_idle = row.get("days_since_invocation")
@@ -321,16 +327,28 @@ def _function_cells(row: dict[str, Any], with_time: bool) -> dict[str, Text]:
         "Memory": cell(f"{memory} MB" if memory is not None else ""),
         "Code": cell(_size(row.get("code_size_bytes"))),
         "Modified": cell(_short_time(row.get("last_modified"), with_time=False)),
-        "Last invoked": cell(_short_time(row.get("last_invocation"), with_time=with_time) or "none seen"),
+        # an invocation from a daily bucket (before the window) is known to the day only
+        "Last invoked": cell(
+            (
+                last_invoked(row, days, at)
+                if with_time
+                else _short_time(row.get("last_invocation"), with_time=False)
+            )
+            or "none seen"
+        ),
         "Days idle": cell("" if days_idle is None else days_idle),
+        "Why": cell(why(row, activity, days, at), "dim"),
     }
 
 
-def _functions_table(title: str, rows: Sequence[dict[str, Any]], width: int) -> Table:
+def _functions_table(
+    title: str, rows: Sequence[dict[str, Any]], width: int, report: Report | None = None
+) -> Table:
     """The function rows, with as many columns as the terminal holds without truncating: function,
     status, region (when there are several), last invocation and days idle always; runtime and last
     modification from 100 columns; memory, code size and the invocation's time of day from 130."""
-    medium, wide = width >= 100, width >= 130
+    # the Why column needs room too: memory and code size only on very wide terminals
+    medium, wide = width >= 100, width >= 180
     several_regions = len({row.get("region") for row in rows}) > 1
     hidden = set()
     if not medium:
@@ -344,7 +362,7 @@ def _functions_table(title: str, rows: Sequence[dict[str, Any]], width: int) -> 
     for name in names:
         table.add_column(name, **_FUNCTION_COLUMNS[name])
     for row in rows:
-        cells = _function_cells(row, with_time=wide)
+        cells = _function_cells(row, with_time=wide, report=report)
         table.add_row(*(cells[name] for name in names))
     return table
 
@@ -369,12 +387,16 @@ def render_functions_table(report: Report, console: Console) -> None:
             rows = [row for row in report.functions if str(row.get("account_id", "")) == account]
             _print_fitting(
                 console,
-                _functions_table(f"Account {account}: functions ({len(rows)}){window}", rows, console.width),
+                _functions_table(
+                    f"Account {account}: functions ({len(rows)}){window}", rows, console.width, report
+                ),
             )
     elif report.functions:
         _print_fitting(
             console,
-            _functions_table(f"Functions ({len(report.functions)}){window}", report.functions, console.width),
+            _functions_table(
+                f"Functions ({len(report.functions)}){window}", report.functions, console.width, report
+            ),
         )
     statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
     counts = Counter(statuses)
@@ -385,6 +407,10 @@ def render_functions_table(report: Report, console: Console) -> None:
     if len(accounts) > 1:
         where = f"{len(accounts)} accounts, {where}"
     console.print(f"{len(statuses)} functions in {where}: {parts}")
+    if report.functions:
+        from lambdaops.render.status_why import LEGEND
+
+        console.print(cell(LEGEND, "dim"))
     if report.view.get("show") == "inactive" and statuses and not report.functions:
         console.print("No inactive functions (--show all lists every function).")
     if counts.get("throttled"):

@@ -48,6 +48,7 @@ def list_inactive_report(
         report.findings.extend(check.run(inv, settings))
     record_coverage(report, checks, inv)
     report.view.update(window_days=days, all_statuses=statuses, show=show)
+    report.view["activity"] = dict(inv.activity)  # why each row has its status (render/status_why.py)
     report.view["edge"] = edge
     if "tags" in parts:
         report.view["tags"] = inv.tags
