@@ -196,6 +196,10 @@ def _errors(report: Report) -> list[str]:
 
 
 def _functions(report: Report) -> list[str]:
+    from lambdaops.render.status_why import LEGEND, last_invoked, why
+
+    window = report.view.get("window_days")
+    activity = report.view.get("activity") or {}
     rows = []
     for r in report.functions:  # already in --sort order
         days = r.get("days_since_invocation")
@@ -208,8 +212,9 @@ def _functions(report: Report) -> list[str]:
                 r.get("runtime") or "(image)",
                 r.get("memory_mb"),
                 r.get("last_modified"),
-                r.get("last_invocation") or "none seen",
+                last_invoked(r, window, report.generated_at) or "none seen",
                 "" if days is None else days,
+                why(r, activity.get(r.get("arn")), window, report.generated_at),
             ]
         )
     header = [
@@ -222,14 +227,17 @@ def _functions(report: Report) -> list[str]:
         "Last modified",
         "Last invocation",
         "Days idle",
+        "Why",
     ]
-    table = _table(header, rows, ["---"] * 5 + ["---:", "---", "---", "---:"])
+    table = _table(header, rows, ["---"] * 5 + ["---:", "---", "---", "---:", "---"])
     inactive = sum(1 for r in report.functions if r.get("status") == "inactive")
     return [
         "",
         f"### Functions ({len(rows)}, {inactive} inactive)",
         "",
         *_maybe_collapsed(_plural(len(rows), "function"), table, len(rows)),
+        "",
+        md_escape(LEGEND),
     ]
 
 
