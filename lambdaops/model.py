@@ -197,6 +197,9 @@ class Report:
     sections: dict[str, Any] = field(default_factory=dict)  # command-specific extras (e.g. pools)
     warnings: list[str] = field(default_factory=list)  # on stderr, and in the JSON (CONTRACT)
     view: dict[str, Any] = field(default_factory=dict)  # hints for the human table, not in the JSON
+    # check id -> (resources it looked at, their kind): the checks that ran (lambdaops/coverage.py)
+    coverage: dict[str, tuple[int, str]] = field(default_factory=dict)
+    fail_on: Severity | None = Severity.HIGH  # the run's --fail-on: JUnit fails only at or above it
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(
@@ -222,7 +225,11 @@ class Report:
             "findings": [f.to_dict() for f in self.sorted_findings()],
             "errors": [e.to_dict() for e in self.sorted_errors()],
             "warnings": list(dict.fromkeys(self.warnings)),
-            "summary": summarize(self.findings),
+            "summary": {
+                **summarize(self.findings),
+                "fail_on": self.fail_on.label if self.fail_on is not None else "none",
+                "checks": summarize_checks(self.coverage, self.findings, self.fail_on),
+            },
         }
         if self.changes is not None:
             out["changes"] = [c.to_dict() for c in self.changes]
@@ -247,3 +254,33 @@ def summarize(findings: Sequence[Finding]) -> dict[str, Any]:
         "muted_by_source": muted_by,
         "total": len(findings),
     }
+
+
+def summarize_checks(
+    coverage: Mapping[str, tuple[int, str]], findings: Sequence[Finding], fail_on: Severity | None
+) -> list[dict[str, Any]]:
+    """One entry per check that ran (and per check with findings, e.g. in a merged report).
+
+    `failed` counts findings in status fail; `failing` those of them at or above --fail-on (the JUnit
+    failures); `passed` the checked resources with no finding of the check (lambdaops/coverage.py).
+    """
+    ids = sorted(set(coverage) | {f.check_id for f in findings})
+    out = []
+    for cid in ids:
+        mine = [f for f in findings if f.check_id == cid]
+        checked, kind = coverage.get(cid, (None, None))
+        flagged = len({(f.account_id, f.region, f.resource_arn) for f in mine})
+        fails = [f for f in mine if f.status is FindingStatus.FAIL]
+        out.append(
+            {
+                "check_id": cid,
+                "checked": checked,
+                "resource_kind": kind,
+                "failed": len(fails),
+                "failing": sum(1 for f in fails if fail_on is not None and f.severity >= fail_on),
+                "muted": sum(1 for f in mine if f.status is FindingStatus.MUTED),
+                "baselined": sum(1 for f in mine if f.status is FindingStatus.BASELINED),
+                "passed": None if checked is None else max(0, checked - flagged),
+            }
+        )
+    return out

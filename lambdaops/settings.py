@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from lambdaops.collect.function_filter import FunctionFilter
 from lambdaops.collect.quotas import RateLimit, parse_max_rps
 from lambdaops.errors import UsageError
 from lambdaops.model import Severity
@@ -72,6 +73,8 @@ class Settings:
     tag_suppressions: bool = True
     tag_suppressions_max_severity: Severity = Severity.MEDIUM
     suppressions: tuple[Suppression, ...] = ()
+    # --function/--tag/--exclude-tag (collect/function_filter.py); None: every listed function
+    function_filter: FunctionFilter | None = None
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from lambdaops.model import Severity
 from lambdaops.render.json_report import render_json
 from lambdaops.render.junit import ERRORS_SUITE, render_junit
 from tests.render_samples import scan_report
@@ -23,15 +24,19 @@ def test_counts_equal_the_json_report() -> None:
     report = scan_report()
     root = parse(render_junit(report))
     data = json.loads(render_json(report))
-    by_status = data["summary"]["by_status"]
+    checks = data["summary"]["checks"]
     assert root.tag == "testsuites"
+    failing = sum(c["failing"] for c in checks)
+    below = sum(c["failed"] - c["failing"] for c in checks)
+    quiet = sum(c["muted"] + c["baselined"] for c in checks)
     assert counts(root) == (
         len(data["findings"]) + len(data["errors"]),
-        by_status["fail"],
-        by_status["muted"] + by_status["baselined"],
+        failing,
+        below + quiet,
         len(data["errors"]),
     )
-    assert counts(root) == (11, 7, 2, 2)
+    # --fail-on high (the default): four findings at high or above fail; lower ones are skipped with why
+    assert counts(root) == (11, 4, 5, 2)
 
 
 def test_suites_are_consistent_with_their_testcases() -> None:
@@ -78,6 +83,10 @@ def test_testcase_content() -> None:
     muted = cases[("lambda-inactive", "@cron-fn (eu-west-1, 123456789012)")]
     skipped = muted.find("skipped")
     assert skipped is not None and skipped.get("message") == "muted: owned by team | data, until Q3"
+    below = [c.find("skipped") for c in root.iter("testcase") if c.get("classname") == "billing-no-alarm"]
+    assert any(
+        "below --fail-on high (severity low)" in (s.get("message") or "") for s in below if s is not None
+    )
     baselined = next(c for (cls, _), c in cases.items() if cls == "lambda-public-url")
     assert baselined.find("skipped") is not None
     assert baselined.find("skipped").get("message") == "baselined"  # type: ignore[union-attr]
@@ -97,3 +106,40 @@ def test_empty_report() -> None:
     root = parse(render_junit(scan_report(findings=[], errors=[])))
     assert counts(root) == (0, 0, 0, 0)
     assert root.findall("testsuite") == []
+
+
+def test_failures_follow_fail_on() -> None:
+    report = scan_report()
+    report.fail_on = Severity.LOW
+    low = counts(parse(render_junit(report)))
+    report.fail_on = None
+    none = counts(parse(render_junit(report)))
+    assert low[1] > 2 and none[1] == 0
+    assert low[0] == none[0] and low[1] + low[2] == none[2]  # skipped instead of failed, never dropped
+    assert json.loads(render_json(report))["summary"]["fail_on"] == "none"
+
+
+def test_a_check_that_ran_and_found_nothing_passes() -> None:
+    report = scan_report()
+    report.coverage = {"lambda-inactive": (12, "functions"), "lambda-old-versions": (12, "functions")}
+    root = parse(render_junit(report))
+    suite = next(s for s in root.findall("testsuite") if s.get("name") == "lambda-old-versions")
+    (case,) = suite.findall("testcase")
+    assert case.get("name") == "no findings (12 functions checked)" and list(case) == []
+    assert counts(suite) == (1, 0, 0, 0)
+    entry = next(
+        c
+        for c in json.loads(render_json(report))["summary"]["checks"]
+        if c["check_id"] == "lambda-old-versions"
+    )
+    assert entry == {
+        "check_id": "lambda-old-versions",
+        "checked": 12,
+        "resource_kind": "functions",
+        "failed": 0,
+        "failing": 0,
+        "muted": 0,
+        "baselined": 0,
+        "passed": 12,
+    }
+    assert counts(root)[0] == len(report.findings) + len(set(report.errors)) + 1

@@ -114,9 +114,19 @@ def test_reports_sarif_and_junit_agree_with_json(in_tmp: Path) -> None:
     assert not errors, errors[:3]
     assert len(sarif["runs"][0]["results"]) == len(data["findings"])
     junit = ET.parse(in_tmp / "out" / "l.xml").getroot()
-    failing = sum(1 for f in data["findings"] if f["status"] == "fail")
-    assert int(junit.get("failures", "-1")) == failing
-    assert int(junit.get("tests", "-1")) == len(data["findings"]) + len(data["errors"])
+    checks = data["summary"]["checks"]
+    assert data["summary"]["fail_on"] == "high"
+    failing = sum(
+        1 for f in data["findings"] if f["status"] == "fail" and f["severity"] in ("high", "critical")
+    )
+    assert int(junit.get("failures", "-1")) == failing == sum(c["failing"] for c in checks)
+    quiet = sum(c["failed"] - c["failing"] + c["muted"] + c["baselined"] for c in checks)
+    assert int(junit.get("skipped", "-1")) == quiet
+    passing = [c["check_id"] for c in checks if not c["failed"] + c["muted"] + c["baselined"]]
+    assert passing and len(checks) == len(junit.findall("testsuite"))  # every check that ran has a suite
+    assert int(junit.get("tests", "-1")) == len(data["findings"]) + len(data["errors"]) + len(passing)
+    for c in checks:
+        assert c["checked"] is not None and c["passed"] <= c["checked"]
 
 
 def test_report_spec_errors(in_tmp: Path) -> None:

@@ -74,6 +74,7 @@ def _merge(
         except ValueError as exc:
             raise UsageError(f"--fail-on: {exc}") from None
     report = merge_reports([load_report(p) for p in paths], sort=sort)
+    report.fail_on = threshold
     emit(report, fmt, output_file, _table)
     raise typer.Exit(int(exit_code_for(report, threshold)))
 

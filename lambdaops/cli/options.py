@@ -54,6 +54,9 @@ class Common:
     max_rps: str | None = None
     cache_dir: Path | None = None
     no_cache: bool = False
+    functions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
 
 
 _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
@@ -133,6 +136,40 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
         Annotated[
             str | None,
             typer.Option("--shard", help="I/N: read a stable share of the accounts.", rich_help_panel=AWS),
+        ],
+        None,
+    ),
+    (
+        "function_glob",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--function",
+                help="Only functions whose name matches GLOB (repeatable: any matches), e.g. 'orders-*'.",
+                rich_help_panel=AWS,
+            ),
+        ],
+        None,
+    ),
+    (
+        "tag_filter",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--tag",
+                help="Only functions tagged KEY=VALUE (repeatable: every key must match, one of its values).",
+                rich_help_panel=AWS,
+            ),
+        ],
+        None,
+    ),
+    (
+        "exclude_tag",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--exclude-tag", help="Skip functions tagged KEY=VALUE (repeatable).", rich_help_panel=AWS
+            ),
         ],
         None,
     ),
@@ -304,6 +341,9 @@ def with_common(func: F) -> F:
             max_rps=values["max_rps"],
             cache_dir=values["cache_dir"],
             no_cache=values["no_cache"],
+            functions=tuple(values["function_glob"] or ()),
+            tags=tuple(values["tag_filter"] or ()),
+            exclude_tags=tuple(values["exclude_tag"] or ()),
         )
         with command_boundary():
             return func(common=common, **kwargs)

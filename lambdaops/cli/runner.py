@@ -103,7 +103,13 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
     settings = build_settings(common.config, flags)
     if none_fail:
         settings = settings.replace(fail_on=None)
-    return settings
+    from lambdaops.collect.function_filter import build_filter
+
+    try:
+        wanted = build_filter(list(common.functions), list(common.tags), list(common.exclude_tags))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return settings.replace(function_filter=wanted) if wanted is not None else settings
 
 
 def validate_region_flags(regions: Sequence[str]) -> tuple[str, ...]:
@@ -278,6 +284,7 @@ def finish(
     if run.common.shard:  # so that merge can tell whether every shard of the scope came back
         report.sections["shard"] = run.common.shard.strip()
     report.errors = [*run.errors, *report.errors]
+    report.fail_on = run.settings.fail_on
     report.warnings = [*run.warnings, *expiry_warnings(run.settings.suppressions, today), *report.warnings]
     skipped_tags: list[str] = []
     settings = run.settings

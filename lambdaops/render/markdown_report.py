@@ -52,12 +52,27 @@ def md_escape(value: Any) -> str:
     return "".join(out)
 
 
+class Markup(str):
+    """A cell this module built itself (a console link whose parts are URL-encoded): not escaped."""
+
+
+def _cell(value: Any) -> str:
+    return str(value) if isinstance(value, Markup) else md_escape(value)
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], align: Sequence[str] = ()) -> list[str]:
     marks = [align[i] if i < len(align) else "---" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
     for row in rows:
-        lines.append("| " + " | ".join(md_escape(c) for c in row) + " |")
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
     return lines
+
+
+def _console_link(arn: str) -> Markup:
+    from lambdaops.render.console_url import console_url
+
+    url = console_url(arn)
+    return Markup(f"[open]({url})" if url else "")
 
 
 def _maybe_collapsed(summary: str, lines: list[str], count: int) -> list[str]:
@@ -90,7 +105,17 @@ def _summary(findings: Sequence[Finding]) -> list[str]:
 
 
 def _finding_row(f: Finding) -> list[Any]:
-    return [f.severity.label, f.check_id, f.resource_name, f.region, f.account_id, f.message]
+    fix = " ".join(f.remediation.split())
+    return [
+        f.severity.label,
+        f.check_id,
+        f.resource_name,
+        f.region,
+        f.account_id,
+        f.message,
+        fix,
+        _console_link(f.resource_arn),
+    ]
 
 
 def _findings(report: Report) -> list[str]:
@@ -100,7 +125,7 @@ def _findings(report: Report) -> list[str]:
     lines: list[str] = []
     if not ordered:
         return ["No findings."]
-    header = ["Severity", "Check", "Resource", "Region", "Account", "Message"]
+    header = ["Severity", "Check", "Resource", "Region", "Account", "Message", "Fix", "Console"]
     for sev in sorted(Severity, reverse=True):
         group = [f for f in failing if f.severity is sev]
         if not group:
@@ -126,6 +151,34 @@ def _findings(report: Report) -> list[str]:
     return lines
 
 
+def _checks(report: Report) -> list[str]:
+    """Per check that ran: what it looked at and the outcome (lambdaops/coverage.py says how)."""
+    from lambdaops.coverage import describe
+    from lambdaops.model import summarize_checks
+
+    if not report.coverage:
+        return []
+    rows = [
+        [
+            Markup(f"`{md_escape(r['check_id'])}`"),
+            describe(r["checked"], r["resource_kind"]),
+            r["failed"],
+            r["muted"],
+            r["baselined"],
+            "" if r["passed"] is None else r["passed"],
+        ]
+        for r in summarize_checks(report.coverage, report.findings, report.fail_on)
+    ]
+    header = ["Check", "Checked", "Failed", "Muted", "Baselined", "Passed"]
+    table = _table(header, rows, ["---", "---:", "---:", "---:", "---:", "---:"])
+    return [
+        "",
+        f"### Checks ({len(rows)})",
+        "",
+        *_maybe_collapsed(_plural(len(rows), "check"), table, len(rows)),
+    ]
+
+
 def _errors(report: Report) -> list[str]:
     errors = report.sorted_errors()
     if not errors:
@@ -143,6 +196,10 @@ def _errors(report: Report) -> list[str]:
 
 
 def _functions(report: Report) -> list[str]:
+    from lambdaops.render.status_why import LEGEND, last_invoked, why
+
+    window = report.view.get("window_days")
+    activity = report.view.get("activity") or {}
     rows = []
     for r in report.functions:  # already in --sort order
         days = r.get("days_since_invocation")
@@ -155,8 +212,9 @@ def _functions(report: Report) -> list[str]:
                 r.get("runtime") or "(image)",
                 r.get("memory_mb"),
                 r.get("last_modified"),
-                r.get("last_invocation") or "none seen",
+                last_invoked(r, window, report.generated_at) or "none seen",
                 "" if days is None else days,
+                why(r, activity.get(r.get("arn")), window, report.generated_at),
             ]
         )
     header = [
@@ -169,14 +227,17 @@ def _functions(report: Report) -> list[str]:
         "Last modified",
         "Last invocation",
         "Days idle",
+        "Why",
     ]
-    table = _table(header, rows, ["---"] * 5 + ["---:", "---", "---", "---:"])
+    table = _table(header, rows, ["---"] * 5 + ["---:", "---", "---", "---:", "---"])
     inactive = sum(1 for r in report.functions if r.get("status") == "inactive")
     return [
         "",
         f"### Functions ({len(rows)}, {inactive} inactive)",
         "",
         *_maybe_collapsed(_plural(len(rows), "function"), table, len(rows)),
+        "",
+        md_escape(LEGEND),
     ]
 
 
@@ -220,5 +281,6 @@ def render_markdown(report: Report) -> str:
     findings_command = report.command != "list-inactive" and report.changes is None
     if report.findings or findings_command:
         lines += ["", "### Summary", "", *_summary(report.findings), *_findings(report)]
+    lines += _checks(report)
     lines += _errors(report)
     return "\n".join(lines).rstrip() + "\n"

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lambdaops.model import Finding, FindingStatus, Report, Severity
+from lambdaops.render.console_url import console_url
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -76,12 +77,28 @@ def _severity_cell(f: Finding) -> Text:
     return cell(f.severity.label)
 
 
-def _message_cell(f: Finding) -> Text:
+def _message_cell(f: Finding, room: int | None = None) -> Text:
+    """The message, then how to fix it (one line) and the resource's console page: a finding is
+    explained where it is read. With `room` (the narrow list form), a URL longer than the line is a
+    terminal hyperlink named "AWS console" instead of a URL folded through the resource's name."""
     if f.status is FindingStatus.FAIL:
-        return cell(f.message)
-    reason = f.status_reason if f.status_reason and f.status_reason != f.status.value else ""
-    tag = f"[{f.status.value}: {reason}] " if reason else f"[{f.status.value}] "
-    return cell(tag + f.message)
+        text = cell(f.message)
+    else:
+        reason = f.status_reason if f.status_reason and f.status_reason != f.status.value else ""
+        tag = f"[{f.status.value}: {reason}] " if reason else f"[{f.status.value}] "
+        text = cell(tag + f.message)
+    remediation = " ".join(f.remediation.split())
+    if remediation:
+        text.append("\n").append_text(cell(f"Fix: {remediation}", "dim"))
+    url = console_url(f.resource_arn)
+    if url and (room is None or len(url) <= room):
+        # a terminal that knows OSC 8 links makes the whole line clickable even where it folds
+        text.append("\n").append_text(cell(url, f"dim link {url}"))
+    elif url:
+        text.append("\n").append_text(
+            cell("AWS console (link; -o markdown or json print the URL)", f"dim link {url}")
+        )
+    return text
 
 
 def _table(title: str, **kwargs: Any) -> Table:
@@ -152,7 +169,7 @@ def findings_list(title: str, findings: Sequence[Finding], show_account: bool, w
             head.append_text(cell(f"  ({where})"))
         else:
             extra.append(cell(f"({where})"))
-        body = _message_cell(f)
+        body = _message_cell(f, room=width - 6)
         style = "dim" if f.status is not FindingStatus.FAIL else ""
         head.stylize(style)
         body.stylize(style)
@@ -216,8 +233,31 @@ def render_findings_table(report: Report, console: Console, group_by: str = "sev
     render_errors_table(report, console)
 
 
+def render_checks_summary(report: Report, console: Console) -> None:
+    """Per check that ran: what it looked at, and how many failed, were muted, baselined, passed."""
+    from lambdaops.coverage import describe
+    from lambdaops.model import summarize_checks
+
+    if not report.coverage:
+        return
+    rows = summarize_checks(report.coverage, report.findings, report.fail_on)
+    table = _table(f"Checks ({len(rows)})")
+    table.add_column("Check", no_wrap=True)
+    for name in ("Checked", "Failed", "Muted", "Baselined", "Passed"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for r in rows:
+        checked = describe(r["checked"], r["resource_kind"])
+        failed = cell(r["failed"], "bold red" if r["failing"] else "")
+        passed = "" if r["passed"] is None else r["passed"]
+        table.add_row(
+            cell(r["check_id"]), cell(checked), failed, cell(r["muted"]), cell(r["baselined"]), cell(passed)
+        )
+    _print_fitting(console, table)
+
+
 def render_errors_table(report: Report, console: Console) -> None:
-    """The gaps in the report, in red; nothing when there are none."""
+    """The report's tail: the per-check summary, then the gaps in red (nothing when there are none)."""
+    render_checks_summary(report, console)
     errors = report.sorted_errors()
     if not errors:
         return
@@ -265,11 +305,17 @@ _FUNCTION_COLUMNS: dict[str, dict[str, Any]] = {
     "Modified": {},
     "Last invoked": {},
     "Days idle": {"justify": "right"},
+    "Why": {"overflow": "fold", "ratio": 1, "min_width": 24},
 }
 _STATUS_STYLES = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan", "throttled": "red"}
 
 
-def _function_cells(row: dict[str, Any], with_time: bool) -> dict[str, Text]:
+def _function_cells(row: dict[str, Any], with_time: bool, report: Report | None = None) -> dict[str, Text]:
+    from lambdaops.render.status_why import last_invoked, why
+
+    days = report.view.get("window_days") if report is not None else None
+    at = report.generated_at if report is not None else None
+    activity = (report.view.get("activity") or {}).get(row.get("arn")) if report is not None else None
     status = str(row.get("status", ""))
     memory = row.get("memory_mb")
     days_idle = row.get("days_since_invocation")
@@ -281,16 +327,28 @@ def _function_cells(row: dict[str, Any], with_time: bool) -> dict[str, Text]:
         "Memory": cell(f"{memory} MB" if memory is not None else ""),
         "Code": cell(_size(row.get("code_size_bytes"))),
         "Modified": cell(_short_time(row.get("last_modified"), with_time=False)),
-        "Last invoked": cell(_short_time(row.get("last_invocation"), with_time=with_time) or "none seen"),
+        # an invocation from a daily bucket (before the window) is known to the day only
+        "Last invoked": cell(
+            (
+                last_invoked(row, days, at)
+                if with_time
+                else _short_time(row.get("last_invocation"), with_time=False)
+            )
+            or "none seen"
+        ),
         "Days idle": cell("" if days_idle is None else days_idle),
+        "Why": cell(why(row, activity, days, at), "dim"),
     }
 
 
-def _functions_table(title: str, rows: Sequence[dict[str, Any]], width: int) -> Table:
+def _functions_table(
+    title: str, rows: Sequence[dict[str, Any]], width: int, report: Report | None = None
+) -> Table:
     """The function rows, with as many columns as the terminal holds without truncating: function,
     status, region (when there are several), last invocation and days idle always; runtime and last
     modification from 100 columns; memory, code size and the invocation's time of day from 130."""
-    medium, wide = width >= 100, width >= 130
+    # the Why column needs room too: memory and code size only on very wide terminals
+    medium, wide = width >= 100, width >= 180
     several_regions = len({row.get("region") for row in rows}) > 1
     hidden = set()
     if not medium:
@@ -304,7 +362,7 @@ def _functions_table(title: str, rows: Sequence[dict[str, Any]], width: int) -> 
     for name in names:
         table.add_column(name, **_FUNCTION_COLUMNS[name])
     for row in rows:
-        cells = _function_cells(row, with_time=wide)
+        cells = _function_cells(row, with_time=wide, report=report)
         table.add_row(*(cells[name] for name in names))
     return table
 
@@ -329,12 +387,16 @@ def render_functions_table(report: Report, console: Console) -> None:
             rows = [row for row in report.functions if str(row.get("account_id", "")) == account]
             _print_fitting(
                 console,
-                _functions_table(f"Account {account}: functions ({len(rows)}){window}", rows, console.width),
+                _functions_table(
+                    f"Account {account}: functions ({len(rows)}){window}", rows, console.width, report
+                ),
             )
     elif report.functions:
         _print_fitting(
             console,
-            _functions_table(f"Functions ({len(report.functions)}){window}", report.functions, console.width),
+            _functions_table(
+                f"Functions ({len(report.functions)}){window}", report.functions, console.width, report
+            ),
         )
     statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
     counts = Counter(statuses)
@@ -345,6 +407,10 @@ def render_functions_table(report: Report, console: Console) -> None:
     if len(accounts) > 1:
         where = f"{len(accounts)} accounts, {where}"
     console.print(f"{len(statuses)} functions in {where}: {parts}")
+    if report.functions:
+        from lambdaops.render.status_why import LEGEND
+
+        console.print(cell(LEGEND, "dim"))
     if report.view.get("show") == "inactive" and statuses and not report.functions:
         console.print("No inactive functions (--show all lists every function).")
     if counts.get("throttled"):

@@ -12,6 +12,7 @@ from lambdaops.checks.registry import CheckInfo, select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.concurrency_floor import audit_floor
+from lambdaops.coverage import record_coverage
 from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import ChangeStatus, Report, iso
 from lambdaops.settings import Settings
@@ -125,6 +126,7 @@ def report_from_inventory(
     )
     for check in checks:
         report.findings.extend(check.run(inv, settings))
+    record_coverage(report, checks, inv)
     report.sections["pools"] = pool_sections(inv, settings)
     report.view["window_days"] = settings.concurrency_days
     return report

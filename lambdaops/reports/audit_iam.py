@@ -8,6 +8,7 @@ from datetime import datetime
 from lambdaops.checks.registry import select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.gather import gather
+from lambdaops.coverage import record_coverage
 from lambdaops.model import Report
 from lambdaops.settings import Settings
 
@@ -33,5 +34,6 @@ def audit_iam_report(
     )
     for check in checks:
         report.findings.extend(check.run(inv, settings))
+    record_coverage(report, checks, inv)
     report.view["tags"] = inv.tags
     return report

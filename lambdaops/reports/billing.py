@@ -12,6 +12,7 @@ from lambdaops.collect import billing as aws
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.collect.guard import error_record
+from lambdaops.coverage import record_coverage
 from lambdaops.inventory import BillingState
 from lambdaops.model import Change, ChangeStatus, Report
 from lambdaops.settings import Settings
@@ -42,6 +43,7 @@ def billing_check_report(
     )
     for check in checks:
         report.findings.extend(check.run(inv, settings))
+    record_coverage(report, checks, inv)
     report.sections["billing"] = [_guardrails(a, inv.billing[a]) for a in sorted(inv.billing)]
     return report
 

@@ -9,6 +9,7 @@ from lambdaops.checks.registry import select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.edge import refine_edge_activity
 from lambdaops.collect.gather import gather
+from lambdaops.coverage import record_coverage
 from lambdaops.model import Report
 from lambdaops.rows import function_row, sort_rows
 from lambdaops.settings import Settings
@@ -45,7 +46,9 @@ def list_inactive_report(
     )
     for check in checks:
         report.findings.extend(check.run(inv, settings))
+    record_coverage(report, checks, inv)
     report.view.update(window_days=days, all_statuses=statuses, show=show)
+    report.view["activity"] = dict(inv.activity)  # why each row has its status (render/status_why.py)
     report.view["edge"] = edge
     if "tags" in parts:
         report.view["tags"] = inv.tags

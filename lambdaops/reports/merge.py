@@ -312,7 +312,25 @@ def merge_reports(reports: Sequence[LoadedReport], sort: str | None = None) -> R
     )
     report.errors.extend(_missing_shards(reports))
     report.view["merged_from"] = [r.path for r in reports]
+    report.coverage = _coverage(reports)
     return report
+
+
+def _coverage(reports: Sequence[LoadedReport]) -> dict[str, tuple[int, str]]:
+    """The shards' checked resources add up (each shard read its own accounts)."""
+    out: dict[str, tuple[int, str]] = {}
+    for r in reports:
+        summary = r.data.get("summary")
+        entries = summary.get("checks") if isinstance(summary, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("check_id"), str):
+                continue
+            checked, kind = entry.get("checked"), entry.get("resource_kind")
+            if not isinstance(checked, int) or isinstance(checked, bool) or not isinstance(kind, str):
+                continue
+            before = out.get(entry["check_id"], (0, kind))[0]
+            out[entry["check_id"]] = (before + checked, kind)
+    return out
 
 
 def _missing_shards(reports: Sequence[LoadedReport]) -> list[ErrorRecord]:

@@ -11,6 +11,7 @@ from lambdaops.collect.context import AwsContext
 from lambdaops.collect.edge import refine_edge_activity
 from lambdaops.collect.gather import expand_parts as inv_parts
 from lambdaops.collect.gather import gather
+from lambdaops.coverage import record_coverage
 from lambdaops.model import Report
 from lambdaops.rows import function_row, sort_rows
 from lambdaops.settings import Settings
@@ -43,6 +44,7 @@ def scan_report(
         report.functions = sort_rows([function_row(fn, inv) for fn in inv.all_functions()], "name")
     for check in checks:
         report.findings.extend(check.run(inv, settings))
+    record_coverage(report, checks, inv)
     report.warnings.extend(runtime_table_warnings([c.id for c in checks], now))
     report.view["tags"] = inv.tags
     report.view["checks"] = [c.id for c in checks]

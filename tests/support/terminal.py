@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from tests.support.e2e import ROOT
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]")
+# OSC sequences end with BEL or ST (ESC \): rich's terminal hyperlinks (OSC 8) use ST
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]")
 TOKENS = re.compile(ANSI.pattern + r"|\r|\n|[^\x1b\r\n]+")
 
 

@@ -6,6 +6,7 @@ from functools import partial
 
 from lambdaops.activity import classify
 from lambdaops.collect import awslambda
+from lambdaops.collect.function_filter import filter_functions
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.invocations import collect_invocations
@@ -20,6 +21,12 @@ def _functions(job: RegionJob) -> None:
     functions, versions, error = awslambda.list_functions(
         job.client("lambda"), account_id, job.region, all_versions=all_versions
     )
+    # --function/--tag/--exclude-tag: before any per-function call (None: tags unreadable, an error)
+    kept = filter_functions(job, functions)
+    if kept is None:
+        job.inv.errors.extend([error] if error is not None else [])
+        return
+    functions = kept
     job.inv.functions[(account_id, job.region)] = functions
     if all_versions and error is None:
         for fn in functions:
