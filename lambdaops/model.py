@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 SCHEMA_VERSION = 1
 
@@ -184,6 +184,23 @@ def iso(ts: datetime | None) -> str | None:
     return ts.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+class CatalogueEntry(Protocol):
+    """What a renderer may know of a check (CheckInfo satisfies it: render never imports checks)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def remediation(self) -> str: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
 @dataclass
 class Report:
     command: str
@@ -197,6 +214,8 @@ class Report:
     sections: dict[str, Any] = field(default_factory=dict)  # command-specific extras (e.g. pools)
     warnings: list[str] = field(default_factory=list)  # on stderr, and in the JSON (CONTRACT)
     view: dict[str, Any] = field(default_factory=dict)  # hints for the human table, not in the JSON
+    # The check catalogue the report was made with (SARIF lists every rule); not in the JSON.
+    catalogue: Mapping[str, CatalogueEntry] = field(default_factory=dict)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambdaops.checks._findings import function_finding
 from lambdaops.model import Finding, Severity
+from lambdaops.policy import exposure
 from lambdaops.policy.analyze import (
     PolicyAnalysis,
     RuleResult,
@@ -23,6 +24,7 @@ from lambdaops.policy.analyze import (
     judge,
 )
 from lambdaops.policy.document import PolicyParseError, Statement
+from lambdaops.policy.exposure import policies_of, url_reachable
 from lambdaops.policy.invoke_access import InvokeGrant, Reach, analyze_access
 
 if TYPE_CHECKING:
@@ -121,12 +123,8 @@ def findings_for(check_id: str, inv: Inventory, settings: Settings) -> list[Find
 
 
 def public_functions(inv: Inventory) -> dict[str, str]:
-    """Function ARN -> why anyone can invoke it: "resource-policy" or "function-url".
-
-    Only functions whose resource policy / URL configuration was read appear; a function whose
-    exposure could not be read is absent (unknown), never reported as private by omission.
-    """
-    return dict(function_audit(inv).public)
+    """Function ARN -> why anyone can invoke it (see lambdaops.policy.exposure)."""
+    return exposure.public_functions(inv)
 
 
 def functions_by_role(inv: Inventory) -> dict[tuple[str, str], list[FunctionInfo]]:
@@ -463,22 +461,6 @@ def known_accounts(inv: Inventory, settings: Settings | None) -> frozenset[str]:
     return frozenset(inv.accounts) | frozenset(trusted)
 
 
-def _policies_of(inv: Inventory, f: FunctionInfo) -> list[tuple[str | None, Any]]:
-    """(qualifier, document) of every resource policy read for the function: the function's own, then
-    each alias's and published version's (qualified policies are separate documents on AWS)."""
-    out: list[tuple[str | None, Any]] = []
-    if f.arn in inv.resource_policies:
-        out.append((None, inv.resource_policies[f.arn]))
-    qualifiers = [a.name for a in inv.aliases.get(f.arn, ())] + [
-        v.version for v in inv.versions.get(f.arn, ())
-    ]
-    for q in qualifiers:
-        key = f"{f.arn}:{q}"
-        if key in inv.resource_policies and inv.resource_policies[key] is not None:
-            out.append((q, inv.resource_policies[key]))
-    return out
-
-
 def _where(f: FunctionInfo, qualifier: str | None) -> str:
     return f"Function {f.name}" + (f" (qualifier {qualifier})" if qualifier else "")
 
@@ -662,7 +644,7 @@ def _audit_functions(inv: Inventory, known: frozenset[str]) -> Audit:
     audit = Audit()
     for f in inv.all_functions():
         url_public: dict[str | None, bool] = {}
-        for qualifier, doc in _policies_of(inv, f):
+        for qualifier, doc in policies_of(inv, f):
             if doc is None:
                 url_public[qualifier] = False
                 continue
@@ -682,15 +664,7 @@ def _audit_functions(inv: Inventory, known: frozenset[str]) -> Audit:
         for url in inv.function_urls.get(f.arn, ()):
             if url.auth_type.upper() != "NONE":
                 continue
-            # A URL is authorised by the policy of the qualifier it belongs to (an alias's URL by the
-            # alias's policy); a policy that was not read leaves reachability unknown (None).
-            reachable = url_public.get(url.qualifier)
-            if (
-                reachable is None
-                and url.qualifier is not None
-                and f"{f.arn}:{url.qualifier}" in inv.resource_policies
-            ):
-                reachable = False  # read: the alias has no policy
+            reachable = url_reachable(inv, f, url, url_public)
             if reachable is not False:
                 audit.public.setdefault(f.arn, "function-url")
                 audit.findings[PUBLIC_URL].append(_url_finding(f, url, reachable))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
+import inspect
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,6 +70,18 @@ class CheckInfo:
         unknown = self.needs - PARTS
         if unknown:
             raise ValueError(f"check {self.id} needs unknown inventory parts {sorted(unknown)}")
+
+    @property
+    def description(self) -> str:
+        """The check module's docstring when it describes this check (`"<check id>: what it finds"`)."""
+        module = sys.modules.get(self.run.__module__)
+        doc = inspect.getdoc(module) if module is not None else None
+        prefix = f"{self.id}:"
+        if doc and doc.startswith(prefix):
+            first = doc.split("\n\n", 1)[0].replace("\n", " ").removeprefix(prefix).strip()
+            if first:
+                return first[:1].upper() + first[1:]
+        return self.title
 
 
 _REGISTRY: dict[str, CheckInfo] = {}

@@ -69,7 +69,7 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
             raise UsageError(f"--workers must be from 1 to 64, got {common.workers}")
         flags["workers"] = common.workers
     if common.max_rps is not None:
-        from lambdaops.collect.quotas import parse_max_rps
+        from lambdaops.rates import parse_max_rps
 
         try:
             flags["max_rps"] = parse_max_rps(common.max_rps)

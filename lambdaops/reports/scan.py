@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from lambdaops.checks.registry import CheckInfo
+from lambdaops.checks.registry import CheckInfo, all_checks
 from lambdaops.checks.runtime_common import runtime_table_warnings
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.edge import refine_edge_activity
@@ -38,6 +38,7 @@ def scan_report(
         accounts=ctx.account_ids,
         regions=inv.regions,
         errors=list(inv.errors),
+        catalogue=all_checks(),
     )
     if "invocations" in parts:
         report.functions = sort_rows([function_row(fn, inv) for fn in inv.all_functions()], "name")

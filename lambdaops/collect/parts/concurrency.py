@@ -25,7 +25,7 @@ def _concurrency(job: RegionJob) -> None:
         for fn in functions:
             job.inv.reserved[fn.arn] = None
         job.inv.reserved_inferred[scope] = True
-        from lambdaops.checks.iam_common import public_functions
+        from lambdaops.policy.exposure import public_functions
 
         public = (
             public_functions(job.inv)
