@@ -45,6 +45,7 @@ from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
 from lambdaops.inventory import ActivityStatus
 from lambdaops.model import Change, ChangeStatus, ErrorRecord, FindingStatus, Report, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 KEEP_TAG = "lambdaops:keep"
@@ -93,7 +94,7 @@ def _edge_reason(distributions: list[str]) -> str:
     )
 
 
-TAG_PARTS = frozenset({"tags"})
+TAG_PARTS = frozenset({Part.TAGS})
 
 
 def plan_prune(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambdaops.checks._findings import function_finding
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.policy import exposure
 from lambdaops.policy.analyze import (
     PolicyAnalysis,
@@ -42,7 +43,7 @@ CROSS_ACCOUNT = "lambda-cross-account-invoke"
 GLOBAL = "global"
 GROUP = "audit-iam"
 
-ROLE_NEEDS = frozenset({"functions", "iam"})
+ROLE_NEEDS = frozenset({Part.FUNCTIONS, Part.IAM})
 
 
 @dataclass(frozen=True)

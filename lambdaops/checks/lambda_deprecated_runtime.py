@@ -9,6 +9,7 @@ from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.runtimes import RuntimeInfo, RuntimeState, load_table
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ INFO = register(
             "Published versions that an alias or provisioned concurrency still uses are checked too: a "
             "version keeps the runtime it was published with."
         ),
-        needs=frozenset({"functions", "versions"}),
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
         run=check,
         group="scan",
     )

@@ -8,6 +8,7 @@ from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import ActivityStatus, Inventory
 from lambdaops.model import Finding, Severity, iso
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-inactive"
@@ -49,7 +50,7 @@ INFO = register(
         severity=Severity.LOW,
         title="Function not invoked within the window",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "invocations"}),
+        needs=frozenset({Part.FUNCTIONS, Part.INVOCATIONS}),
         run=run,
         group="list-inactive",
     )

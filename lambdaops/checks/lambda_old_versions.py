@@ -8,6 +8,7 @@ from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-old-versions"
@@ -65,7 +66,7 @@ INFO = register(
         severity=Severity.LOW,
         title="More published versions than kept, not referenced by an alias",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "versions"}),
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
         run=run,
         group="scan",
     )

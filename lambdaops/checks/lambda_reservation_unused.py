@@ -10,6 +10,7 @@ from lambdaops.checks.concurrency_common import GROUP, fmt_count, peak_or_zero
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-reservation-unused"
@@ -59,7 +60,7 @@ INFO = register(
         severity=Severity.INFO,
         title="Reservation far above the function's peak",
         remediation=REMEDIATION,
-        needs=frozenset({"concurrency", "concurrency_metrics"}),
+        needs=frozenset({Part.CONCURRENCY, Part.CONCURRENCY_METRICS}),
         run=run,
         group=GROUP,
     )

@@ -10,6 +10,7 @@ from lambdaops.checks.lambda_deprecated_runtime import runtime_evidence, upgrade
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.runtimes import RuntimeState
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ INFO = register(
             "Plan the move to the newest runtime of the function's language before the deprecation date "
             "(the window is runtime_warn_days, default 90)."
         ),
-        needs=frozenset({"functions", "versions"}),
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
         run=check,
         group="scan",
     )

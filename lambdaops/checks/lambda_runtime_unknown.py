@@ -9,6 +9,7 @@ from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.runtimes import RuntimeState, load_table
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ INFO = register(
         severity=Severity.MEDIUM,
         title="Function runs on a runtime lambdaops does not know",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "versions"}),
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
         run=check,
         group="scan",
     )

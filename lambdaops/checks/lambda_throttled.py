@@ -9,6 +9,7 @@ from lambdaops.checks.concurrency_common import GROUP, fmt_count
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-throttled"
@@ -71,7 +72,7 @@ INFO = register(
         severity=Severity.MEDIUM,
         title="Function throttled",
         remediation=REMEDIATION,
-        needs=frozenset({"concurrency", "concurrency_metrics"}),
+        needs=frozenset({Part.CONCURRENCY, Part.CONCURRENCY_METRICS}),
         run=run,
         group=GROUP,
     )

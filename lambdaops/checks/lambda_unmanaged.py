@@ -14,6 +14,7 @@ from lambdaops.checks.iam_orphan_policy import CONSOLE_POLICY
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-unmanaged"
@@ -70,7 +71,7 @@ INFO = register(
         severity=Severity.INFO,
         title="Function deployed by hand (no deployment tooling markers, console-generated role)",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "tags", "iam"}),
+        needs=frozenset({Part.FUNCTIONS, Part.TAGS, Part.IAM}),
         run=run,
         group="scan",
     )

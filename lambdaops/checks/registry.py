@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -24,22 +25,8 @@ if TYPE_CHECKING:
 
 CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
 
-# Inventory parts a check can need; the collect layer gathers only what the selected checks need.
-PARTS = frozenset(
-    {
-        "functions",  # ListFunctions
-        "invocations",  # Invocations metrics
-        "account_settings",  # GetAccountSettings
-        "concurrency",  # reserved + provisioned concurrency
-        "concurrency_metrics",  # ClaimedAccountConcurrency + Throttles
-        "resource_policies",  # GetPolicy
-        "function_urls",  # ListFunctionUrlConfigs
-        "iam",  # GetAccountAuthorizationDetails
-        "billing",  # alarms, SNS subscriptions, budgets, billing metrics (us-east-1)
-        "tags",  # resource tags
-        "versions",  # published versions and aliases
-    }
-)
+# The inventory parts a check can need: lambdaops.parts.Part (the collect layer gathers only those).
+PARTS = frozenset(Part)
 
 NOT_CHECKS = frozenset({"registry"})
 
@@ -62,7 +49,7 @@ class CheckInfo:
     severity: Severity  # the default (a check may raise or lower it per finding, with a reason)
     title: str
     remediation: str
-    needs: frozenset[str]
+    needs: frozenset[Part]
     run: CheckFn
     group: str  # the command that owns it: list-inactive, audit-concurrency, billing, audit-iam, scan
 

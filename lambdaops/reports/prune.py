@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lambdaops.actions import prune as actions
 from lambdaops.collect.context import AwsContext
+from lambdaops.parts import Part
 from lambdaops.reports.list_inactive import list_inactive_report
 from lambdaops.settings import Settings
 
@@ -35,6 +36,6 @@ def plan_prune(
         show="all",
         sort="name",
         on_done=on_done,
-        extra_parts=frozenset({"tags"}),
+        extra_parts=frozenset({Part.TAGS}),
     )
     return actions.plan_prune(base, ctx, regions, settings, now, archive_root, accept_incomplete)

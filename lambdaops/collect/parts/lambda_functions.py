@@ -9,9 +9,10 @@ from lambdaops.collect import awslambda
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.invocations import collect_invocations
+from lambdaops.parts import Part
 
 
-@region_collector("functions")
+@region_collector(Part.FUNCTIONS)
 def _functions(job: RegionJob) -> None:
     account_id = job.account.account_id
     # One FunctionVersion=ALL pass serves old-versions, provisioned concurrency (which needs a
@@ -28,7 +29,7 @@ def _functions(job: RegionJob) -> None:
         job.inv.errors.append(error)
 
 
-@region_collector("account_settings")
+@region_collector(Part.ACCOUNT_SETTINGS, concurrent=True)
 def _account_settings(job: RegionJob) -> None:
     account_id = job.account.account_id
     client = job.client("lambda")
@@ -43,7 +44,7 @@ def _account_settings(job: RegionJob) -> None:
         job.inv.account_settings[(account_id, job.region)] = settings
 
 
-@region_collector("invocations")
+@region_collector(Part.INVOCATIONS, needs={Part.FUNCTIONS}, concurrent=True)
 def _invocations(job: RegionJob) -> None:
     account_id = job.account.account_id
     functions = job.inv.functions.get((account_id, job.region), [])
@@ -64,7 +65,7 @@ def _invocations(job: RegionJob) -> None:
         )
 
 
-@region_collector("versions")
+@region_collector(Part.VERSIONS, needs={Part.FUNCTIONS}, concurrent=True)
 def _aliases(job: RegionJob) -> None:
     """Aliases, only for functions with more published versions than are kept, or with a published
     version on a runtime other than $LATEST's that is deprecated, deprecating soon or unknown.
