@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
@@ -29,12 +28,9 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         if throttles:
             days = settings.concurrency_days
             message += f" ({int(throttles)} throttled in the last {days} days)"
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.MEDIUM,
             message=message,
-            remediation=REMEDIATION,
             evidence={"reserved_concurrency": 0, "throttles": throttles, "description": fn.description},
         )
 

@@ -73,7 +73,7 @@ def functions_in_state(
             yield subject.fn, info, today, info.deprecation_date
 
 
-def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
     for subject, info, today in subjects_in_state(inventory, settings, RuntimeState.DEPRECATED):
         if info is None or info.deprecation_date is None:
             continue
@@ -105,7 +105,7 @@ INFO = register(
             "version keeps the runtime it was published with."
         ),
         needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
-        run=check,
+        run=run,
         group="scan",
     )
 )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 CHECK_ID = "lambda-runtime-deprecating-soon"
 
 
-def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
     for subject, info, today in subjects_in_state(inventory, settings, RuntimeState.DEPRECATING_SOON):
         if info is None or info.deprecation_date is None:
             continue
@@ -51,7 +51,7 @@ INFO = register(
             "(the window is runtime_warn_days, default 90)."
         ),
         needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
-        run=check,
+        run=run,
         group="scan",
     )
 )

@@ -24,7 +24,7 @@ REMEDIATION = (
 )
 
 
-def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
     # Never "supported" by default: a runtime the table does not list is reported, not assumed fine.
     as_of = load_table().as_of.isoformat()
     for subject, _, _ in subjects_in_state(inventory, settings, RuntimeState.UNKNOWN):
@@ -50,7 +50,7 @@ INFO = register(
         title="Function runs on a runtime lambdaops does not know",
         remediation=REMEDIATION,
         needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
-        run=check,
+        run=run,
         group="scan",
     )
 )

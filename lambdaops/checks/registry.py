@@ -12,15 +12,15 @@ import fnmatch
 import importlib
 import inspect
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
 
 if TYPE_CHECKING:
-    from lambdaops.inventory import Inventory
+    from lambdaops.inventory import FunctionInfo, Inventory
     from lambdaops.settings import Settings
 
 CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
@@ -57,6 +57,30 @@ class CheckInfo:
         unknown = self.needs - PARTS
         if unknown:
             raise ValueError(f"check {self.id} needs unknown inventory parts {sorted(unknown)}")
+
+    def finding(
+        self,
+        fn: FunctionInfo,
+        message: str,
+        *,
+        evidence: Mapping[str, Any] | None = None,
+        detail: str = "",
+        severity: Severity | None = None,
+        remediation: str | None = None,
+    ) -> Finding:
+        """A finding of this check about one function. Severity and remediation come from this
+        CheckInfo; pass them only where one finding has a reason to differ (say why there)."""
+        from lambdaops.checks._findings import function_finding
+
+        return function_finding(
+            fn,
+            check_id=self.id,
+            severity=self.severity if severity is None else severity,
+            message=message,
+            remediation=self.remediation if remediation is None else remediation,
+            evidence=evidence,
+            detail=detail,
+        )
 
     @property
     def description(self) -> str:
