@@ -166,7 +166,7 @@ def test_unknown_runtime_is_a_medium_finding_never_silently_supported() -> None:
     # the al2023 Java runtimes and the previews are known: no finding of any runtime check
     known = inventory(fn("java17-al2023", "java17.al2023"), fn("preview", "python3.15"))
     for module in (deprecated, soon, unknown):
-        assert list(module.check(known, Settings(runtime_warn_days=365))) == []
+        assert list(module.run(known, Settings(runtime_warn_days=365))) == []
 
 
 def _version(n: int, runtime: str) -> VersionInfo:
@@ -216,7 +216,7 @@ def test_soon_and_unknown_on_versions_in_use() -> None:
 def test_versions_are_not_judged_when_aliases_were_not_read() -> None:
     inv = versioned_inventory(aliases=False)
     for module in (deprecated, soon, unknown):
-        assert list(module.check(inv, Settings())) == []
+        assert list(module.run(inv, Settings())) == []
 
 
 def test_stale_table_warning_only_when_runtime_checks_run(monkeypatch: Any) -> None:
