@@ -138,7 +138,7 @@ def test_registered_in_catalogue() -> None:
         assert info.severity is sev
         assert info.group == "scan"
         assert info.needs == frozenset({"functions", "versions"})
-        assert info.run is module.check
+        assert info.run is module.run
 
 
 # --- lambda-runtime-unknown and published versions in use (issue 13 item 5) ---------------------
