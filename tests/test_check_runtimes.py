@@ -12,6 +12,7 @@ from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import Severity
 from lambdaops.runtimes import runtime_info
 from lambdaops.settings import Settings
+from tests.support.inventory import function
 from tests.test_concurrency_cli import aws
 
 __all__ = ["aws"]
@@ -23,18 +24,7 @@ NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def fn(name: str, runtime: str | None, region: str = REGION) -> FunctionInfo:
-    return FunctionInfo(
-        account_id=ACCOUNT,
-        region=region,
-        name=name,
-        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}",
-        runtime=runtime,
-        memory_mb=128,
-        code_size_bytes=1024,
-        last_modified=datetime(2024, 1, 1, tzinfo=UTC),
-        role_arn=f"arn:aws:iam::{ACCOUNT}:role/r",
-        package_type="Zip" if runtime else "Image",
-    )
+    return function(name, region=region, runtime=runtime)
 
 
 def inventory(*functions: FunctionInfo, now: datetime | None = NOW) -> Inventory:
