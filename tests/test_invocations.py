@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from lambdaops.activity import classify
+from lambdaops.analysis.activity import classify
 from lambdaops.collect.invocations import collect_invocations, lookback_start
 from lambdaops.inventory import ActivityStatus, FunctionInfo
 from tests.support.inventory import function

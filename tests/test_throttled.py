@@ -15,7 +15,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 from moto import mock_aws
 
-from lambdaops.activity import classify
+from lambdaops.analysis.activity import classify
 from lambdaops.collect.cloudwatch import MAX_QUERIES_PER_CALL
 from lambdaops.collect.invocations import collect_invocations
 from lambdaops.inventory import Activity, ActivityStatus, FunctionInfo, Inventory

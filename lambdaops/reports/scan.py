@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from lambdaops.analysis.activity import classify_all
 from lambdaops.checks.registry import CheckInfo, all_checks
 from lambdaops.checks.runtime_common import runtime_table_warnings
 from lambdaops.collect.context import AwsContext
@@ -30,6 +31,7 @@ def scan_report(
     for check in checks:
         parts |= check.needs
     inv = gather(ctx, regions, parts, settings, now, days=settings.days, on_done=on_done)
+    classify_all(inv)  # each function's activity, from the collected metrics
     if "invocations" in inv_parts(parts):
         refine_edge_activity(ctx, inv, now, settings.days)  # Lambda@Edge replicas ran elsewhere
     report = Report(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from lambdaops.activity import classify
 from lambdaops.collect import awslambda
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.invocations import collect_invocations
+from lambdaops.inventory import InvocationMetrics
 from lambdaops.parts import Part
 
 
@@ -53,16 +53,10 @@ def _invocations(job: RegionJob) -> None:
     days = job.inv.window_days
     result = collect_invocations(job.client("cloudwatch"), functions, job.now, days, account_id, job.region)
     job.inv.errors.extend(result.errors)
+    # The metrics only: which function is inactive is analysis.activity's judgement, not collect's.
     for fn in functions:
         data = result.by_arn[fn.arn]
-        job.inv.activity[fn.arn] = classify(
-            fn,
-            data.window_sum,
-            data.last_invocation,
-            job.now,
-            days,
-            throttles=data.throttles,
-        )
+        job.inv.invocations[fn.arn] = InvocationMetrics(data.window_sum, data.last_invocation, data.throttles)
 
 
 @region_collector(Part.VERSIONS, needs={Part.FUNCTIONS}, concurrent=True)
