@@ -231,6 +231,9 @@ class Inventory:
     versions: dict[str, list[VersionInfo]] = field(default_factory=dict)  # by unqualified ARN
     aliases: dict[str, list[AliasInfo]] = field(default_factory=dict)
     errors: list[ErrorRecord] = field(default_factory=list)
+    # Facts derived from this inventory, computed once and shared by the checks that select from them
+    # (e.g. the IAM audit), keyed by what derived them: their lifetime is the inventory's, never global.
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     now: datetime | None = None
 
     def all_functions(self) -> list[FunctionInfo]:

@@ -8,7 +8,6 @@ many roles attach it, and the whole audit is memoised per Inventory object, so t
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -67,18 +66,13 @@ class Audit:
     public: dict[str, str] = field(default_factory=dict)
 
 
-# --- memo ----------------------------------------------------------------------------------------
-
-_MEMO_SIZE = 4
-_memo: list[tuple[weakref.ref[Inventory], tuple[Any, ...], Audit]] = []
+# --- derived once per inventory ------------------------------------------------------------------
 
 
-def _signature(inv: Inventory, strict: bool, what: Any) -> tuple[Any, ...]:
+def _signature(inv: Inventory) -> tuple[Any, ...]:
     # Cheap identity of the parts the audit reads, so an inventory filled in further after a first
     # run (as tests do) is audited again rather than served a stale result.
     return (
-        what,
-        strict,
         tuple((k, id(v), len(v)) for k, v in inv.functions.items()),
         tuple((k, id(v)) for k, v in inv.iam.items()),
         id(inv.resource_policies),
@@ -94,24 +88,26 @@ def _signature(inv: Inventory, strict: bool, what: Any) -> tuple[Any, ...]:
     )
 
 
-def _memoised(inv: Inventory, strict: bool, what: Any, compute: Callable[[], Audit]) -> Audit:
-    sig = _signature(inv, strict, what)
-    for ref, s, audit in _memo:
-        if ref() is inv and s == sig:
-            return audit
+def _memoised(inv: Inventory, key: tuple[Any, ...], compute: Callable[[], Audit]) -> Audit:
+    """The audit for `key`, computed once per inventory and kept in the inventory itself (no global
+    cache: it lives and dies with the inventory, and no other thread reads it)."""
+    sig = _signature(inv)
+    held = inv.derived.get((__name__, *key))
+    if held is not None and held[0] == sig:
+        audit: Audit = held[1]
+        return audit
     audit = compute()
-    _memo[:] = [m for m in _memo if m[0]() is not None][-(_MEMO_SIZE - 1) :]
-    _memo.append((weakref.ref(inv), sig, audit))
+    inv.derived[(__name__, *key)] = (sig, audit)
     return audit
 
 
 def role_audit(inv: Inventory, settings: Settings) -> Audit:
-    return _memoised(inv, settings.strict, "roles", lambda: _audit_roles(inv, settings.strict))
+    return _memoised(inv, ("roles", settings.strict), lambda: _audit_roles(inv, settings.strict))
 
 
 def function_audit(inv: Inventory, settings: Settings | None = None) -> Audit:
     known = known_accounts(inv, settings)
-    return _memoised(inv, False, ("functions", known), lambda: _audit_functions(inv, known))
+    return _memoised(inv, ("functions", known), lambda: _audit_functions(inv, known))
 
 
 def findings_for(check_id: str, inv: Inventory, settings: Settings) -> list[Finding]:
