@@ -60,6 +60,15 @@ class Activity:
 
 
 @dataclass(frozen=True)
+class InvocationMetrics:
+    """What CloudWatch says of one function over the --days window (collected; judged in analysis)."""
+
+    window_sum: float | None  # Invocations over the window; None when unreadable
+    last_invocation: datetime | None  # start of the latest bucket with invocations, None if none seen
+    throttles: float | None = 0.0  # Throttles over the window; None when unreadable
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     concurrency_limit: int
     unreserved: int
@@ -201,7 +210,9 @@ class Inventory:
     regions: list[str] = field(default_factory=list)
     scopes: list[Scope] = field(default_factory=list)  # (account, region) pairs actually read
     functions: dict[Scope, list[FunctionInfo]] = field(default_factory=dict)
-    activity: dict[str, Activity] = field(default_factory=dict)  # by function ARN
+    invocations: dict[str, InvocationMetrics] = field(default_factory=dict)  # by function ARN (collected)
+    # by function ARN: the status analysis.activity derives from `invocations` (and Lambda@Edge replicas)
+    activity: dict[str, Activity] = field(default_factory=dict)
     window_days: int = 0
     account_settings: dict[Scope, AccountSettings] = field(default_factory=dict)
     reserved: dict[str, int | None] = field(default_factory=dict)  # by function ARN; None = no limit
@@ -220,6 +231,9 @@ class Inventory:
     versions: dict[str, list[VersionInfo]] = field(default_factory=dict)  # by unqualified ARN
     aliases: dict[str, list[AliasInfo]] = field(default_factory=dict)
     errors: list[ErrorRecord] = field(default_factory=list)
+    # Facts derived from this inventory, computed once and shared by the checks that select from them
+    # (e.g. the IAM audit), keyed by what derived them: their lifetime is the inventory's, never global.
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     now: datetime | None = None
 
     def all_functions(self) -> list[FunctionInfo]:

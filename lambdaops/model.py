@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 SCHEMA_VERSION = 1
 
@@ -184,6 +184,23 @@ def iso(ts: datetime | None) -> str | None:
     return ts.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+class CatalogueEntry(Protocol):
+    """What a renderer may know of a check (CheckInfo satisfies it: render never imports checks)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def remediation(self) -> str: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
 @dataclass
 class Report:
     command: str
@@ -200,6 +217,8 @@ class Report:
     # check id -> (resources it looked at, their kind): the checks that ran (lambdaops/coverage.py)
     coverage: dict[str, tuple[int, str]] = field(default_factory=dict)
     fail_on: Severity | None = Severity.HIGH  # the run's --fail-on: JUnit fails only at or above it
+    # The check catalogue the report was made with (SARIF lists every rule); not in the JSON.
+    catalogue: Mapping[str, CatalogueEntry] = field(default_factory=dict)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(

@@ -16,10 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from lambdaops.collect.function_filter import FunctionFilter
-from lambdaops.collect.quotas import RateLimit, parse_max_rps
 from lambdaops.errors import UsageError
+from lambdaops.function_filter import FunctionFilter
 from lambdaops.model import Severity
+from lambdaops.rates import RateLimit, parse_max_rps
 
 DEFAULT_CONFIG_NAME = "lambdaops.toml"
 MAX_DAYS = 455  # CloudWatch keeps hourly data 455 days: nothing older can be dated

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from lambdaops.checks.registry import CheckInfo
+from lambdaops.checks.registry import CheckInfo, all_checks
 from lambdaops.model import (
     Change,
     ChangeStatus,
@@ -152,6 +152,7 @@ def scan_report(findings: list[Finding] | None = None, errors: list[ErrorRecord]
         regions=["us-east-1", "eu-west-1", "global"],
         findings=list(FINDINGS if findings is None else findings),
         errors=list(ERRORS if errors is None else errors),
+        catalogue=all_checks(),
     )
 
 

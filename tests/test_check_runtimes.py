@@ -13,6 +13,7 @@ from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import Severity
 from lambdaops.runtimes import runtime_info
 from lambdaops.settings import Settings
+from tests.support.inventory import function
 from tests.test_concurrency_cli import aws
 
 __all__ = ["aws"]
@@ -24,18 +25,7 @@ NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def fn(name: str, runtime: str | None, region: str = REGION) -> FunctionInfo:
-    return FunctionInfo(
-        account_id=ACCOUNT,
-        region=region,
-        name=name,
-        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}",
-        runtime=runtime,
-        memory_mb=128,
-        code_size_bytes=1024,
-        last_modified=datetime(2024, 1, 1, tzinfo=UTC),
-        role_arn=f"arn:aws:iam::{ACCOUNT}:role/r",
-        package_type="Zip" if runtime else "Image",
-    )
+    return function(name, region=region, runtime=runtime)
 
 
 def inventory(*functions: FunctionInfo, now: datetime | None = NOW) -> Inventory:
@@ -62,7 +52,7 @@ MIXED = inventory(
 
 
 def test_deprecated_findings() -> None:
-    found = {f.resource_name: f for f in deprecated.check(MIXED, Settings())}
+    found = {f.resource_name: f for f in deprecated.run(MIXED, Settings())}
     assert set(found) == {"legacy-node", "legacy-py", "node20", "other-region"}
     f = found["legacy-py"]
     assert f.check_id == "lambda-deprecated-runtime"
@@ -81,7 +71,7 @@ def test_deprecated_findings() -> None:
 
 
 def test_node20_updates_not_yet_blocked_message() -> None:
-    f = next(f for f in deprecated.check(MIXED, Settings()) if f.resource_name == "node20")
+    f = next(f for f in deprecated.run(MIXED, Settings()) if f.resource_name == "node20")
     info = runtime_info("nodejs20.x")
     assert info is not None and info.block_update_date is not None
     assert info.block_update_date > NOW.date()
@@ -89,44 +79,44 @@ def test_node20_updates_not_yet_blocked_message() -> None:
 
 
 def test_soon_findings_respect_the_window() -> None:
-    found = {f.resource_name: f for f in soon.check(MIXED, Settings())}
+    found = {f.resource_name: f for f in soon.run(MIXED, Settings())}
     assert set(found) == {"py310", "dotnet8"}
     f = found["py310"]
     assert f.check_id == "lambda-runtime-deprecating-soon"
     assert f.severity is Severity.MEDIUM
     assert "in 60 days" in f.message
     assert f.evidence["deprecation_date"] == "2026-10-31"
-    narrow = {f.resource_name for f in soon.check(MIXED, Settings(runtime_warn_days=65))}
+    narrow = {f.resource_name for f in soon.run(MIXED, Settings(runtime_warn_days=65))}
     assert narrow == {"py310"}
-    assert list(soon.check(MIXED, Settings(runtime_warn_days=0))) == []
+    assert list(soon.run(MIXED, Settings(runtime_warn_days=0))) == []
 
 
 def test_checks_do_not_overlap() -> None:
-    dep = {f.resource_arn for f in deprecated.check(MIXED, Settings())}
-    warn = {f.resource_arn for f in soon.check(MIXED, Settings(runtime_warn_days=3650))}
+    dep = {f.resource_arn for f in deprecated.run(MIXED, Settings())}
+    warn = {f.resource_arn for f in soon.run(MIXED, Settings(runtime_warn_days=3650))}
     assert dep.isdisjoint(warn)
     assert "arn:aws:lambda:eu-west-1:123456789012:function:py311" in warn  # the wide window reaches it
 
 
 def test_container_images_and_unknown_runtimes_are_skipped() -> None:
     inv = inventory(fn("image", None), fn("future", "nodejs99.x"))
-    assert list(deprecated.check(inv, Settings())) == []
-    assert list(soon.check(inv, Settings(runtime_warn_days=3650))) == []
+    assert list(deprecated.run(inv, Settings())) == []
+    assert list(soon.run(inv, Settings(runtime_warn_days=3650))) == []
 
 
 def test_inventory_time_is_the_reference_day() -> None:
     # the same function is "soon" on one day and deprecated on another: only Inventory.now differs
     early = inventory(fn("py310", "python3.10"), now=datetime(2026, 10, 30, 23, 59, tzinfo=UTC))
     late = inventory(fn("py310", "python3.10"), now=datetime(2026, 10, 31, 0, 0, tzinfo=UTC))
-    assert [f.resource_name for f in soon.check(early, Settings())] == ["py310"]
-    assert list(deprecated.check(early, Settings())) == []
-    assert [f.resource_name for f in deprecated.check(late, Settings())] == ["py310"]
+    assert [f.resource_name for f in soon.run(early, Settings())] == ["py310"]
+    assert list(deprecated.run(early, Settings())) == []
+    assert [f.resource_name for f in deprecated.run(late, Settings())] == ["py310"]
 
 
 def test_fingerprint_ignores_the_day() -> None:
-    a = next(iter(deprecated.check(inventory(fn("x", "python2.7")), Settings())))
+    a = next(iter(deprecated.run(inventory(fn("x", "python2.7")), Settings())))
     later = inventory(fn("x", "python2.7"), now=datetime(2027, 5, 1, tzinfo=UTC))
-    b = next(iter(deprecated.check(later, Settings())))
+    b = next(iter(deprecated.run(later, Settings())))
     assert a.fingerprint == b.fingerprint
 
 
@@ -139,7 +129,7 @@ def test_registered_in_catalogue() -> None:
         assert info.severity is sev
         assert info.group == "scan"
         assert info.needs == frozenset({"functions", "versions"})
-        assert info.run is module.check
+        assert info.run is module.run
 
 
 # --- lambda-runtime-unknown and published versions in use (issue 13 item 5) ---------------------
@@ -157,7 +147,7 @@ def test_unknown_runtime_is_a_medium_finding_never_silently_supported() -> None:
         fn("preview", "python3.15"),
         fn("legacy", "python2.7"),
     )
-    (f,) = unknown.check(inv, Settings())
+    (f,) = unknown.run(inv, Settings())
     assert f.check_id == "lambda-runtime-unknown" and f.severity is Severity.MEDIUM
     assert f.resource_name == "future"
     as_of = load_table().as_of.isoformat()
@@ -167,7 +157,7 @@ def test_unknown_runtime_is_a_medium_finding_never_silently_supported() -> None:
     # the al2023 Java runtimes and the previews are known: no finding of any runtime check
     known = inventory(fn("java17-al2023", "java17.al2023"), fn("preview", "python3.15"))
     for module in (deprecated, soon, unknown):
-        assert list(module.check(known, Settings(runtime_warn_days=365))) == []
+        assert list(module.run(known, Settings(runtime_warn_days=365))) == []
 
 
 def _version(n: int, runtime: str) -> VersionInfo:
@@ -194,7 +184,7 @@ def versioned_inventory(aliases: bool = True) -> Inventory:
 
 
 def test_deprecated_runtime_on_a_version_an_alias_uses() -> None:
-    (f,) = deprecated.check(versioned_inventory(), Settings())
+    (f,) = deprecated.run(versioned_inventory(), Settings())
     assert f.resource_arn == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:api"  # tags/suppressions apply
     assert f.detail == "version:1"
     assert f.evidence["version"] == "1" and f.evidence["used_by"] == ["alias live"]
@@ -206,18 +196,18 @@ def test_deprecated_runtime_on_a_version_an_alias_uses() -> None:
 
 def test_soon_and_unknown_on_versions_in_use() -> None:
     inv = versioned_inventory()
-    (s,) = soon.check(inv, Settings())
+    (s,) = soon.run(inv, Settings())
     assert s.detail == "version:3" and s.evidence["used_by"] == ["provisioned concurrency on 3"]
-    (u,) = unknown.check(inv, Settings())
+    (u,) = unknown.run(inv, Settings())
     assert u.detail == "version:4" and u.evidence["used_by"] == ["alias beta (routing)"]
-    fingerprints = {f.fingerprint for m in (deprecated, soon, unknown) for f in m.check(inv, Settings())}
+    fingerprints = {f.fingerprint for m in (deprecated, soon, unknown) for f in m.run(inv, Settings())}
     assert len(fingerprints) == 3
 
 
 def test_versions_are_not_judged_when_aliases_were_not_read() -> None:
     inv = versioned_inventory(aliases=False)
     for module in (deprecated, soon, unknown):
-        assert list(module.check(inv, Settings())) == []
+        assert list(module.run(inv, Settings())) == []
 
 
 def test_stale_table_warning_only_when_runtime_checks_run(monkeypatch: Any) -> None:

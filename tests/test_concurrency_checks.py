@@ -27,6 +27,7 @@ from lambdaops.inventory import (
 )
 from lambdaops.model import Finding, Severity, scope_arn
 from lambdaops.settings import Settings
+from tests.support.inventory import function
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -36,17 +37,7 @@ SETTINGS = Settings()
 
 
 def fn(name: str, region: str = REGION) -> FunctionInfo:
-    return FunctionInfo(
-        account_id=ACCOUNT,
-        region=region,
-        name=name,
-        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}",
-        runtime="python3.12",
-        memory_mb=128,
-        code_size_bytes=1000,
-        last_modified=NOW,
-        role_arn=f"arn:aws:iam::{ACCOUNT}:role/r",
-    )
+    return function(name, region=region, code_size_bytes=1000, last_modified=NOW)
 
 
 def inventory(

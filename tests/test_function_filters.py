@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from lambdaops.collect.function_filter import FunctionFilter, build_filter
 from lambdaops.demo.seed import FUNCTIONS
+from lambdaops.function_filter import FunctionFilter, build_filter
 from tests.test_scan_cli import invoke
 
 NAMES = {fn.name for fn in FUNCTIONS}

@@ -21,6 +21,7 @@ from lambdaops.inventory import (
 )
 from lambdaops.model import Finding, Severity
 from lambdaops.settings import Settings
+from tests.support.inventory import function
 
 ACCOUNT = "123456789012"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -67,16 +68,8 @@ def role_arn(name: str, account: str = ACCOUNT) -> str:
 
 
 def fn(name: str, role: str, region: str = "eu-west-1", account: str = ACCOUNT) -> FunctionInfo:
-    return FunctionInfo(
-        account_id=account,
-        region=region,
-        name=name,
-        arn=f"arn:aws:lambda:{region}:{account}:function:{name}",
-        runtime="python3.12",
-        memory_mb=128,
-        code_size_bytes=1024,
-        last_modified=datetime(2026, 1, 1, tzinfo=UTC),
-        role_arn=role,
+    return function(
+        name, region=region, account=account, role_arn=role, last_modified=datetime(2026, 1, 1, tzinfo=UTC)
     )
 
 

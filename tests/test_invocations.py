@@ -9,9 +9,10 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from lambdaops.activity import classify
+from lambdaops.analysis.activity import classify
 from lambdaops.collect.invocations import collect_invocations, lookback_start
 from lambdaops.inventory import ActivityStatus, FunctionInfo
+from tests.support.inventory import function
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 ACCOUNT = "123456789012"
@@ -19,17 +20,7 @@ REGION = "eu-west-1"
 
 
 def _fn(name: str, modified_days_ago: float = 400) -> FunctionInfo:
-    return FunctionInfo(
-        account_id=ACCOUNT,
-        region=REGION,
-        name=name,
-        arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}",
-        runtime="python3.12",
-        memory_mb=128,
-        code_size_bytes=1,
-        last_modified=NOW - timedelta(days=modified_days_ago),
-        role_arn="arn:aws:iam::123456789012:role/r",
-    )
+    return function(name, last_modified=NOW - timedelta(days=modified_days_ago), code_size_bytes=1)
 
 
 def _put(cw: object, name: str, when: datetime, value: float = 1.0) -> None:

@@ -288,7 +288,7 @@ def test_unreadable_state_leaves_the_function(
 def test_function_changed_since_the_plan_is_left(
     account: Account, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lambdaops.actions import prune as prune_mod
+    from lambdaops.reports import prune as prune_mod
 
     account.function("idle")
     real_plan = prune_mod.plan_prune
@@ -303,7 +303,7 @@ def test_function_changed_since_the_plan_is_left(
         fn.last_modified = account.now.strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
         return plan
 
-    monkeypatch.setattr("lambdaops.actions.prune.plan_prune", plan_then_redeploy)
+    monkeypatch.setattr("lambdaops.reports.prune.plan_prune", plan_then_redeploy)
     result = prune()
     change = changes_by_name(result)["idle"]
     assert change["status"] == "unchanged" and "modified since the plan" in change["reason"]

@@ -19,8 +19,9 @@ from botocore.exceptions import ClientError
 
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
-from lambdaops.collect.quotas import Pacer, RateLimit
+from lambdaops.collect.quotas import Pacer
 from lambdaops.demo.seed import demo_function_names
+from lambdaops.rates import RateLimit
 from lambdaops.settings import Settings
 from tests.support.api_recorder import RECORDER
 from tests.support.aws_proxy import AwsProxy, QuotaBuckets, RequestInfo, _render_error, _throttle_error

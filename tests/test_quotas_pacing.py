@@ -13,12 +13,11 @@ from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.quotas import (
     LAMBDA_CONTROL_PLANE,
     Pacer,
-    RateLimit,
     TokenBucket,
-    parse_max_rps,
     quota_for,
 )
 from lambdaops.errors import UsageError
+from lambdaops.rates import RateLimit, parse_max_rps
 from lambdaops.settings import build_settings
 
 

@@ -15,7 +15,6 @@ and the change `failed`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -46,6 +45,7 @@ from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
 from lambdaops.inventory import ActivityStatus
 from lambdaops.model import Change, ChangeStatus, ErrorRecord, FindingStatus, Report, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 KEEP_TAG = "lambdaops:keep"
@@ -94,37 +94,24 @@ def _edge_reason(distributions: list[str]) -> str:
     )
 
 
-TAG_PARTS = frozenset({"tags"})
+TAG_PARTS = frozenset({Part.TAGS})
 
 
 def plan_prune(
+    base: Report,
     ctx: AwsContext,
     regions: dict[str, list[str]],
     settings: Settings,
     now: datetime,
-    days: int,
     archive_root: Path,
-    on_done: Callable[[], None] | None = None,
     accept_incomplete: bool = False,
 ) -> PrunePlan:
-    """Which functions `prune --apply` would archive and delete, and which it keeps and why."""
-    from lambdaops.reports.list_inactive import list_inactive_report
+    """Which functions `prune --apply` would archive and delete, and which it keeps and why.
+
+    `base` is list-inactive's report of every function, with tags (lambdaops.reports.prune reads it:
+    actions never import reports)."""
     from lambdaops.suppress import apply_status, expiry_warnings
 
-    # Tags come from the same gathering pass: one paginated tag:GetResources per region, not a
-    # ListTags call per candidate. A region whose tags could not be read leaves its candidates
-    # without tags, and they stay in place (see below).
-    base = list_inactive_report(
-        ctx,
-        regions,
-        settings,
-        now,
-        days,
-        show="all",
-        sort="name",
-        on_done=on_done,
-        extra_parts=frozenset({"tags"}),
-    )
     accounts = {a.account_id: a for a in ctx.accounts}
     inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
     errors: list[ErrorRecord] = list(base.errors)
@@ -232,7 +219,7 @@ def plan_prune(
     plan.report.changes = sorted(
         changes, key=lambda c: (c.params["account_id"], c.params["region"], c.params["function"])
     )
-    plan.report.view.update(window_days=days, archive_root=str(archive_root))
+    plan.report.view.update(window_days=settings.days, archive_root=str(archive_root))
     return plan
 
 

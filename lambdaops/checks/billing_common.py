@@ -6,10 +6,11 @@ from typing import Any
 
 from lambdaops.inventory import BillingAlarm
 from lambdaops.model import scope_arn
+from lambdaops.parts import Part
 
 BILLING_REGION = "us-east-1"  # the billing metric, billing alarms and their topics live only here
 GROUP = "billing"
-NEEDS = frozenset({"billing"})
+NEEDS = frozenset({Part.BILLING})
 
 
 def account_arn(account_id: str) -> str:

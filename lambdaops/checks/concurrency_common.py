@@ -6,7 +6,7 @@ from lambdaops.inventory import FunctionInfo, Inventory
 
 GROUP = "audit-concurrency"
 CLAIMED_METRIC = "ClaimedAccountConcurrency"
-# iam_common's short reasons, as a sentence for the finding's message.
+# lambdaops.policy.exposure's short reasons, as a sentence for the finding's message.
 PUBLIC_REASONS = {
     "function-url": "its function URL has AuthType NONE",
     "resource-policy": "its resource policy lets any principal invoke it",
@@ -15,9 +15,9 @@ PUBLIC_REASONS = {
 
 def public_functions(inv: Inventory) -> dict[str, str]:
     """Function ARN -> why anyone can invoke it (audit-iam's analysis of resource policies and URLs)."""
-    from lambdaops.checks import iam_common
+    from lambdaops.policy import exposure
 
-    return {arn: PUBLIC_REASONS.get(why, why) for arn, why in iam_common.public_functions(inv).items()}
+    return {arn: PUBLIC_REASONS.get(why, why) for arn, why in exposure.public_functions(inv).items()}
 
 
 def public_known(inv: Inventory, fn: FunctionInfo) -> bool:

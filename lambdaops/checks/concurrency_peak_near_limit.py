@@ -8,6 +8,7 @@ from lambdaops.checks.concurrency_common import CLAIMED_METRIC, GROUP, fmt_count
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity, iso, scope_arn
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "concurrency-peak-near-limit"
@@ -64,7 +65,7 @@ INFO = register(
         severity=Severity.MEDIUM,
         title="Peak concurrency near the account limit",
         remediation=REMEDIATION,
-        needs=frozenset({"account_settings", "concurrency_metrics"}),
+        needs=frozenset({Part.ACCOUNT_SETTINGS, Part.CONCURRENCY_METRICS}),
         run=run,
         group=GROUP,
     )

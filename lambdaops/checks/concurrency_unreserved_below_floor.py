@@ -9,6 +9,7 @@ from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.concurrency_floor import audit_floor, aws_floor
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity, scope_arn
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "concurrency-unreserved-below-floor"
@@ -73,7 +74,7 @@ INFO = register(
         severity=Severity.HIGH,
         title="Unreserved concurrency below the floor",
         remediation=REMEDIATION,
-        needs=frozenset({"account_settings", "concurrency"}),
+        needs=frozenset({Part.ACCOUNT_SETTINGS, Part.CONCURRENCY}),
         run=run,
         group=GROUP,
     )

@@ -8,7 +8,6 @@ many roles attach it, and the whole audit is memoised per Inventory object, so t
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from lambdaops.checks._findings import function_finding
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
+from lambdaops.policy import exposure
 from lambdaops.policy.analyze import (
     PolicyAnalysis,
     RuleResult,
@@ -23,6 +24,7 @@ from lambdaops.policy.analyze import (
     judge,
 )
 from lambdaops.policy.document import PolicyParseError, Statement
+from lambdaops.policy.exposure import policies_of, url_reachable
 from lambdaops.policy.invoke_access import InvokeGrant, Reach, analyze_access
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ CROSS_ACCOUNT = "lambda-cross-account-invoke"
 GLOBAL = "global"
 GROUP = "audit-iam"
 
-ROLE_NEEDS = frozenset({"functions", "iam"})
+ROLE_NEEDS = frozenset({Part.FUNCTIONS, Part.IAM})
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,13 @@ class Audit:
     public: dict[str, str] = field(default_factory=dict)
 
 
-# --- memo ----------------------------------------------------------------------------------------
-
-_MEMO_SIZE = 4
-_memo: list[tuple[weakref.ref[Inventory], tuple[Any, ...], Audit]] = []
+# --- derived once per inventory ------------------------------------------------------------------
 
 
-def _signature(inv: Inventory, strict: bool, what: Any) -> tuple[Any, ...]:
+def _signature(inv: Inventory) -> tuple[Any, ...]:
     # Cheap identity of the parts the audit reads, so an inventory filled in further after a first
     # run (as tests do) is audited again rather than served a stale result.
     return (
-        what,
-        strict,
         tuple((k, id(v), len(v)) for k, v in inv.functions.items()),
         tuple((k, id(v)) for k, v in inv.iam.items()),
         id(inv.resource_policies),
@@ -91,24 +88,26 @@ def _signature(inv: Inventory, strict: bool, what: Any) -> tuple[Any, ...]:
     )
 
 
-def _memoised(inv: Inventory, strict: bool, what: Any, compute: Callable[[], Audit]) -> Audit:
-    sig = _signature(inv, strict, what)
-    for ref, s, audit in _memo:
-        if ref() is inv and s == sig:
-            return audit
+def _memoised(inv: Inventory, key: tuple[Any, ...], compute: Callable[[], Audit]) -> Audit:
+    """The audit for `key`, computed once per inventory and kept in the inventory itself (no global
+    cache: it lives and dies with the inventory, and no other thread reads it)."""
+    sig = _signature(inv)
+    held = inv.derived.get((__name__, *key))
+    if held is not None and held[0] == sig:
+        audit: Audit = held[1]
+        return audit
     audit = compute()
-    _memo[:] = [m for m in _memo if m[0]() is not None][-(_MEMO_SIZE - 1) :]
-    _memo.append((weakref.ref(inv), sig, audit))
+    inv.derived[(__name__, *key)] = (sig, audit)
     return audit
 
 
 def role_audit(inv: Inventory, settings: Settings) -> Audit:
-    return _memoised(inv, settings.strict, "roles", lambda: _audit_roles(inv, settings.strict))
+    return _memoised(inv, ("roles", settings.strict), lambda: _audit_roles(inv, settings.strict))
 
 
 def function_audit(inv: Inventory, settings: Settings | None = None) -> Audit:
     known = known_accounts(inv, settings)
-    return _memoised(inv, False, ("functions", known), lambda: _audit_functions(inv, known))
+    return _memoised(inv, ("functions", known), lambda: _audit_functions(inv, known))
 
 
 def findings_for(check_id: str, inv: Inventory, settings: Settings) -> list[Finding]:
@@ -121,12 +120,8 @@ def findings_for(check_id: str, inv: Inventory, settings: Settings) -> list[Find
 
 
 def public_functions(inv: Inventory) -> dict[str, str]:
-    """Function ARN -> why anyone can invoke it: "resource-policy" or "function-url".
-
-    Only functions whose resource policy / URL configuration was read appear; a function whose
-    exposure could not be read is absent (unknown), never reported as private by omission.
-    """
-    return dict(function_audit(inv).public)
+    """Function ARN -> why anyone can invoke it (see lambdaops.policy.exposure)."""
+    return exposure.public_functions(inv)
 
 
 def functions_by_role(inv: Inventory) -> dict[tuple[str, str], list[FunctionInfo]]:
@@ -463,22 +458,6 @@ def known_accounts(inv: Inventory, settings: Settings | None) -> frozenset[str]:
     return frozenset(inv.accounts) | frozenset(trusted)
 
 
-def _policies_of(inv: Inventory, f: FunctionInfo) -> list[tuple[str | None, Any]]:
-    """(qualifier, document) of every resource policy read for the function: the function's own, then
-    each alias's and published version's (qualified policies are separate documents on AWS)."""
-    out: list[tuple[str | None, Any]] = []
-    if f.arn in inv.resource_policies:
-        out.append((None, inv.resource_policies[f.arn]))
-    qualifiers = [a.name for a in inv.aliases.get(f.arn, ())] + [
-        v.version for v in inv.versions.get(f.arn, ())
-    ]
-    for q in qualifiers:
-        key = f"{f.arn}:{q}"
-        if key in inv.resource_policies and inv.resource_policies[key] is not None:
-            out.append((q, inv.resource_policies[key]))
-    return out
-
-
 def _where(f: FunctionInfo, qualifier: str | None) -> str:
     return f"Function {f.name}" + (f" (qualifier {qualifier})" if qualifier else "")
 
@@ -662,7 +641,7 @@ def _audit_functions(inv: Inventory, known: frozenset[str]) -> Audit:
     audit = Audit()
     for f in inv.all_functions():
         url_public: dict[str | None, bool] = {}
-        for qualifier, doc in _policies_of(inv, f):
+        for qualifier, doc in policies_of(inv, f):
             if doc is None:
                 url_public[qualifier] = False
                 continue
@@ -682,15 +661,7 @@ def _audit_functions(inv: Inventory, known: frozenset[str]) -> Audit:
         for url in inv.function_urls.get(f.arn, ()):
             if url.auth_type.upper() != "NONE":
                 continue
-            # A URL is authorised by the policy of the qualifier it belongs to (an alias's URL by the
-            # alias's policy); a policy that was not read leaves reachability unknown (None).
-            reachable = url_public.get(url.qualifier)
-            if (
-                reachable is None
-                and url.qualifier is not None
-                and f"{f.arn}:{url.qualifier}" in inv.resource_policies
-            ):
-                reachable = False  # read: the alias has no policy
+            reachable = url_reachable(inv, f, url, url_public)
             if reachable is not False:
                 audit.public.setdefault(f.arn, "function-url")
                 audit.findings[PUBLIC_URL].append(_url_finding(f, url, reachable))

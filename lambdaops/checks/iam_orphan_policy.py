@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "iam-orphan-policy"
@@ -49,7 +50,7 @@ INFO = register(
         severity=Severity.LOW,
         title="Customer-managed policy attached to nothing",
         remediation=REMEDIATION,
-        needs=frozenset({"iam"}),
+        needs=frozenset({Part.IAM}),
         run=run,
         group="scan",
     )

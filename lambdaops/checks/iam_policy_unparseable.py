@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from lambdaops.checks import iam_common
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -28,7 +29,7 @@ INFO = register(
         severity=Severity.HIGH,
         title="A policy cannot be evaluated",
         remediation=("Fix or replace the policy so it is valid IAM policy JSON, then audit again."),
-        needs=frozenset({"functions", "iam", "resource_policies"}),
+        needs=frozenset({Part.FUNCTIONS, Part.IAM, Part.RESOURCE_POLICIES}),
         run=run,
         group=iam_common.GROUP,
     )

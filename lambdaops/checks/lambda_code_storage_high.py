@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity, scope_arn
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-code-storage-high"
@@ -50,7 +51,7 @@ INFO = register(
         severity=Severity.MEDIUM,
         title="Code storage above 80% of the region's quota",
         remediation=REMEDIATION,
-        needs=frozenset({"account_settings"}),
+        needs=frozenset({Part.ACCOUNT_SETTINGS}),
         run=run,
         group="scan",
     )

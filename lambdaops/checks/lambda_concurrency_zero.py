@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-concurrency-zero"
@@ -28,12 +28,9 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         if throttles:
             days = settings.concurrency_days
             message += f" ({int(throttles)} throttled in the last {days} days)"
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.MEDIUM,
             message=message,
-            remediation=REMEDIATION,
             evidence={"reserved_concurrency": 0, "throttles": throttles, "description": fn.description},
         )
 
@@ -44,7 +41,7 @@ INFO = register(
         severity=Severity.MEDIUM,
         title="Function reserved at 0 (cannot run)",
         remediation=REMEDIATION,
-        needs=frozenset({"concurrency", "concurrency_metrics"}),
+        needs=frozenset({Part.CONCURRENCY, Part.CONCURRENCY_METRICS}),
         run=run,
         group=GROUP,
     )

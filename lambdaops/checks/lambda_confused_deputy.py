@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from lambdaops.checks import iam_common
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -35,7 +36,7 @@ INFO = register(
             "Add the permission back with --source-account <your account> and --source-arn <the bucket, "
             "topic or rule> (aws lambda add-permission), then remove the unpinned statement."
         ),
-        needs=frozenset({"functions", "resource_policies"}),
+        needs=frozenset({Part.FUNCTIONS, Part.RESOURCE_POLICIES}),
         run=run,
         group=iam_common.GROUP,
     )

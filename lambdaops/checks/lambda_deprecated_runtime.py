@@ -9,6 +9,7 @@ from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.runtimes import RuntimeInfo, RuntimeState, load_table
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def functions_in_state(
             yield subject.fn, info, today, info.deprecation_date
 
 
-def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
     for subject, info, today in subjects_in_state(inventory, settings, RuntimeState.DEPRECATED):
         if info is None or info.deprecation_date is None:
             continue
@@ -103,8 +104,8 @@ INFO = register(
             "Published versions that an alias or provisioned concurrency still uses are checked too: a "
             "version keeps the runtime it was published with."
         ),
-        needs=frozenset({"functions", "versions"}),
-        run=check,
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
+        run=run,
         group="scan",
     )
 )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import ActivityStatus, Inventory
 from lambdaops.model import Finding, Severity, iso
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-inactive"
@@ -27,12 +27,9 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             when = "no invocation in the last 455 days (as far back as CloudWatch keeps data)"
         else:
             when = f"last invoked {act.days_since_invocation} days ago ({iso(act.last_invocation)})"
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.LOW,
             message=f"{fn.name} was not invoked in the last {days} days: {when}",
-            remediation=REMEDIATION,
             evidence={
                 "window_days": days,
                 "last_invocation": iso(act.last_invocation),
@@ -49,7 +46,7 @@ INFO = register(
         severity=Severity.LOW,
         title="Function not invoked within the window",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "invocations"}),
+        needs=frozenset({Part.FUNCTIONS, Part.INVOCATIONS}),
         run=run,
         group="list-inactive",
     )

@@ -9,6 +9,7 @@ from lambdaops.checks.concurrency_common import GROUP, public_functions, public_
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-no-concurrency-limit"
@@ -62,7 +63,9 @@ INFO = register(
         severity=Severity.LOW,
         title="Function without a concurrency limit",
         remediation=REMEDIATION,
-        needs=frozenset({"concurrency", "account_settings", "resource_policies", "function_urls"}),
+        needs=frozenset(
+            {Part.CONCURRENCY, Part.ACCOUNT_SETTINGS, Part.RESOURCE_POLICIES, Part.FUNCTION_URLS}
+        ),
         run=run,
         group=GROUP,
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-old-versions"
@@ -39,15 +39,12 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         # versions rarely hold).
         newest = {v.version for v in sorted(versions, key=lambda v: int(v.version), reverse=True)[:keep]}
         removable = [v for v in unreferenced if v.version not in newest]
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.LOW,
             message=(
                 f"{fn.name} has {len(unreferenced)} published versions no alias points at "
                 f"(keeping the newest {keep} and every aliased one, {len(removable)} could go)"
             ),
-            remediation=REMEDIATION,
             evidence={
                 "published_versions": len(versions),
                 "unreferenced_versions": len(unreferenced),
@@ -65,7 +62,7 @@ INFO = register(
         severity=Severity.LOW,
         title="More published versions than kept, not referenced by an alias",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "versions"}),
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
         run=run,
         group="scan",
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from lambdaops.checks import iam_common
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -31,7 +32,7 @@ INFO = register(
             "Remove the statement with aws lambda remove-permission, or add it back with a SourceArn, "
             "SourceAccount or PrincipalOrgID condition."
         ),
-        needs=frozenset({"functions", "resource_policies"}),
+        needs=frozenset({Part.FUNCTIONS, Part.RESOURCE_POLICIES}),
         run=run,
         group=iam_common.GROUP,
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lambdaops.checks import iam_common
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -30,7 +31,7 @@ INFO = register(
             "Set reserved concurrency (aws lambda put-function-concurrency) to the peak the function "
             "needs, and close public access that is not meant to be there."
         ),
-        needs=frozenset({"functions", "resource_policies", "function_urls", "concurrency"}),
+        needs=frozenset({Part.FUNCTIONS, Part.RESOURCE_POLICIES, Part.FUNCTION_URLS, Part.CONCURRENCY}),
         run=run,
         group=iam_common.GROUP,
     )

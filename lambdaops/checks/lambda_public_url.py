@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from lambdaops.checks import iam_common
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -28,7 +29,7 @@ INFO = register(
             "Switch the URL to AuthType AWS_IAM, or verify callers in the code and cap the function with "
             "reserved concurrency."
         ),
-        needs=frozenset({"functions", "resource_policies", "function_urls"}),
+        needs=frozenset({Part.FUNCTIONS, Part.RESOURCE_POLICIES, Part.FUNCTION_URLS}),
         run=run,
         group=iam_common.GROUP,
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP, fmt_count, peak_or_zero
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-reservation-unused"
@@ -33,15 +33,12 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         needed = max(peak, float(provisioned))
         if reserved <= needed or reserved < ratio * needed:
             continue
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.INFO,
             message=(
                 f"{fn.name} reserves {reserved} concurrent executions but peaked at {fmt_count(peak)} in the "
                 f"last {days} days: about {reserved - math.ceil(needed)} sit unused, out of the shared pool"
             ),
-            remediation=REMEDIATION,
             evidence={
                 "reserved_concurrency": reserved,
                 "peak_concurrency": peak,
@@ -59,7 +56,7 @@ INFO = register(
         severity=Severity.INFO,
         title="Reservation far above the function's peak",
         remediation=REMEDIATION,
-        needs=frozenset({"concurrency", "concurrency_metrics"}),
+        needs=frozenset({Part.CONCURRENCY, Part.CONCURRENCY_METRICS}),
         run=run,
         group=GROUP,
     )

@@ -10,6 +10,7 @@ from lambdaops.checks.lambda_deprecated_runtime import runtime_evidence, upgrade
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.runtimes import RuntimeState
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 CHECK_ID = "lambda-runtime-deprecating-soon"
 
 
-def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
     for subject, info, today in subjects_in_state(inventory, settings, RuntimeState.DEPRECATING_SOON):
         if info is None or info.deprecation_date is None:
             continue
@@ -49,8 +50,8 @@ INFO = register(
             "Plan the move to the newest runtime of the function's language before the deprecation date "
             "(the window is runtime_warn_days, default 90)."
         ),
-        needs=frozenset({"functions", "versions"}),
-        run=check,
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
+        run=run,
         group="scan",
     )
 )

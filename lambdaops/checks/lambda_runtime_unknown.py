@@ -9,6 +9,7 @@ from lambdaops.checks._findings import function_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.checks.runtime_common import subjects_in_state
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.runtimes import RuntimeState, load_table
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ REMEDIATION = (
 )
 
 
-def check(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
+def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
     # Never "supported" by default: a runtime the table does not list is reported, not assumed fine.
     as_of = load_table().as_of.isoformat()
     for subject, _, _ in subjects_in_state(inventory, settings, RuntimeState.UNKNOWN):
@@ -48,8 +49,8 @@ INFO = register(
         severity=Severity.MEDIUM,
         title="Function runs on a runtime lambdaops does not know",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "versions"}),
-        run=check,
+        needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
+        run=run,
         group="scan",
     )
 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
 from lambdaops.checks.concurrency_common import GROUP, fmt_count
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-throttled"
@@ -46,16 +46,13 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             continue
         known = fn.arn in inv.reserved
         reserved = inv.reserved.get(fn.arn)
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.MEDIUM,
             message=(
                 f"{fn.name} had {fmt_count(metrics.throttles)} throttled invocations in the last {days} days "
                 f"(peak {fmt_count(metrics.peak_concurrency)} concurrent): "
                 f"{_cause(reserved, known, metrics.peak_concurrency)}"
             ),
-            remediation=REMEDIATION,
             evidence={
                 "throttles": metrics.throttles,
                 "peak_concurrency": metrics.peak_concurrency,
@@ -71,7 +68,7 @@ INFO = register(
         severity=Severity.MEDIUM,
         title="Function throttled",
         remediation=REMEDIATION,
-        needs=frozenset({"concurrency", "concurrency_metrics"}),
+        needs=frozenset({Part.CONCURRENCY, Part.CONCURRENCY_METRICS}),
         run=run,
         group=GROUP,
     )

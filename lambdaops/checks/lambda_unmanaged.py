@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
 from lambdaops.checks.iam_orphan_policy import CONSOLE_POLICY
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-unmanaged"
@@ -54,12 +54,9 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         ]
         if not console:
             continue
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.INFO,
             message=f"{fn.name} shows no sign of deployment tooling and runs with a console-generated role",
-            remediation=REMEDIATION,
             evidence={"role_arn": fn.role_arn, "console_policies": console, "tag_keys": sorted(tags)},
         )
 
@@ -70,7 +67,7 @@ INFO = register(
         severity=Severity.INFO,
         title="Function deployed by hand (no deployment tooling markers, console-generated role)",
         remediation=REMEDIATION,
-        needs=frozenset({"functions", "tags", "iam"}),
+        needs=frozenset({Part.FUNCTIONS, Part.TAGS, Part.IAM}),
         run=run,
         group="scan",
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from lambdaops.checks import iam_common
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -35,7 +36,7 @@ INFO = register(
             "Delete the URL if it is unused (aws lambda delete-function-url-config), or add the public "
             "permissions AWS documents for AuthType NONE if it is meant to answer."
         ),
-        needs=frozenset({"functions", "resource_policies", "function_urls"}),
+        needs=frozenset({Part.FUNCTIONS, Part.RESOURCE_POLICIES, Part.FUNCTION_URLS}),
         run=run,
         group=iam_common.GROUP,
     )

@@ -10,34 +10,23 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
-from collections.abc import Callable, Iterable
+import inspect
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
 
 if TYPE_CHECKING:
-    from lambdaops.inventory import Inventory
+    from lambdaops.inventory import FunctionInfo, Inventory
     from lambdaops.settings import Settings
 
 CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
 
-# Inventory parts a check can need; the collect layer gathers only what the selected checks need.
-PARTS = frozenset(
-    {
-        "functions",  # ListFunctions
-        "invocations",  # Invocations metrics
-        "account_settings",  # GetAccountSettings
-        "concurrency",  # reserved + provisioned concurrency
-        "concurrency_metrics",  # ClaimedAccountConcurrency + Throttles
-        "resource_policies",  # GetPolicy
-        "function_urls",  # ListFunctionUrlConfigs
-        "iam",  # GetAccountAuthorizationDetails
-        "billing",  # alarms, SNS subscriptions, budgets, billing metrics (us-east-1)
-        "tags",  # resource tags
-        "versions",  # published versions and aliases
-    }
-)
+# The inventory parts a check can need: lambdaops.parts.Part (the collect layer gathers only those).
+PARTS = frozenset(Part)
 
 NOT_CHECKS = frozenset({"registry"})
 
@@ -60,7 +49,7 @@ class CheckInfo:
     severity: Severity  # the default (a check may raise or lower it per finding, with a reason)
     title: str
     remediation: str
-    needs: frozenset[str]
+    needs: frozenset[Part]
     run: CheckFn
     group: str  # the command that owns it: list-inactive, audit-concurrency, billing, audit-iam, scan
 
@@ -68,6 +57,42 @@ class CheckInfo:
         unknown = self.needs - PARTS
         if unknown:
             raise ValueError(f"check {self.id} needs unknown inventory parts {sorted(unknown)}")
+
+    def finding(
+        self,
+        fn: FunctionInfo,
+        message: str,
+        *,
+        evidence: Mapping[str, Any] | None = None,
+        detail: str = "",
+        severity: Severity | None = None,
+        remediation: str | None = None,
+    ) -> Finding:
+        """A finding of this check about one function. Severity and remediation come from this
+        CheckInfo; pass them only where one finding has a reason to differ (say why there)."""
+        from lambdaops.checks._findings import function_finding
+
+        return function_finding(
+            fn,
+            check_id=self.id,
+            severity=self.severity if severity is None else severity,
+            message=message,
+            remediation=self.remediation if remediation is None else remediation,
+            evidence=evidence,
+            detail=detail,
+        )
+
+    @property
+    def description(self) -> str:
+        """The check module's docstring when it describes this check (`"<check id>: what it finds"`)."""
+        module = sys.modules.get(self.run.__module__)
+        doc = inspect.getdoc(module) if module is not None else None
+        prefix = f"{self.id}:"
+        if doc and doc.startswith(prefix):
+            first = doc.split("\n\n", 1)[0].replace("\n", " ").removeprefix(prefix).strip()
+            if first:
+                return first[:1].upper() + first[1:]
+        return self.title
 
 
 _REGISTRY: dict[str, CheckInfo] = {}

@@ -86,20 +86,15 @@ def _one_line(text: str) -> str:
 
 
 def _is_bad_region(exc: Exception) -> bool:
-    if "botocore" not in sys.modules:
-        return False
-    from botocore.exceptions import InvalidRegionError
+    from lambdaops.collect.failures import is_bad_region
 
-    return isinstance(exc, InvalidRegionError)
+    return is_bad_region(exc)
 
 
 def _is_aws_failure(exc: Exception) -> bool:
-    if "botocore" not in sys.modules:
-        return False
-    from botocore.exceptions import BotoCoreError, ParamValidationError
+    from lambdaops.collect.failures import is_aws_failure
 
-    # ParamValidationError: lambdaops built a bad request, a bug (exit 1)
-    return isinstance(exc, BotoCoreError) and not isinstance(exc, ParamValidationError)
+    return is_aws_failure(exc)
 
 
 def _print_debug_traceback() -> None:
@@ -113,15 +108,9 @@ def _print_debug_traceback() -> None:
 
 
 def _unreachable(exc: Exception) -> str | None:
-    if "botocore" not in sys.modules:
-        return None
-    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+    from lambdaops.collect.failures import unreachable
 
-    from lambdaops.collect.context import unreachable_message
-
-    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
-        return unreachable_message(exc)
-    return None
+    return unreachable(exc)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -63,7 +63,7 @@ def prune(
     `lambdaops restore DIR/<account>/<region>/<function>` brings one back.
     """
     from lambdaops.actions.archive import DEFAULT_ARCHIVE_DIR
-    from lambdaops.actions.prune import apply_prune, plan_prune
+    from lambdaops.actions.prune import apply_prune
     from lambdaops.cli.runner import (
         confirm_apply,
         finish_plan,
@@ -74,6 +74,7 @@ def prune(
         validate_days,
     )
     from lambdaops.render.prune_tables import render_prune_table
+    from lambdaops.reports.prune import plan_prune
 
     do_apply = _apply_flag(apply, dry_run)
     if days is None:

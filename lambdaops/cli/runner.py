@@ -87,7 +87,7 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
             raise UsageError(f"--workers must be from 1 to 64, got {common.workers}")
         flags["workers"] = common.workers
     if common.max_rps is not None:
-        from lambdaops.collect.quotas import parse_max_rps
+        from lambdaops.rates import parse_max_rps
 
         try:
             flags["max_rps"] = parse_max_rps(common.max_rps)
@@ -103,7 +103,7 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
     settings = build_settings(common.config, flags)
     if none_fail:
         settings = settings.replace(fail_on=None)
-    from lambdaops.collect.function_filter import build_filter
+    from lambdaops.function_filter import build_filter
 
     try:
         wanted = build_filter(list(common.functions), list(common.tags), list(common.exclude_tags))

@@ -15,6 +15,7 @@ from typing import Any
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
 from lambdaops.inventory import Inventory
+from lambdaops.parts import Part, parse_parts
 from lambdaops.settings import Settings
 
 
@@ -25,7 +26,7 @@ class RegionJob:
     region: str
     settings: Settings
     now: datetime
-    parts: frozenset[str]
+    parts: frozenset[Part]
     inv: Inventory  # this job's fragment
 
     def client(self, service: str) -> Any:
@@ -38,7 +39,7 @@ class AccountJob:
     account: Account
     settings: Settings
     now: datetime
-    parts: frozenset[str]
+    parts: frozenset[Part]
     inv: Inventory
     regions: tuple[str, ...]
 
@@ -49,77 +50,103 @@ class AccountJob:
 RegionCollector = Callable[[RegionJob], None]
 AccountCollector = Callable[[AccountJob], None]
 
-# part -> collector. Inside one region job they run in PART_ORDER (functions first: others use them).
-REGION_COLLECTORS: dict[str, RegionCollector] = {}
-ACCOUNT_COLLECTORS: dict[str, AccountCollector] = {}
-PART_ORDER = (
-    "functions",
-    "account_settings",
-    "invocations",
-    "resource_policies",  # before concurrency: public functions' reservations are always read
-    "function_urls",
-    "concurrency",
-    "concurrency_metrics",
-    "tags",
-    "versions",
-)
-# Parts that need only "functions": inside a region job they run at the same time, so reads that
-# draw on different AWS rate quotas (GetPolicy's 15/s, the control plane's 15/s for the URL
-# look-ups, CloudWatch's, the tagging API's) overlap instead of queueing one after another. Every
-# other part runs after them, one at a time in PART_ORDER (concurrency reads the policies and URLs).
-CONCURRENT_PARTS = frozenset(
-    {
-        "account_settings",
-        "invocations",
-        "resource_policies",
-        "function_urls",
-        "concurrency_metrics",
-        "tags",
-        "versions",
-    }
-)
-# parts that imply others
-PART_DEPENDENCIES: dict[str, frozenset[str]] = {
-    "invocations": frozenset({"functions"}),
-    "concurrency": frozenset({"functions", "account_settings"}),
-    "concurrency_metrics": frozenset({"functions"}),
-    "resource_policies": frozenset({"functions"}),
-    # a function URL is only reachable through the resource policy: read it first (and URLs only where
-    # a policy could make one public)
-    "function_urls": frozenset({"functions", "resource_policies"}),
-    "tags": frozenset({"functions"}),
-    "versions": frozenset({"functions"}),
-    "iam": frozenset({"functions"}),
-}
+
+@dataclass(frozen=True)
+class CollectorSpec:
+    """What a collector declares: the part it fills, the parts it needs (gathered with it and, in a
+    region job, read before it unless it is `concurrent`), and the parts it only reads when they are
+    gathered too (`after`: ordering, not gathering)."""
+
+    fills: Part
+    needs: frozenset[Part]
+    after: frozenset[Part]
+    # Runs at the same time as the other concurrent parts of a region job (after the parts with no
+    # needs that are not concurrent, i.e. functions): reads that draw on different AWS rate quotas
+    # (GetPolicy's 15/s, the control plane's 15/s for the URL look-ups, CloudWatch's, the tagging
+    # API's) overlap instead of queueing one after another.
+    concurrent: bool
+    account_wide: bool
 
 
-def region_collector(part: str) -> Callable[[RegionCollector], RegionCollector]:
+# part -> collector and its declaration, filled by the decorators below (collect/parts/*).
+REGION_COLLECTORS: dict[Part, RegionCollector] = {}
+ACCOUNT_COLLECTORS: dict[Part, AccountCollector] = {}
+SPECS: dict[Part, CollectorSpec] = {}
+
+
+def _declare(spec: CollectorSpec) -> None:
+    if spec.fills in SPECS and SPECS[spec.fills] != spec:
+        raise ValueError(f"inventory part {spec.fills} has two collectors")
+    SPECS[spec.fills] = spec
+
+
+def region_collector(
+    fills: Part, needs: Iterable[Part] = (), after: Iterable[Part] = (), concurrent: bool = False
+) -> Callable[[RegionCollector], RegionCollector]:
     def deco(fn: RegionCollector) -> RegionCollector:
-        REGION_COLLECTORS[part] = fn
+        _declare(CollectorSpec(fills, frozenset(needs), frozenset(after), concurrent, account_wide=False))
+        REGION_COLLECTORS[fills] = fn
         return fn
 
     return deco
 
 
-def account_collector(part: str) -> Callable[[AccountCollector], AccountCollector]:
+def account_collector(
+    fills: Part, needs: Iterable[Part] = ()
+) -> Callable[[AccountCollector], AccountCollector]:
+    """Account parts run once per account, after every region part (they may read them)."""
+
     def deco(fn: AccountCollector) -> AccountCollector:
-        ACCOUNT_COLLECTORS[part] = fn
+        _declare(CollectorSpec(fills, frozenset(needs), frozenset(), False, account_wide=True))
+        ACCOUNT_COLLECTORS[fills] = fn
         return fn
 
     return deco
 
 
-def expand_parts(parts: Iterable[str]) -> frozenset[str]:
-    out = set(parts)
-    changed = True
-    while changed:
-        changed = False
-        for part in list(out):
-            extra = PART_DEPENDENCIES.get(part, frozenset()) - out
-            if extra:
-                out |= extra
-                changed = True
+def expand_parts(parts: Iterable[str]) -> frozenset[Part]:
+    """`parts` and every part they need, transitively (per the collectors' declarations)."""
+    _load_collectors()
+    out = set(parse_parts(frozenset(parts)))
+    todo = list(out)
+    while todo:
+        spec = SPECS.get(todo.pop())
+        for extra in (spec.needs if spec is not None else frozenset()) - out:
+            out.add(extra)
+            todo.append(extra)
     return frozenset(out)
+
+
+def region_order(wanted: Iterable[Part]) -> tuple[list[Part], list[Part], list[Part]]:
+    """The region parts of `wanted` as (first, together, then): `first` run one at a time, then
+    `together` at once, then `then` one at a time, each part after what it needs and reads.
+
+    Derived from the declarations: a topological order over needs and `after` (ties in the order
+    the parts are declared in lambdaops.parts)."""
+    _load_collectors()
+    rank = {p: i for i, p in enumerate(Part)}
+    parts = sorted((p for p in set(wanted) if p in REGION_COLLECTORS), key=rank.__getitem__)
+    order: list[Part] = []
+    placing: set[Part] = set()
+
+    def place(p: Part) -> None:
+        if p in order:
+            return
+        if p in placing:
+            raise ValueError(f"inventory parts depend on each other in a cycle through {p}")
+        placing.add(p)
+        spec = SPECS[p]
+        for before in sorted(spec.needs | spec.after, key=rank.__getitem__):
+            if before in parts:
+                place(before)
+        order.append(p)
+
+    for p in parts:
+        place(p)
+    together = [p for p in order if SPECS[p].concurrent]
+    first = [p for p in order if not SPECS[p].concurrent and not SPECS[p].needs]
+    then = [p for p in order if p not in together and p not in first]
+    return first, together, then
 
 
 def merge_into(target: Inventory, fragment: Inventory) -> None:
@@ -160,12 +187,7 @@ def gather(
         for account in ctx.accounts
         for region in regions.get(account.account_id, [])
     ]
-    order = [p for p in PART_ORDER if p in wanted and p in REGION_COLLECTORS]
-    order += sorted(p for p in REGION_COLLECTORS if p in wanted and p not in order)
-
-    first = [p for p in order if p == "functions"]
-    together = [p for p in order if p in CONCURRENT_PARTS]
-    after = [p for p in order if p not in CONCURRENT_PARTS and p != "functions"]
+    first, together, after = region_order(wanted)
 
     def run_region(job: RegionJob) -> Inventory:
         job.inv.scopes.append((job.account.account_id, job.region))
@@ -188,7 +210,7 @@ def gather(
         merge_into(inv, fragment)
     if ctx.cache is not None:
         # Only the scopes whose per-function reads went through the cache may drop stale entries.
-        cached_parts = {"resource_policies", "function_urls"} & wanted
+        cached_parts = {Part.RESOURCE_POLICIES, Part.FUNCTION_URLS} & wanted
         ctx.cache.save(inv.scopes if cached_parts else ())
 
     account_parts = [p for p in ACCOUNT_COLLECTORS if p in wanted]

@@ -11,6 +11,19 @@ from lambdaops.model import ErrorRecord
 T = TypeVar("T")
 
 
+def aws_errors() -> tuple[type[Exception], ...]:
+    """The exceptions of a refused or failed AWS call, for `except aws_errors():` outside collect
+    (botocore is imported here, lazily, so no other layer imports it)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (ClientError, BotoCoreError)
+
+
+def error_code(exc: Exception) -> str:
+    """AWS's error code of a refused call ("ResourceNotFoundException"), else the exception's name."""
+    return error_record(exc, "", "", "").code
+
+
 def error_record(exc: Exception, account_id: str, region: str, operation: str) -> ErrorRecord:
     from botocore.exceptions import BotoCoreError, ClientError
 

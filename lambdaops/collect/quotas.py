@@ -26,7 +26,7 @@ The rates, with their sources (read 2026-12-06; AWS publishes no bucket sizes):
   control planes except CloudWatch's alarm reads (9), and lambdaops makes at most a handful of
   these calls per account, so the figure costs nothing measurable.
 
-Users leave room for others with ``--max-rps`` / ``max_rps`` (see :func:`parse_max_rps`).
+Users leave room for others with ``--max-rps`` / ``max_rps`` (see :func:`lambdaops.rates.parse_max_rps`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from lambdaops.rates import RateLimit
 
 UNPUBLISHED_RATE = 10.0
 LAMBDA_CONTROL_PLANE = "lambda:control-plane"
@@ -110,49 +112,7 @@ def quota_for(service: str, operation: str) -> Quota | None:
 # --------------------------------------------------------------------------- --max-rps
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    """``--max-rps``: either a cap (no bucket faster than ``cap`` requests per second) or a share
-    of every quota (``percent`` of AWS's rate), so a run leaves room for deployments."""
-
-    cap: float | None = None
-    percent: float | None = None
-
-    def apply(self, rate: float) -> float:
-        if self.percent is not None:
-            rate = rate * self.percent / 100.0
-        if self.cap is not None:
-            rate = min(rate, self.cap)
-        return rate
-
-    def __str__(self) -> str:
-        return f"{self.percent:g}%" if self.percent is not None else f"{self.cap:g}"
-
-
-MIN_RPS = 0.1
-
-
-def parse_max_rps(value: Any) -> RateLimit:
-    """``"5"`` or ``5``: at most 5 requests per second per bucket; ``"50%"``: half of each quota.
-
-    Raises ValueError naming the expected form (Settings turns it into a one-line usage error).
-    """
-    expected = "expected requests per second (e.g. 5) or a share of each AWS quota (e.g. 50%)"
-    if isinstance(value, bool):
-        raise ValueError(expected)
-    text = str(value).strip()
-    try:
-        if text.endswith("%"):
-            percent = float(text[:-1])
-            if not 1 <= percent <= 100:  # also refuses nan
-                raise ValueError
-            return RateLimit(percent=percent)
-        cap = float(text)
-    except ValueError:
-        raise ValueError(f"{expected}, got {value!r}") from None
-    if not MIN_RPS <= cap <= 10_000:
-        raise ValueError(f"{expected}, from {MIN_RPS:g} to 10000, got {value!r}")
-    return RateLimit(cap=cap)
+# RateLimit and parse_max_rps live in the core (lambdaops.rates): settings validates --max-rps.
 
 
 # --------------------------------------------------------------------------- pacing

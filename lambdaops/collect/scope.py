@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lambdaops.collect.context import (
     GLOBAL_REGION,
@@ -26,12 +26,27 @@ from lambdaops.settings import Settings
 if TYPE_CHECKING:
     import boto3
 
-    from lambdaops.cli.options import Common
-
 OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 # Needed by the caller only with --org / --accounts (lambdaops iam-policy --multi-account).
 MULTI_ACCOUNT_OPERATIONS = ("organizations:ListAccounts", "sts:AssumeRole")
 ENABLED_OPT_IN = ("opt-in-not-required", "opted-in")
+
+
+class ScopeFlags(Protocol):
+    """The multi-account flags a run was given (the CLI's options satisfy it; collect never imports cli)."""
+
+    @property
+    def accounts(self) -> str | None: ...
+    @property
+    def exclude_accounts(self) -> str | None: ...
+    @property
+    def shard(self) -> str | None: ...
+    @property
+    def role_name(self) -> str | None: ...
+    @property
+    def external_id(self) -> str | None: ...
+    @property
+    def org(self) -> bool: ...
 
 
 def parse_accounts(text: str | None, flag: str) -> list[str]:
@@ -133,7 +148,7 @@ def region_from_environment() -> str | None:
 
 
 def resolve_scope(
-    common: Common, settings: Settings, default_regions: tuple[str, ...] = ()
+    common: ScopeFlags, settings: Settings, default_regions: tuple[str, ...] = ()
 ) -> tuple[AwsContext, dict[str, list[str]], list[ErrorRecord], list[str]]:
     from botocore.exceptions import BotoCoreError, ClientError
 

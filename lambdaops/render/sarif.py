@@ -8,16 +8,13 @@ does not move between runs that found different things.
 
 from __future__ import annotations
 
-import inspect
 import re
-import sys
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from lambdaops import __version__, jsonio
-from lambdaops.checks.registry import CheckInfo, all_checks
-from lambdaops.model import Finding, FindingStatus, Report, Severity, iso
+from lambdaops.model import CatalogueEntry, Finding, FindingStatus, Report, Severity, iso
 from lambdaops.render.json_report import json_default
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -51,18 +48,6 @@ def rule_name(check_id: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", check_id) if part)
 
 
-def _full_description(info: CheckInfo) -> str:
-    """The check module's docstring when it describes this check (`"<check id>: what it finds"`)."""
-    module = sys.modules.get(info.run.__module__)
-    doc = inspect.getdoc(module) if module is not None else None
-    prefix = f"{info.id}:"
-    if doc and doc.startswith(prefix):
-        first = doc.split("\n\n", 1)[0].replace("\n", " ").removeprefix(prefix).strip()
-        if first:
-            return first[:1].upper() + first[1:]
-    return info.title
-
-
 def _rule(
     check_id: str, severity: Severity, title: str, *, full: str, remediation: str, group: str
 ) -> dict[str, Any]:
@@ -82,12 +67,12 @@ def _rule(
     }
 
 
-def _catalogue_rule(info: CheckInfo) -> dict[str, Any]:
+def _catalogue_rule(info: CatalogueEntry) -> dict[str, Any]:
     return _rule(
         info.id,
         info.severity,
         info.title,
-        full=_full_description(info),
+        full=info.description,
         remediation=info.remediation,
         group=info.group,
     )
@@ -151,9 +136,9 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
     return result
 
 
-def build_sarif(report: Report, catalogue: Mapping[str, CheckInfo] | None = None) -> dict[str, Any]:
-    """The SARIF log as a dict. `catalogue` defaults to every registered check."""
-    checks = all_checks() if catalogue is None else catalogue
+def build_sarif(report: Report, catalogue: Mapping[str, CatalogueEntry] | None = None) -> dict[str, Any]:
+    """The SARIF log as a dict. `catalogue` defaults to the report's (every registered check)."""
+    checks = report.catalogue if catalogue is None else catalogue
     rules = [_catalogue_rule(checks[cid]) for cid in sorted(checks)]
     findings = report.sorted_findings()
     for f in findings:  # appended after the catalogue so catalogue indexes never shift
@@ -204,5 +189,5 @@ def build_sarif(report: Report, catalogue: Mapping[str, CheckInfo] | None = None
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render_sarif(report: Report, catalogue: Mapping[str, CheckInfo] | None = None) -> str:
+def render_sarif(report: Report, catalogue: Mapping[str, CatalogueEntry] | None = None) -> str:
     return jsonio.dumps(build_sarif(report, catalogue), sort_keys=True, indent=2, default=json_default) + "\n"

@@ -15,11 +15,12 @@ from lambdaops.concurrency_floor import audit_floor
 from lambdaops.coverage import record_coverage
 from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import ChangeStatus, Report, iso
+from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 COMMAND = "audit-concurrency"
 # What a --cap-unlimited plan reads: the pool and every reservation (no metrics, no policies).
-PLAN_PARTS = frozenset({"functions", "account_settings", "concurrency"})
+PLAN_PARTS = frozenset({Part.FUNCTIONS, Part.ACCOUNT_SETTINGS, Part.CONCURRENCY})
 
 
 def audit_parts(checks: list[CheckInfo]) -> frozenset[str]:

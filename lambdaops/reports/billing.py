@@ -11,7 +11,7 @@ from lambdaops.checks.registry import select
 from lambdaops.collect import billing as aws
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
-from lambdaops.collect.guard import error_record
+from lambdaops.collect.guard import aws_errors, error_record
 from lambdaops.coverage import record_coverage
 from lambdaops.inventory import BillingState
 from lambdaops.model import Change, ChangeStatus, Report
@@ -213,8 +213,6 @@ def billing_remove_report(
     confirm: Callable[[str], bool] | None = None,
 ) -> Report:
     """Plan (and with `apply`, make) the deletion of every lambdaops-managed billing alarm."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     _ = settings
     report = Report(
         command="billing-alarm remove",
@@ -229,7 +227,7 @@ def billing_remove_report(
         cw = ctx.client(account, "cloudwatch", REGION)
         try:
             alarms = aws.describe_billing_alarms(cw, actions.MANAGED_PREFIX)
-        except (ClientError, BotoCoreError) as exc:
+        except aws_errors() as exc:
             report.errors.append(error_record(exc, account.account_id, REGION, "cloudwatch:DescribeAlarms"))
             continue
         plans.append((account, actions.plan_remove(account.account_id, alarms)))

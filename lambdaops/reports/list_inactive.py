@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from lambdaops.analysis.activity import classify_all
 from lambdaops.checks.registry import select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.edge import refine_edge_activity
@@ -30,6 +31,7 @@ def list_inactive_report(
     checks = select(group="list-inactive")
     parts = {"functions", "invocations", *extra_parts}
     inv = gather(ctx, regions, parts, settings, now, days=days, on_done=on_done)
+    classify_all(inv)  # each function's activity, from the collected metrics
     # Lambda@Edge: replicas run (and are measured) outside us-east-1; prune must keep them.
     edge = refine_edge_activity(ctx, inv, now, days)
     rows = [function_row(fn, inv) for fn in inv.all_functions()]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lambdaops import jsonio
+from lambdaops.checks.registry import all_checks
 from lambdaops.errors import UsageError
 from lambdaops.model import SCHEMA_VERSION, ErrorRecord, Finding, FindingStatus, Report, Severity
 from lambdaops.rows import SORT_KEYS, sort_rows
@@ -302,6 +303,7 @@ def merge_reports(reports: Sequence[LoadedReport], sort: str | None = None) -> R
         findings=_findings(reports),
         errors=_errors(reports),
         sections=_sections(reports),
+        catalogue=all_checks(),
     )
     # A shard that held no account says so in its own report; merged with its siblings, that is no gap.
     report.warnings = _union(

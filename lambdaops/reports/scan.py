@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from lambdaops.checks.registry import CheckInfo
+from lambdaops.analysis.activity import classify_all
+from lambdaops.checks.registry import CheckInfo, all_checks
 from lambdaops.checks.runtime_common import runtime_table_warnings
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.edge import refine_edge_activity
@@ -31,6 +32,7 @@ def scan_report(
     for check in checks:
         parts |= check.needs
     inv = gather(ctx, regions, parts, settings, now, days=settings.days, on_done=on_done)
+    classify_all(inv)  # each function's activity, from the collected metrics
     if "invocations" in inv_parts(parts):
         refine_edge_activity(ctx, inv, now, settings.days)  # Lambda@Edge replicas ran elsewhere
     report = Report(
@@ -39,6 +41,7 @@ def scan_report(
         accounts=ctx.account_ids,
         regions=inv.regions,
         errors=list(inv.errors),
+        catalogue=all_checks(),
     )
     if "invocations" in parts:
         report.functions = sort_rows([function_row(fn, inv) for fn in inv.all_functions()], "name")

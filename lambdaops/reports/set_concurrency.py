@@ -7,7 +7,7 @@ from typing import Any
 
 from lambdaops.actions.concurrency import Target, apply_changes, plan_reservation
 from lambdaops.collect.context import Account, AwsContext
-from lambdaops.collect.guard import error_record
+from lambdaops.collect.guard import aws_errors, error_code, error_record
 from lambdaops.concurrency_floor import write_floor
 from lambdaops.errors import UsageError
 from lambdaops.inventory import AccountSettings
@@ -49,17 +49,14 @@ def parse_function(text: str) -> tuple[str, str | None, str | None]:
 def _read_target(
     client: Any, account_id: str, region: str, name: str, errors: list[ErrorRecord], warnings: list[str]
 ) -> tuple[Target, AccountSettings | None]:
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from lambdaops.collect.awslambda import get_account_settings
     from lambdaops.collect.concurrency import provisioned_configs, reserved_concurrency
 
     arn = f"arn:{partition_of(region)}:lambda:{region}:{account_id}:function:{name}"
     try:
         current = reserved_concurrency(client, name)
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code == "ResourceNotFoundException":
+    except aws_errors() as exc:
+        if error_code(exc) == "ResourceNotFoundException":
             raise UsageError(
                 f"function {name!r} not found in account {account_id}, region {region}; "
                 "check the name and --region"
@@ -68,12 +65,12 @@ def _read_target(
     pool: AccountSettings | None = None
     try:
         pool = get_account_settings(client)
-    except (ClientError, BotoCoreError) as exc:
+    except aws_errors() as exc:
         errors.append(error_record(exc, account_id, region, "lambda:GetAccountSettings"))
     provisioned: int | None = None
     try:
         provisioned = sum(c.requested for c in provisioned_configs(client, name))
-    except (ClientError, BotoCoreError) as exc:
+    except aws_errors() as exc:
         rec = error_record(exc, account_id, region, "lambda:ListProvisionedConcurrencyConfigs")
         warnings.append(
             f"provisioned concurrency of {name} not read ({rec.code}); AWS itself refuses a reservation "
@@ -93,14 +90,12 @@ def set_concurrency_report(
     dry_run: bool,
 ) -> Report:
     """Set (`reserved` = N) or remove (`reserved` = None) the reservation of one function."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     client = ctx.client(account, "lambda", region)
     errors: list[ErrorRecord] = []
     warnings: list[str] = []
     try:
         target, pool = _read_target(client, account.account_id, region, name, errors, warnings)
-    except (ClientError, BotoCoreError) as exc:
+    except aws_errors() as exc:
         # Without the current reservation there is no plan: report the gap, change nothing.
         rec = error_record(exc, account.account_id, region, "lambda:GetFunctionConcurrency")
         report = Report(COMMAND, now, [account.account_id], [region], errors=[rec], changes=[])

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 from botocore.stub import Stubber
 
-from lambdaops.activity import classify
+from lambdaops.analysis.activity import classify
 from lambdaops.collect.invocations import collect_invocations
 from lambdaops.inventory import ActivityStatus, FunctionInfo
 

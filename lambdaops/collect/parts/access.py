@@ -15,13 +15,14 @@ from lambdaops.collect.iam import collect_iam
 from lambdaops.collect.lambda_access import functions_with_url_requests, get_resource_policy, list_url_configs
 from lambdaops.collect.revision_cache import POLICY, URLS, RevisionCache, read_through
 from lambdaops.inventory import UrlConfig
+from lambdaops.parts import Part
 from lambdaops.policy.invoke_access import may_expose_url
 
 # Per-function reads (no batch API exists for them) run in a small pool inside each region job.
 PER_FUNCTION_WORKERS = 8
 
 
-@account_collector("iam")
+@account_collector(Part.IAM, needs={Part.FUNCTIONS})
 def _iam(job: AccountJob) -> None:
     """One GetAccountAuthorizationDetails pass per account (paginated), never a call per role."""
     account_id = job.account.account_id
@@ -81,7 +82,7 @@ def _urls_from_json(items: list[dict[str, Any]]) -> list[UrlConfig]:
     return [UrlConfig(**item) for item in items]
 
 
-@region_collector("resource_policies")
+@region_collector(Part.RESOURCE_POLICIES, needs={Part.FUNCTIONS}, concurrent=True)
 def _policies(job: RegionJob) -> None:
     """GetPolicy for each function, and for each of its aliases and published versions.
 
@@ -151,7 +152,9 @@ def _url_lookup_needed(job: RegionJob, fn: Any) -> bool:
     return False
 
 
-@region_collector("function_urls")
+# A function URL is only reachable through the resource policy, so gathering URLs gathers the
+# policies too; the two still run at once (a policy not read yet only means the URL is looked up).
+@region_collector(Part.FUNCTION_URLS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES}, concurrent=True)
 def _urls(job: RegionJob) -> None:
     account_id = job.account.account_id
     functions = job.inv.functions.get((account_id, job.region), [])

@@ -13,6 +13,7 @@ from lambdaops.collect import billing
 from lambdaops.collect.gather import AccountJob, account_collector
 from lambdaops.collect.guard import error_record, guarded
 from lambdaops.inventory import BillingState, Subscription
+from lambdaops.parts import Part
 
 BUDGETS_REGION = "global"  # Budgets is a global service: its error records say so
 
@@ -22,7 +23,7 @@ def is_sns_arn(arn: str) -> bool:
     return len(parts) >= 6 and parts[0] == "arn" and parts[2] == "sns"
 
 
-@account_collector("billing")
+@account_collector(Part.BILLING)
 def collect_billing(job: AccountJob) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 

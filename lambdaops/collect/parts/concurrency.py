@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from lambdaops.collect import concurrency
 from lambdaops.collect.gather import RegionJob, region_collector
+from lambdaops.parts import Part
 
 
-@region_collector("concurrency")
+# After the policies and URLs when they are gathered: public functions' reservations are always read.
+@region_collector(
+    Part.CONCURRENCY,
+    needs={Part.FUNCTIONS, Part.ACCOUNT_SETTINGS},
+    after={Part.RESOURCE_POLICIES, Part.FUNCTION_URLS},
+)
 def _concurrency(job: RegionJob) -> None:
     account_id, region = job.account.account_id, job.region
     scope = (account_id, region)
@@ -25,7 +31,7 @@ def _concurrency(job: RegionJob) -> None:
         for fn in functions:
             job.inv.reserved[fn.arn] = None
         job.inv.reserved_inferred[scope] = True
-        from lambdaops.checks.iam_common import public_functions
+        from lambdaops.policy.exposure import public_functions
 
         public = (
             public_functions(job.inv)
@@ -60,7 +66,7 @@ def _concurrency(job: RegionJob) -> None:
     job.inv.errors.extend(configs.errors)
 
 
-@region_collector("concurrency_metrics")
+@region_collector(Part.CONCURRENCY_METRICS, needs={Part.FUNCTIONS}, concurrent=True)
 def _concurrency_metrics(job: RegionJob) -> None:
     account_id, region = job.account.account_id, job.region
     functions = job.inv.functions.get((account_id, region), [])

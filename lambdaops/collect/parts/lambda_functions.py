@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from functools import partial
 
-from lambdaops.activity import classify
 from lambdaops.collect import awslambda
 from lambdaops.collect.function_filter import filter_functions
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.invocations import collect_invocations
+from lambdaops.inventory import InvocationMetrics
+from lambdaops.parts import Part
 
 
-@region_collector("functions")
+@region_collector(Part.FUNCTIONS)
 def _functions(job: RegionJob) -> None:
     account_id = job.account.account_id
     # One FunctionVersion=ALL pass serves old-versions, provisioned concurrency (which needs a
@@ -35,7 +36,7 @@ def _functions(job: RegionJob) -> None:
         job.inv.errors.append(error)
 
 
-@region_collector("account_settings")
+@region_collector(Part.ACCOUNT_SETTINGS, concurrent=True)
 def _account_settings(job: RegionJob) -> None:
     account_id = job.account.account_id
     client = job.client("lambda")
@@ -50,7 +51,7 @@ def _account_settings(job: RegionJob) -> None:
         job.inv.account_settings[(account_id, job.region)] = settings
 
 
-@region_collector("invocations")
+@region_collector(Part.INVOCATIONS, needs={Part.FUNCTIONS}, concurrent=True)
 def _invocations(job: RegionJob) -> None:
     account_id = job.account.account_id
     functions = job.inv.functions.get((account_id, job.region), [])
@@ -59,19 +60,13 @@ def _invocations(job: RegionJob) -> None:
     days = job.inv.window_days
     result = collect_invocations(job.client("cloudwatch"), functions, job.now, days, account_id, job.region)
     job.inv.errors.extend(result.errors)
+    # The metrics only: which function is inactive is analysis.activity's judgement, not collect's.
     for fn in functions:
         data = result.by_arn[fn.arn]
-        job.inv.activity[fn.arn] = classify(
-            fn,
-            data.window_sum,
-            data.last_invocation,
-            job.now,
-            days,
-            throttles=data.throttles,
-        )
+        job.inv.invocations[fn.arn] = InvocationMetrics(data.window_sum, data.last_invocation, data.throttles)
 
 
-@region_collector("versions")
+@region_collector(Part.VERSIONS, needs={Part.FUNCTIONS}, concurrent=True)
 def _aliases(job: RegionJob) -> None:
     """Aliases, only for functions with more published versions than are kept, or with a published
     version on a runtime other than $LATEST's that is deprecated, deprecating soon or unknown.

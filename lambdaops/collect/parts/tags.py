@@ -5,9 +5,10 @@ from __future__ import annotations
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.tagging import function_tags
+from lambdaops.parts import Part
 
 
-@region_collector("tags")
+@region_collector(Part.TAGS, needs={Part.FUNCTIONS}, concurrent=True)
 def _tags(job: RegionJob) -> None:
     account_id = job.account.account_id
     client = job.client("resourcegroupstaggingapi")

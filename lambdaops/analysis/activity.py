@@ -1,10 +1,15 @@
-"""Classify a function as active, inactive, throttled, new or unknown from its metrics."""
+"""Each function's activity: active, inactive, throttled, new or unknown, from its collected metrics.
+
+The core rule of lambda-inactive and list-inactive. Collect only records the metrics
+(`Inventory.invocations`); `classify_all` judges them once per inventory, before Lambda@Edge
+replicas are looked at (collect/edge.py) and before any check or row reads `Inventory.activity`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from lambdaops.inventory import Activity, ActivityStatus, FunctionInfo
+from lambdaops.inventory import Activity, ActivityStatus, FunctionInfo, Inventory
 
 
 def classify(
@@ -44,3 +49,14 @@ def classify(
         days_since_invocation=days_since,
         window_throttles=throttles,
     )
+
+
+def classify_all(inv: Inventory) -> None:
+    """Fill `inv.activity` from `inv.invocations` (the window is the inventory's: now, window_days)."""
+    assert inv.now is not None
+    for fn in inv.all_functions():
+        data = inv.invocations.get(fn.arn)
+        if data is not None:
+            inv.activity[fn.arn] = classify(
+                fn, data.window_sum, data.last_invocation, inv.now, inv.window_days, throttles=data.throttles
+            )
