@@ -154,7 +154,9 @@ def _url_lookup_needed(job: RegionJob, fn: Any) -> bool:
 
 # A function URL is only reachable through the resource policy, so gathering URLs gathers the
 # policies too; the two still run at once (a policy not read yet only means the URL is looked up).
-@region_collector(Part.FUNCTION_URLS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES}, concurrent=True)
+# Not concurrent: which URLs are looked up depends on the policies read first (a URL read while the
+# policies are still being read would only be read needlessly, but the call count would then vary).
+@region_collector(Part.FUNCTION_URLS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES})
 def _urls(job: RegionJob) -> None:
     account_id = job.account.account_id
     functions = job.inv.functions.get((account_id, job.region), [])
