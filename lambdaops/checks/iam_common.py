@@ -495,6 +495,14 @@ def _remove_hint(f: FunctionInfo, qualifier: str | None, stmt: Statement) -> str
     )
 
 
+def _note_deny(g: InvokeGrant, evidence: dict[str, Any], message: str) -> str:
+    """A grant a Deny statement cancels stays reported (at info), naming the Deny in evidence and text."""
+    if not g.denied_by:
+        return message
+    evidence["denied_by"] = list(g.denied_by)
+    return f"{message}; cancelled by Deny {', '.join(g.denied_by)}"
+
+
 def _public_invoke(f: FunctionInfo, qualifier: str | None, g: InvokeGrant, audit: Audit) -> Finding:
     stmt = g.statement
     evidence = _grant_evidence(f, qualifier, g)
@@ -503,10 +511,9 @@ def _public_invoke(f: FunctionInfo, qualifier: str | None, g: InvokeGrant, audit
         f"{_where(f, qualifier)}: resource policy statement {stmt.label} lets anyone invoke it "
         f"({', '.join(g.actions)}) with no condition pinning the caller"
     )
+    message = _note_deny(g, evidence, message)
     if g.denied_by:
         severity = Severity.INFO
-        evidence["denied_by"] = list(g.denied_by)
-        message += f"; cancelled by Deny {', '.join(g.denied_by)}"
     else:
         audit.public.setdefault(f.arn, "resource-policy")
     return function_finding(
@@ -537,9 +544,7 @@ def _confused_deputy(f: FunctionInfo, qualifier: str | None, g: InvokeGrant) -> 
         f"{_where(f, qualifier)}: resource policy statement {stmt.label} lets {services} invoke it "
         f"({', '.join(g.actions)}) for any account's resources: no {key} condition (confused deputy)"
     )
-    if g.denied_by:
-        evidence["denied_by"] = list(g.denied_by)
-        message += f"; cancelled by Deny {', '.join(g.denied_by)}"
+    message = _note_deny(g, evidence, message)
     return function_finding(
         f,
         check_id=CONFUSED_DEPUTY,
@@ -566,9 +571,7 @@ def _cross_account(f: FunctionInfo, qualifier: str | None, g: InvokeGrant) -> Fi
         f"{_where(f, qualifier)}: resource policy statement {stmt.label} lets account {accounts} invoke it "
         f"({', '.join(g.actions)}); that account is not in this run nor in trusted_accounts"
     )
-    if g.denied_by:
-        evidence["denied_by"] = list(g.denied_by)
-        message += f"; cancelled by Deny {', '.join(g.denied_by)}"
+    message = _note_deny(g, evidence, message)
     return function_finding(
         f,
         check_id=CROSS_ACCOUNT,
