@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lambdaops.checks import (
+from lambdaops.checks.billing import (
     billing_alarm_missing,
     billing_alarm_no_action,
     billing_alarm_no_subscriber,

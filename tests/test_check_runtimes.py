@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from lambdaops.checks import lambda_deprecated_runtime as deprecated
-from lambdaops.checks import lambda_runtime_deprecating_soon as soon
 from lambdaops.checks import registry
+from lambdaops.checks.awslambda import lambda_deprecated_runtime as deprecated
+from lambdaops.checks.awslambda import lambda_runtime_deprecating_soon as soon
 from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import Severity
 from lambdaops.runtimes import runtime_info
@@ -121,8 +121,8 @@ def test_fingerprint_ignores_the_day() -> None:
 
 
 def test_registered_in_catalogue() -> None:
-    assert "lambdaops.checks.lambda_deprecated_runtime" in registry.check_modules()
-    assert "lambdaops.checks.lambda_runtime_deprecating_soon" in registry.check_modules()
+    assert "lambdaops.checks.awslambda.lambda_deprecated_runtime" in registry.check_modules()
+    assert "lambdaops.checks.awslambda.lambda_runtime_deprecating_soon" in registry.check_modules()
     for module, sev in ((deprecated, Severity.HIGH), (soon, Severity.MEDIUM)):
         info = module.INFO
         assert registry._REGISTRY[info.id] is info
@@ -134,7 +134,7 @@ def test_registered_in_catalogue() -> None:
 
 # --- lambda-runtime-unknown and published versions in use (issue 13 item 5) ---------------------
 
-from lambdaops.checks import lambda_runtime_unknown as unknown  # noqa: E402
+from lambdaops.checks.awslambda import lambda_runtime_unknown as unknown  # noqa: E402
 from lambdaops.inventory import AliasInfo, ProvisionedConfig, VersionInfo  # noqa: E402
 from lambdaops.runtimes import load_table  # noqa: E402
 
@@ -212,7 +212,7 @@ def test_versions_are_not_judged_when_aliases_were_not_read() -> None:
 
 def test_stale_table_warning_only_when_runtime_checks_run(monkeypatch: Any) -> None:
     from lambdaops import runtimes
-    from lambdaops.checks.runtime_common import runtime_table_warnings
+    from lambdaops.checks.awslambda.runtime_common import runtime_table_warnings
 
     fresh = datetime.combine(load_table().as_of, datetime.min.time(), tzinfo=UTC)
     assert runtime_table_warnings(["lambda-runtime-unknown"], fresh) == []

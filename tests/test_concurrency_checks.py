@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 
-from lambdaops.checks import (
-    concurrency_peak_near_limit,
-    concurrency_unreserved_below_floor,
+from lambdaops.checks.awslambda import (
     lambda_concurrency_zero,
     lambda_no_concurrency_limit,
     lambda_reservation_unused,
     lambda_throttled,
+)
+from lambdaops.checks.concurrency import (
+    concurrency_peak_near_limit,
+    concurrency_unreserved_below_floor,
 )
 from lambdaops.checks.registry import select
 from lambdaops.inventory import (

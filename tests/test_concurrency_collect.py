@@ -335,6 +335,6 @@ def test_public_function_reservation_is_read_even_when_nothing_is_reserved(aws: 
     assert aws.count("GetFunction") == 1
     assert inv.reserved[arn + "public-off"] == 0
     assert inv.reserved[arn + "private"] is None
-    from lambdaops.checks import lambda_public_unlimited
+    from lambdaops.checks.awslambda import lambda_public_unlimited
 
     assert not list(lambda_public_unlimited.INFO.run(inv, Settings()))

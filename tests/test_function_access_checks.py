@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lambdaops.checks import iam_common
+from lambdaops.checks.iam import iam_common
 from lambdaops.inventory import AliasInfo, Inventory, UrlConfig, VersionInfo
 from lambdaops.model import Severity
 from lambdaops.settings import Settings

@@ -14,7 +14,7 @@ import botocore.client
 import pytest
 from moto import mock_aws
 
-from lambdaops.checks import iam_common
+from lambdaops.checks.iam import iam_common
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.demo import moto_shims
@@ -138,7 +138,7 @@ def test_a_url_with_callers_is_read_even_without_a_policy(calls: list[Any]) -> N
     calls.clear()
     inv = _gather()
     assert [p["FunctionName"] for p in _ops(calls, "ListFunctionUrlConfigs")] == ["status-page"]
-    from lambdaops.checks import lambda_url_unreachable
+    from lambdaops.checks.awslambda import lambda_url_unreachable
 
     found = lambda_url_unreachable.run(inv, Settings())
     assert [f.resource_name for f in found] == ["status-page"]
@@ -160,7 +160,7 @@ def test_alias_url_configs_are_read_when_the_alias_policy_is_public(calls: list[
     calls.clear()
     inv = _gather()
     assert [p["FunctionName"] for p in _ops(calls, "ListFunctionUrlConfigs")] == ["api"]
-    from lambdaops.checks import lambda_public_url
+    from lambdaops.checks.awslambda import lambda_public_url
 
     (finding,) = lambda_public_url.run(inv, Settings())
     assert finding.evidence["qualifier"] == "live"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from lambdaops.checks import iam_common
-from lambdaops.checks.registry import CheckInfo, check_modules
+from lambdaops.checks.iam import iam_common
+from lambdaops.checks.registry import CheckInfo, check_modules, module_for
 from lambdaops.inventory import (
     FunctionInfo,
     IamDetails,
@@ -102,7 +102,7 @@ def inventory(
 
 def check(check_id: str) -> CheckInfo:
     # Import the one module rather than the whole catalogue: other checks are built elsewhere.
-    info = importlib.import_module(f"lambdaops.checks.{check_id.replace('-', '_')}").INFO
+    info = importlib.import_module(module_for(check_id)).INFO
     assert isinstance(info, CheckInfo)
     return info
 
@@ -115,7 +115,7 @@ def test_catalogue_has_every_audit_iam_check() -> None:
     catalogue = {cid: check(cid) for cid in IAM_IDS}
     for cid, info in catalogue.items():
         assert info.id == cid
-        assert f"lambdaops.checks.{cid.replace('-', '_')}" in check_modules()
+        assert module_for(cid) in check_modules()
         assert info.group == "audit-iam"
         assert info.title and info.remediation
     assert catalogue["lambda-public-unlimited"].needs >= {"concurrency", "resource_policies", "function_urls"}

@@ -159,7 +159,7 @@ def _expected(document: dict[str, Any]) -> tuple[set[int], set[int], set[int]]:
 
 
 def test_aws_managed_policies_on_execution_roles_end_to_end(aws: None) -> None:
-    from lambdaops.checks.iam_common import findings_for
+    from lambdaops.checks.iam.iam_common import findings_for
     from lambdaops.inventory import FunctionInfo, Inventory
     from lambdaops.policy.analyze import analyze_policy
     from lambdaops.settings import Settings

@@ -14,7 +14,7 @@ import pytest
 from moto import mock_aws
 
 from lambdaops.actions.concurrency import Target, plan_cap_unlimited, plan_reservation
-from lambdaops.checks import concurrency_unreserved_below_floor as below_floor
+from lambdaops.checks.concurrency import concurrency_unreserved_below_floor as below_floor
 from lambdaops.concurrency_floor import audit_floor, aws_floor, write_floor
 from lambdaops.inventory import AccountSettings, FunctionInfo, Inventory
 from lambdaops.model import ChangeStatus, Severity

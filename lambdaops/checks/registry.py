@@ -1,9 +1,9 @@
 """The catalogue of checks: one entry per check id, with its metadata.
 
-Every module of the `lambdaops.checks` package registers its `CheckInfo` here at import time;
-`all_checks()` imports them all (modules whose names start with `_` or are listed in
-NOT_CHECKS hold shared helpers), so a new check module joins the catalogue, `scan` and the docs
-by existing.
+Checks live in one package per area (`checks/awslambda/`, `checks/iam/`, `checks/concurrency/`,
+`checks/billing/`, ...). `all_checks()` imports every module of those packages; a module that
+registers a `CheckInfo` at import time is a check, one that registers none holds helpers. So a new
+check module joins the catalogue, `scan` and the docs by existing.
 """
 
 from __future__ import annotations
@@ -28,19 +28,36 @@ CheckFn = Callable[["Inventory", "Settings"], Iterable[Finding]]
 # The inventory parts a check can need: lambdaops.parts.Part (the collect layer gathers only those).
 PARTS = frozenset(Part)
 
-NOT_CHECKS = frozenset({"registry"})
+# The area package of a check, from its id's first word: `iam-admin-access` lives in
+# lambdaops/checks/iam/iam_admin_access.py. (`lambda` is a Python keyword, hence `awslambda`.)
+AREAS = {"lambda": "awslambda", "iam": "iam", "concurrency": "concurrency", "billing": "billing"}
 
 
-def check_modules() -> list[str]:
+def module_for(check_id: str) -> str:
+    """The module that holds `check_id`, by the naming rule test_registry_layout holds."""
+    area = AREAS.get(check_id.split("-", 1)[0], check_id.split("-", 1)[0])
+    return f"lambdaops.checks.{area}.{check_id.replace('-', '_')}"
+
+
+def area_modules() -> list[str]:
+    """Every module of the area packages (checks and their helpers)."""
     import pkgutil
 
     import lambdaops.checks as package
 
-    return sorted(
-        f"{package.__name__}.{m.name}"
-        for m in pkgutil.iter_modules(package.__path__)
-        if not m.name.startswith("_") and m.name not in NOT_CHECKS and not m.name.endswith("_common")
-    )
+    names = []
+    for area in pkgutil.iter_modules(package.__path__):
+        if not area.ispkg:
+            continue  # registry.py, _findings.py: the catalogue's own machinery
+        sub = importlib.import_module(f"{package.__name__}.{area.name}")
+        names += [f"{sub.__name__}.{m.name}" for m in pkgutil.iter_modules(sub.__path__)]
+    return sorted(names)
+
+
+def check_modules() -> list[str]:
+    """The modules that register a check (the others in the area packages hold helpers)."""
+    all_checks()
+    return sorted({info.run.__module__ for info in _REGISTRY.values()})
 
 
 @dataclass(frozen=True)
@@ -106,7 +123,7 @@ def register(info: CheckInfo) -> CheckInfo:
 
 
 def all_checks() -> dict[str, CheckInfo]:
-    for name in check_modules():
+    for name in area_modules():
         importlib.import_module(name)
     return dict(sorted(_REGISTRY.items()))
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from lambdaops.actions.concurrency import Target, apply_changes, plan_cap_unlimited
-from lambdaops.checks.concurrency_common import GROUP, public_functions, public_known
+from lambdaops.checks.concurrency.concurrency_common import GROUP, public_functions, public_known
 from lambdaops.checks.registry import CheckInfo, select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.gather import gather

@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from lambdaops.checks import lambda_public_url, lambda_url_unreachable
+from lambdaops.checks.awslambda import lambda_public_url, lambda_url_unreachable
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.demo import moto_shims

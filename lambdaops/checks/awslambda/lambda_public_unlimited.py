@@ -1,0 +1,38 @@
+"""lambda-public-unlimited: A publicly invokable function with no reserved concurrency: an open billing
+attack that can also starve the account's other functions. A reservation of 0 counts as a limit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lambdaops.checks.iam import iam_common
+from lambdaops.checks.registry import CheckInfo, register
+from lambdaops.model import Finding, Severity
+from lambdaops.parts import Part
+
+if TYPE_CHECKING:
+    from lambdaops.inventory import Inventory
+    from lambdaops.settings import Settings
+
+CHECK_ID = "lambda-public-unlimited"
+
+
+def run(inv: Inventory, settings: Settings) -> list[Finding]:
+    return iam_common.findings_for(CHECK_ID, inv, settings)
+
+
+INFO = register(
+    CheckInfo(
+        id=CHECK_ID,
+        severity=Severity.CRITICAL,
+        title="A public function has no concurrency limit",
+        remediation=(
+            "Set reserved concurrency (aws lambda put-function-concurrency) to the peak the function "
+            "needs, and close public access that is not meant to be there."
+        ),
+        needs=frozenset({Part.FUNCTIONS, Part.RESOURCE_POLICIES, Part.FUNCTION_URLS, Part.CONCURRENCY}),
+        run=run,
+        group=iam_common.GROUP,
+    )
+)

@@ -1,0 +1,35 @@
+"""iam-admin-access: Allows every action (`*` or `*:*`) on every resource."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lambdaops.checks.iam import iam_common
+from lambdaops.checks.registry import CheckInfo, register
+from lambdaops.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from lambdaops.inventory import Inventory
+    from lambdaops.settings import Settings
+
+CHECK_ID = "iam-admin-access"
+
+
+def run(inv: Inventory, settings: Settings) -> list[Finding]:
+    return iam_common.findings_for(CHECK_ID, inv, settings)
+
+
+INFO = register(
+    CheckInfo(
+        id=CHECK_ID,
+        severity=Severity.CRITICAL,
+        title="An execution role may do anything",
+        remediation=(
+            "Detach the policy (AdministratorAccess or its like) and grant only the actions and resource "
+            "ARNs the function calls; IAM Access Analyzer can generate a policy from CloudTrail activity."
+        ),
+        needs=iam_common.ROLE_NEEDS,
+        run=run,
+        group=iam_common.GROUP,
+    )
+)

@@ -1,0 +1,37 @@
+"""iam-resource-wildcard: Allows write actions on `*` (or every ARN of the service) although IAM lets them
+be scoped to resource ARNs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lambdaops.checks.iam import iam_common
+from lambdaops.checks.registry import CheckInfo, register
+from lambdaops.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from lambdaops.inventory import Inventory
+    from lambdaops.settings import Settings
+
+CHECK_ID = "iam-resource-wildcard"
+
+
+def run(inv: Inventory, settings: Settings) -> list[Finding]:
+    return iam_common.findings_for(CHECK_ID, inv, settings)
+
+
+INFO = register(
+    CheckInfo(
+        id=CHECK_ID,
+        severity=Severity.MEDIUM,
+        title="An execution role may write to every resource of a service",
+        remediation=(
+            'Replace `"Resource": "*"` with the ARNs the function writes to, e.g. its own log group '
+            "arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<function>:*."
+        ),
+        needs=iam_common.ROLE_NEEDS,
+        run=run,
+        group=iam_common.GROUP,
+    )
+)
