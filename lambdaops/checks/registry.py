@@ -69,6 +69,9 @@ class CheckInfo:
     needs: frozenset[Part]
     run: CheckFn
     group: str  # the command that owns it: list-inactive, audit-concurrency, billing, audit-iam, scan
+    # The compliance controls this check implements, as "<framework> <control>" (e.g.
+    # "FSBP Lambda.1", "CIS 1.16"): `checks` lists them, JSON/SARIF/ASFF carry them.
+    controls: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = self.needs - PARTS
