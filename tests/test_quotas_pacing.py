@@ -216,3 +216,25 @@ def test_every_attempt_of_a_context_client_is_paced() -> None:
         other.list_functions()
     # three calls in one bucket at 1/s (burst 1): two waits; the other region's bucket is its own
     assert clock.sleeps == pytest.approx([1.0, 2.0])
+
+
+def test_caller_identity_and_organization_accounts_are_paced() -> None:
+    """identify() and ListAccounts draw from the run's pacer like every other call (STS and
+    Organizations publish no rate: quotas.UNPUBLISHED_RATE, capped here to 1/s to see the waits)."""
+    from lambdaops.collect.context import CALLER_ACCOUNT, identify
+    from lambdaops.collect.scope import list_org_accounts
+
+    clock = FakeClock()
+    pacer = Pacer(RateLimit(cap=1), clock=clock, sleep=clock.sleep)
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        boto3.client("organizations", region_name="us-east-1").create_organization(FeatureSet="ALL")
+        for _ in range(2):
+            identify(session, pacer=pacer)
+        assert clock.sleeps == pytest.approx([1.0])
+        for _ in range(2):
+            list_org_accounts(session, pacer=pacer, account_id="123456789012")
+    # one more wait, in Organizations' own bucket of the caller's account (not STS's)
+    assert clock.sleeps == pytest.approx([1.0, 1.0])
+    assert (CALLER_ACCOUNT, "us-east-1", "sts:*") in pacer._buckets
+    assert ("123456789012", "us-east-1", "organizations:*") in pacer._buckets

@@ -1,5 +1,6 @@
-"""The (function ARN, RevisionId) cache of policy and URL reads: hits, misses, safety, and a scan
-that reruns without a single GetPolicy call when nothing changed."""
+"""The (function ARN, RevisionId) cache of URL reads: hits, misses, safety; resource policies are
+never served from it (AWS keeps a policy's revision apart from the function's), so a changed policy
+is always seen, even when no RevisionId moved."""
 
 from __future__ import annotations
 
@@ -34,58 +35,83 @@ def _warnings() -> tuple[list[str], Any]:
     return seen, seen.append
 
 
+URL = [{"url": "https://x", "auth_type": "NONE", "qualifier": None}]
+
+
 def test_hit_for_the_same_revision_across_runs(tmp_path: Path) -> None:
     cache = RevisionCache(tmp_path)
-    assert cache.get(POLICY, ARN, "r1") == (False, None)
-    cache.put(POLICY, ARN, "r1", POLICY_DOC)
+    assert cache.get(URLS, ARN, "r1") == (False, None)
+    cache.put(POLICY, ARN, "r1", None)
+    cache.put(URLS, ARN, "r1", URL)
     cache.save([("123456789012", "eu-west-1")])
     again = RevisionCache(tmp_path)
-    assert again.get(POLICY, ARN, "r1") == (True, POLICY_DOC)
-    assert (again.hits, again.misses) == (1, 0)
+    assert again.get(URLS, ARN, "r1") == (False, None)  # this run has not read the policy yet
+    again.put(POLICY, ARN, "r1", None)  # read live: still none
+    assert again.get(URLS, ARN, "r1") == (True, URL)
+    assert (again.hits, again.misses) == (1, 1)
+
+
+def test_policies_are_never_served_from_the_cache(tmp_path: Path) -> None:
+    cache = RevisionCache(tmp_path)
+    cache.put(POLICY, ARN, "r1", POLICY_DOC)
+    assert cache.get(POLICY, ARN, "r1") == (False, None)
+    cache.save([("123456789012", "eu-west-1")])
+    assert RevisionCache(tmp_path).get(POLICY, ARN, "r1") == (False, None)
 
 
 def test_a_new_revision_is_a_miss_and_voids_what_was_read_before(tmp_path: Path) -> None:
     cache = RevisionCache(tmp_path)
     cache.put(POLICY, ARN, "r1", None)
     cache.put(URLS, ARN, "r1", [])
-    assert cache.get(POLICY, ARN, "r2") == (False, None)
-    cache.put(POLICY, ARN, "r2", POLICY_DOC)
+    assert cache.get(URLS, ARN, "r1") == (True, [])
+    assert cache.get(URLS, ARN, "r2") == (False, None)
+    cache.put(POLICY, ARN, "r2", None)
     assert cache.get(URLS, ARN, "r2") == (False, None)  # the r1 URLs went with r1
-    assert cache.get(POLICY, ARN, None) == (False, None)  # no revision: never a hit
-    cache.put(POLICY, ARN, "", POLICY_DOC)  # and never stored
-    assert cache.get(POLICY, ARN, "r2") == (True, POLICY_DOC)
+    assert cache.get(URLS, ARN, None) == (False, None)  # no revision: never a hit
+    cache.put(URLS, ARN, "", URL)  # and never stored
+    cache.put(URLS, ARN, "r2", [])
+    assert cache.get(URLS, ARN, "r2") == (True, [])
 
 
-def test_urls_come_from_the_cache_only_for_functions_without_a_policy(tmp_path: Path) -> None:
+def test_urls_come_from_the_cache_only_for_functions_found_without_a_policy_this_run(
+    tmp_path: Path,
+) -> None:
     cache = RevisionCache(tmp_path)
     cache.put(POLICY, ARN, "r1", None)
-    cache.put(URLS, ARN, "r1", [{"url": "https://x", "auth_type": "NONE", "qualifier": None}])
-    assert cache.get(URLS, ARN, "r1")[0]
-    cache.put(POLICY, OTHER_REGION_ARN, "r9", POLICY_DOC)
+    cache.put(URLS, ARN, "r1", URL)
+    cache.put(POLICY, OTHER_REGION_ARN, "r9", None)
     cache.put(URLS, OTHER_REGION_ARN, "r9", [])
-    # a policy may make a URL public without a new revision (a URL is its own resource): read live
-    assert cache.get(URLS, OTHER_REGION_ARN, "r9") == (False, None)
+    cache.save()
+    rerun = RevisionCache(tmp_path)
+    rerun.put(POLICY, ARN, "r1", None)
+    assert rerun.get(URLS, ARN, "r1")[0]
+    # the other function gained a policy without a new revision (AWS keeps the two apart): a policy
+    # may make a URL public, so its URLs are read live
+    rerun.put(POLICY, OTHER_REGION_ARN, "r9", POLICY_DOC)
+    assert rerun.get(URLS, OTHER_REGION_ARN, "r9") == (False, None)
 
 
 def test_read_through_reads_once_and_stores_nothing_on_error(tmp_path: Path) -> None:
     cache = RevisionCache(tmp_path)
+    cache.put(POLICY, ARN, "r1", None)
     calls: list[int] = []
 
     def read() -> Any:
         calls.append(1)
-        return POLICY_DOC
+        return URL
 
-    assert read_through(cache, POLICY, ARN, "r1", read) == POLICY_DOC
-    assert read_through(cache, POLICY, ARN, "r1", read) == POLICY_DOC
+    assert read_through(cache, URLS, ARN, "r1", read) == URL
+    assert read_through(cache, URLS, ARN, "r1", read) == URL
     assert len(calls) == 1
 
     def broken() -> Any:
         raise RuntimeError("refused")
 
+    cache.put(POLICY, ARN, "r2", None)
     with pytest.raises(RuntimeError):
-        read_through(cache, POLICY, ARN, "r2", broken)
-    assert cache.get(POLICY, ARN, "r2") == (False, None)
-    assert read_through(None, POLICY, ARN, "r1", read) == POLICY_DOC and len(calls) == 2
+        read_through(cache, URLS, ARN, "r2", broken)
+    assert cache.get(URLS, ARN, "r2") == (False, None)
+    assert read_through(None, URLS, ARN, "r1", read) == URL and len(calls) == 2
 
 
 @pytest.mark.parametrize(
@@ -101,11 +127,14 @@ def test_a_corrupt_file_is_ignored_with_a_warning_and_rewritten(tmp_path: Path, 
     (tmp_path / FILE_NAME).write_bytes(content)
     seen, warn = _warnings()
     cache = RevisionCache(tmp_path, warn=warn)
-    assert cache.get(POLICY, ARN, "r1") == (False, None)
+    assert cache.get(URLS, ARN, "r1") == (False, None)
     assert len(seen) == 1 and str(tmp_path / FILE_NAME) in seen[0]
     cache.put(POLICY, ARN, "r1", None)
+    cache.put(URLS, ARN, "r1", [])
     cache.save([("123456789012", "eu-west-1")])
-    assert RevisionCache(tmp_path, warn=warn).get(POLICY, ARN, "r1") == (True, None)
+    again = RevisionCache(tmp_path, warn=warn)
+    again.put(POLICY, ARN, "r1", None)
+    assert again.get(URLS, ARN, "r1") == (True, [])
     assert len(seen) == 1
 
 
@@ -116,7 +145,7 @@ def test_another_format_version_is_ignored_quietly(tmp_path: Path) -> None:
         )
     )
     seen, warn = _warnings()
-    assert RevisionCache(tmp_path, warn=warn).get(POLICY, ARN, "r1") == (False, None)
+    assert RevisionCache(tmp_path, warn=warn).get(URLS, ARN, "r1") == (False, None)
     assert seen == []
 
 
@@ -186,38 +215,67 @@ def own_server() -> Any:
         yield url
 
 
-def test_rerun_skips_policy_and_url_reads_until_a_function_changes(
+def test_rerun_reads_every_policy_live_and_sees_a_grant_no_revision_announced(
     own_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cold, cold_calls = _scan(own_server, tmp_path)
     functions = len(cold["functions"])
-    # every function's own policy, plus the policies of its aliases and versions (read live on every
-    # run: their revisions are not the function's, see revision_cache)
-    qualified = cold_calls["lambda:GetPolicy"] - functions
-    assert qualified >= 0
+    # every function's own policy, plus the policies of its aliases and versions
+    assert cold_calls["lambda:GetPolicy"] >= functions
     warm, warm_calls = _scan(own_server, tmp_path)
-    assert warm_calls.get("lambda:GetPolicy", 0) == qualified
-    # only functions with a resource policy have their URLs read live
+    # policies are read live on every run (revision_cache: no documented key covers them) ...
+    assert warm_calls["lambda:GetPolicy"] == cold_calls["lambda:GetPolicy"]
+    # ... URL look-ups only for functions with a resource policy
     assert warm_calls.get("lambda:ListFunctionUrlConfigs", 0) < cold_calls["lambda:ListFunctionUrlConfigs"]
     for key in ("findings", "functions", "summary"):
         assert warm[key] == cold[key]
     # --no-cache reads everything again and leaves the cache as it was
     before = (tmp_path / FILE_NAME).read_bytes()
     _, uncached = _scan(own_server, tmp_path, "--no-cache")
-    assert uncached["lambda:GetPolicy"] == functions + qualified
+    assert uncached["lambda:ListFunctionUrlConfigs"] == cold_calls["lambda:ListFunctionUrlConfigs"]
     assert (tmp_path / FILE_NAME).read_bytes() == before
 
-    # a permission added to one function moves its RevisionId: that function alone is read again
+    # On AWS a permission change does not move the function's RevisionId (the shim keeps them apart,
+    # as AWS does since November 2025): the new public grant must still be seen, on the function and
+    # on an alias.
     monkeypatch.setenv("AWS_ENDPOINT_URL", own_server)
     lam = boto3.client("lambda", region_name="eu-west-1")
     name = next(f["name"] for f in cold["functions"] if f["region"] == "eu-west-1")
+    revision = lam.get_function(FunctionName=name)["Configuration"]["RevisionId"]
     lam.add_permission(
         FunctionName=name, StatementId="everyone", Action="lambda:InvokeFunction", Principal="*"
     )
+    assert lam.get_function(FunctionName=name)["Configuration"]["RevisionId"] == revision
     changed, changed_calls = _scan(own_server, tmp_path)
-    assert changed_calls["lambda:GetPolicy"] == 1 + qualified
     public = [f for f in changed["findings"] if f["resource_name"] == name and "public" in f["check_id"]]
     assert public, "the new public grant must be seen"
+    assert changed_calls["lambda:GetPolicy"] == cold_calls["lambda:GetPolicy"]
+    # and removed again: the finding goes, with no revision moved either
+    lam.remove_permission(FunctionName=name, StatementId="everyone")
+    assert lam.get_function(FunctionName=name)["Configuration"]["RevisionId"] == revision
+    back, _ = _scan(own_server, tmp_path)
+    assert not [f for f in back["findings"] if f["resource_name"] == name and "public" in f["check_id"]]
+
+    # an alias's policy: a public grant on it moves no RevisionId a list call returns that lambdaops
+    # could trust, and it is seen on the next run
+    public_before = {f["resource_name"] for f in back["findings"] if "public" in f["check_id"]}
+    aliased = next(
+        (f["name"], a["Name"])
+        for f in cold["functions"]
+        if f["region"] == "eu-west-1" and f["name"] not in public_before
+        for a in lam.list_aliases(FunctionName=f["name"])["Aliases"][:1]
+    )
+    lam.add_permission(
+        FunctionName=aliased[0],
+        Qualifier=aliased[1],
+        StatementId="everyone-alias",
+        Action="lambda:InvokeFunction",
+        Principal="*",
+    )
+    via_alias, _ = _scan(own_server, tmp_path)
+    assert [
+        f for f in via_alias["findings"] if f["resource_name"] == aliased[0] and "public" in f["check_id"]
+    ], "a new public grant on an alias must be seen"
 
 
 def test_cache_file_holds_no_secrets_or_environment_values(own_server: str, tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ MAX_ATTEMPTS = 10
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
 GLOBAL_REGION = "us-east-1"  # IAM, Organizations, STS and the billing metric live here
+# The pacer's account key for the one call made before the account id is known (identify()).
+CALLER_ACCOUNT = "caller"
 
 CREDENTIAL_ERROR_CODES = frozenset(
     {
@@ -146,8 +148,12 @@ def make_session(profile: str | None, region: str | None = None) -> boto3.Sessio
         ) from None
 
 
-def identify(session: boto3.Session, timeouts: Timeouts | None = None) -> str:
-    """The account id behind a session; turns credential problems into a usage error (exit 2)."""
+def identify(session: boto3.Session, timeouts: Timeouts | None = None, pacer: Pacer | None = None) -> str:
+    """The account id behind a session; turns credential problems into a usage error (exit 2).
+
+    With a pacer, the GetCallerIdentity call draws from STS's bucket like every other call. The
+    account is what the call finds out, so its bucket is keyed by CALLER_ACCOUNT: one call a run,
+    it cannot crowd the account's own STS bucket (quotas.py: STS publishes no request rate)."""
     from botocore.exceptions import (
         ClientError,
         ConnectTimeoutError,
@@ -175,9 +181,10 @@ def identify(session: boto3.Session, timeouts: Timeouts | None = None) -> str:
         raise UsageError(f"AWS SSO session expired or missing ({exc}); run `aws sso login`") from None
     register_secrets((frozen.access_key, frozen.secret_key, frozen.token))  # never printed
     try:
-        sts = session.client(
-            "sts", region_name=session.region_name or GLOBAL_REGION, config=client_config(2, timeouts)
-        )
+        region = session.region_name or GLOBAL_REGION
+        sts = session.client("sts", region_name=region, config=client_config(2, timeouts))
+        if pacer is not None:
+            pacer.attach(sts, CALLER_ACCOUNT, region)
         return str(sts.get_caller_identity()["Account"])
     except (NoCredentialsError, PartialCredentialsError):
         raise UsageError(

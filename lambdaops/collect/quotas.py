@@ -20,11 +20,18 @@ The rates, with their sources (read 2026-12-06; AWS publishes no bucket sizes):
 * EC2, "Request throttling for the Amazon EC2 API": non-mutating actions (``DescribeRegions``)
   refill 20 tokens a second.
 * IAM, STS, Organizations, Resource Groups Tagging (``GetResources``), Budgets and SNS publish no
-  request rate for the calls lambdaops makes (the IAM/STS quotas page lists object sizes only; the
-  Organizations and tagging quota pages list no rate for these reads). lambdaops uses
+  request rate for the calls lambdaops makes (the "IAM and AWS STS quotas" page lists object sizes
+  only; AWS's knowledge-center article "How do I resolve API throttling or 'Rate exceeded' errors
+  for IAM and AWS STS?" says the rates exist and cannot be raised, without a figure; the
+  "Quotas and service limits for AWS Organizations" page lists no rate for ListAccounts; the
+  tagging quota page none for GetResources). lambdaops uses
   ``UNPUBLISHED_RATE`` = 10 per second for them: below every read rate AWS does publish for its
   control planes except CloudWatch's alarm reads (9), and lambdaops makes at most a handful of
   these calls per account, so the figure costs nothing measurable.
+
+Every call goes through the pacer: the clients of a run's context (``AwsContext.client``), the STS
+client that assumes roles, ``identify()``'s GetCallerIdentity (keyed by ``CALLER_ACCOUNT`` since
+the account is what it finds out) and ``--org``'s ListAccounts (the caller's account, us-east-1).
 
 Users leave room for others with ``--max-rps`` / ``max_rps`` (see :func:`lambdaops.rates.parse_max_rps`).
 """

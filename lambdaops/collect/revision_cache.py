@@ -1,24 +1,37 @@
-"""A local cache of per-function reads, keyed by (function ARN, RevisionId): nightly reruns skip them.
+"""A local cache of per-function URL reads, keyed by (function ARN, RevisionId): nightly reruns skip them.
 
-Why RevisionId is a safe key for a function's resource policy: ``ListFunctions`` returns each
-function's ``RevisionId`` for free, and Lambda versions the resource policy with the function's
-revision. AWS documents it in ``PreconditionFailedException`` ("The RevisionId provided does not
-match the latest RevisionId for the Lambda function or alias. For AddPermission and
-RemovePermission API operations: Call GetPolicy to retrieve the latest RevisionId", Lambda API
-reference, read 2026-12-06): AddPermission/RemovePermission compare the caller's RevisionId with
-the function's (or alias's) revision, and LocalStack's parity snapshots, recorded against AWS,
-show GetPolicy's RevisionId equal to the function's and moving with every permission change. So a
-function whose RevisionId is unchanged has the policy it had. Only the function's own (unqualified)
-policy is cached: aliases and published versions have resource policies and revisions of their own,
-which ListFunctions does not return, so their policies are read live on every run (they exist only
-for functions that published versions).
+Resource policies are never served from it: every run reads every policy (the function's, its
+aliases' and its published versions') live with GetPolicy. Why (sources read 2026-12-06):
 
-Function URLs are a separate resource: AWS does not document that creating a URL, or changing its
-AuthType, moves the function's RevisionId. A URL can only be invoked without IAM credentials if the
-resource policy allows it (the urls-auth page: AuthType NONE still needs a policy statement, or the
-URL answers 403), so a URL look-up is served from the cache only for a function that has no
-resource policy at all (read from the cache for the same revision, or live); every other function's
-URLs are read live.
+* AWS documents no key, returned by a list call, that moves when a policy changes. ``GetPolicy``
+  returns "RevisionId: A unique identifier for the current revision of the policy" (Lambda API
+  reference, GetPolicy); ``PreconditionFailedException`` says "For AddPermission and
+  RemovePermission API operations: Call GetPolicy to retrieve the latest RevisionId for your
+  resource. For all other API operations: Call GetFunction or GetAlias" (Lambda API reference,
+  Errors). ``AliasConfiguration.RevisionId`` (what ListAliases returns) is "A unique identifier that
+  changes when you update the alias", and a version's ``FunctionConfiguration.RevisionId`` (what
+  ListFunctions(FunctionVersion=ALL) and ListVersionsByFunction return) "The latest updated revision
+  of the function or alias": neither page says that a permission change is such an update.
+* AWS's own answers say the policy's revision is not the function's. LocalStack's parity tests,
+  recorded against AWS (tests/aws/services/lambda_/test_lambda_api.snapshot.json):
+  ``test_lambda_permission_fn_versioning``, recorded 2025-11-25, shows PublishVersion moving the
+  function's RevisionId while GetPolicy's RevisionId stays the same, and a version's and an alias's
+  GetPolicy RevisionId differing from the RevisionId PublishVersion/CreateAlias returned;
+  ``test_function_revisions_permissions``, which in April 2024 showed AddPermission accepting and
+  moving the function's RevisionId, fails against AWS since November 2025 (AddPermission refuses the
+  function's RevisionId: "Call the GetPolicy API to retrieve the latest Revision Id"); LocalStack
+  skipped it: "The API on AWS has changed significantly".
+
+So a function (or alias, or version) whose RevisionId has not moved may still have a changed
+policy, and a cached policy could hide a new public grant. Correctness before speed: policies are
+read live (the GetPolicy bucket's 15/s bounds a warm rerun, see docs/performance.md).
+
+What is cached: function URL configurations, and only where they cannot matter for access. A URL
+can only be invoked without IAM credentials if the resource policy allows it (the urls-auth page:
+AuthType NONE still needs a policy statement, or the URL answers 403), so a URL look-up is served
+from the cache only for a function whose policy was read live in this run and found absent, and
+whose RevisionId is the one the URLs were read at; every other function's URLs are read live. The
+policy itself is recorded next to the URLs (for that rule and for the file's readers), never served.
 
 The file holds policies and URL configurations only: never environment variables (lambdaops keeps
 their names, never their values, and does not cache them), never credentials; the one secret a
@@ -95,6 +108,7 @@ class RevisionCache:
         self._lock = threading.Lock()
         self._entries: dict[str, dict[str, Any]] | None = None
         self._seen: set[str] = set()
+        self._policy_read_live: set[str] = set()  # ARNs whose policy this run read from AWS
         self._dirty = False
         self.hits = 0
         self.misses = 0
@@ -138,18 +152,26 @@ class RevisionCache:
         return self._entries
 
     def get(self, kind: str, arn: str, revision: str | None) -> tuple[bool, Any]:
-        """(True, value) when the cache holds `kind` for this exact revision; else (False, None)."""
+        """(True, value) when the cache may serve `kind` for this exact revision; else (False, None).
+        Policies are never served (module doc): ``get(POLICY, ...)`` is always a miss."""
         if kind not in KINDS:
             raise ValueError(f"unknown cache kind {kind!r}")
         with self._lock:
             entries = self._load()
             self._seen.add(arn)
             entry = entries.get(arn)
-            hit = entry is not None and bool(revision) and entry["revision"] == revision and kind in entry
-            if entry is not None and hit and kind == URLS:
-                # Only a function without any resource policy: its URLs cannot be public, whatever
-                # their AuthType became (module doc).
-                hit = POLICY in entry and entry[POLICY] is None
+            hit = (
+                kind == URLS
+                and entry is not None
+                and bool(revision)
+                and entry["revision"] == revision
+                and kind in entry
+                # Only a function whose policy this run read live and found absent: its URLs cannot
+                # be public, whatever their AuthType became (module doc).
+                and arn in self._policy_read_live
+                and POLICY in entry
+                and entry[POLICY] is None
+            )
             if entry is None or not hit:
                 self.misses += 1
                 return False, None
@@ -159,6 +181,7 @@ class RevisionCache:
     # ---- writing
 
     def put(self, kind: str, arn: str, revision: str | None, value: Any) -> None:
+        """Record a value read live from AWS in this run (a policy: see ``record_policy``)."""
         if kind not in KINDS:
             raise ValueError(f"unknown cache kind {kind!r}")
         if not revision:
@@ -167,6 +190,8 @@ class RevisionCache:
         with self._lock:
             entries = self._load()
             self._seen.add(arn)
+            if kind == POLICY:
+                self._policy_read_live.add(arn)
             entry = entries.get(arn)
             if entry is None or entry.get("revision") != revision:
                 entry = {"revision": revision}  # a new revision voids everything read before
@@ -199,6 +224,13 @@ class RevisionCache:
                 self._warn(f"cache not saved ({exc}); the next run reads everything from AWS")
                 return
             self._dirty = False
+
+
+def record_policy(cache: RevisionCache | None, arn: str, revision: str | None, policy: Any) -> None:
+    """Note a function's policy as GetPolicy returned it in this run (None: it has none). Never
+    served back (module doc); it decides whether the function's URLs may come from the cache."""
+    if cache is not None:
+        cache.put(POLICY, arn, revision, policy)
 
 
 def read_through(

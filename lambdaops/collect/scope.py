@@ -26,6 +26,8 @@ from lambdaops.settings import Settings
 if TYPE_CHECKING:
     import boto3
 
+    from lambdaops.collect.quotas import Pacer
+
 OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 # Needed by the caller only with --org / --accounts (lambdaops iam-policy --multi-account).
 MULTI_ACCOUNT_OPERATIONS = ("organizations:ListAccounts", "sts:AssumeRole")
@@ -86,8 +88,17 @@ def in_shard(account_id: str, shard: tuple[int, int] | None) -> bool:
     return digest % n == i - 1
 
 
-def list_org_accounts(session: boto3.Session, timeouts: Timeouts | None = None) -> list[str]:
+def list_org_accounts(
+    session: boto3.Session,
+    timeouts: Timeouts | None = None,
+    pacer: Pacer | None = None,
+    account_id: str = "",
+) -> list[str]:
+    """The organization's ACTIVE accounts (ListAccounts, 20 a page), paced to Organizations' bucket
+    of the calling account when a pacer is given."""
     client = session.client("organizations", region_name=GLOBAL_REGION, config=client_config(2, timeouts))
+    if pacer is not None:
+        pacer.attach(client, account_id, GLOBAL_REGION)
     out: list[str] = []
     for page in client.get_paginator("list_accounts").paginate():
         out.extend(str(a["Id"]) for a in page.get("Accounts", []) if a.get("Status") == "ACTIVE")
@@ -172,7 +183,11 @@ def resolve_scope(
     if base.region_name is None:
         base = make_session(settings.profile, GLOBAL_REGION)
     timeouts = Timeouts(connect=settings.connect_timeout, read=settings.read_timeout)
-    base_account = identify(base, timeouts)
+    # One pacer for the whole run (quotas.py): the identity and organization calls too.
+    from lambdaops.collect.quotas import Pacer
+
+    pacer = Pacer(settings.max_rps)
+    base_account = identify(base, timeouts, pacer)
 
     explicit = parse_accounts(common.accounts, "--accounts") or list(settings.accounts)
     excluded = set(parse_accounts(common.exclude_accounts, "--exclude-accounts")) | set(
@@ -189,7 +204,7 @@ def resolve_scope(
 
     if common.org:
         try:
-            account_ids = list_org_accounts(base, timeouts)
+            account_ids = list_org_accounts(base, timeouts, pacer, base_account)
         except (ClientError, BotoCoreError) as exc:
             rec = error_record(exc, base_account, "global", "organizations:ListAccounts")
             raise UsageError(
@@ -211,14 +226,13 @@ def resolve_scope(
 
     # Clients are thread-safe (sessions are not): one STS client, then the role assumptions and the
     # region look-ups fan out through the bounded pool, so a hundred accounts take seconds, not minutes.
-    from lambdaops.collect.quotas import Pacer
     from lambdaops.collect.revision_cache import RevisionCache
 
     ctx = AwsContext(
         accounts=[],
         workers=settings.workers,
         timeouts=timeouts,
-        pacer=Pacer(settings.max_rps),
+        pacer=pacer,
         cache=RevisionCache.from_settings(settings),
     )
     others = [a for a in account_ids if a != base_account]
@@ -230,8 +244,7 @@ def resolve_scope(
             region_name=base.region_name or GLOBAL_REGION,
             config=client_config(max(10, settings.workers * 2), timeouts),
         )
-        assert ctx.pacer is not None
-        ctx.pacer.attach(sts, base_account, base.region_name or GLOBAL_REGION)
+        pacer.attach(sts, base_account, base.region_name or GLOBAL_REGION)
         partition = _partition(base)
 
         def assume_one(account_id: str) -> Mapping[str, str] | ErrorRecord:

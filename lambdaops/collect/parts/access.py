@@ -13,7 +13,7 @@ from lambdaops.collect.gather import AccountJob, RegionJob, account_collector, r
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.iam import collect_iam
 from lambdaops.collect.lambda_access import functions_with_url_requests, get_resource_policy, list_url_configs
-from lambdaops.collect.revision_cache import POLICY, URLS, RevisionCache, read_through
+from lambdaops.collect.revision_cache import URLS, RevisionCache, read_through, record_policy
 from lambdaops.inventory import UrlConfig
 from lambdaops.parts import Part
 from lambdaops.policy.invoke_access import may_expose_url
@@ -68,7 +68,8 @@ def _qualifiers(job: RegionJob, fn: Any, aliases: list[Any] | None) -> list[str]
 
 
 def _cached(cache: RevisionCache | None, kind: str, fn: Any, read: Any) -> Any:
-    """The read, served from the (function ARN, RevisionId) cache when it can be (revision_cache)."""
+    """The read, served from the (function ARN, RevisionId) cache when it can be (revision_cache:
+    URL configurations only, and only for functions found without a policy in this run)."""
     if kind == URLS:
         return read_through(cache, kind, fn.arn, fn.revision_id, read, _urls_to_json, _urls_from_json)
     return read_through(cache, kind, fn.arn, fn.revision_id, read)
@@ -97,14 +98,17 @@ def _policies(job: RegionJob) -> None:
     missing = object()
 
     def policy(fn: Any, qualifier: str | None) -> Any:
+        # Every policy is read live: no RevisionId a list call returns is documented to move with
+        # a permission change (revision_cache's module doc), and a stale policy could hide a grant.
         read = partial(get_resource_policy, client, fn.name, qualifier=qualifier)
-        if qualifier is None:
-            # The function's own policy moves its RevisionId (revision_cache): served from the cache
-            # when unchanged. Alias and version policies have revisions of their own: read live.
-            read = partial(_cached, job.ctx.cache, POLICY, fn, read)
-        return guarded(
+        value = guarded(
             job.inv.errors, account_id, job.region, "lambda:GetPolicy", partial(_wrap, read, missing)
         )
+        if qualifier is None and value is not None:
+            # Noted (never served back): a function found without a policy may have its URLs
+            # served from the cache (revision_cache).
+            record_policy(job.ctx.cache, fn.arn, fn.revision_id, None if value is missing else value)
+        return value
 
     def one(fn: Any) -> tuple[dict[str, Any], list[Any] | None]:
         found: dict[str, Any] = {}
