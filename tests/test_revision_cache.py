@@ -304,3 +304,16 @@ def _environment_values(server: str) -> list[str]:
                 v for v in ((fn.get("Environment") or {}).get("Variables") or {}).values() if len(v) > 3
             ]
     return values
+
+
+def test_scan_lists_each_functions_aliases_once(own_server: str, tmp_path: Path) -> None:
+    """The resource_policies and versions parts both need aliases and run at the same time: one
+    ListAliases per function with a published version, never two (collect.parts.access)."""
+    versioned = 0
+    for region in ("eu-west-1", "eu-central-1"):
+        client = boto3.client("lambda", region_name=region, endpoint_url=own_server)
+        listed = client.list_functions(FunctionVersion="ALL")["Functions"]
+        versioned += len({f["FunctionName"] for f in listed if f["Version"] != "$LATEST"})
+    assert versioned >= 2, "the demo account should have functions with published versions"
+    _, calls = _scan(own_server, tmp_path, "--no-cache")
+    assert calls["lambda:ListAliases"] == versioned

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from functools import partial
 from typing import Any
 
@@ -20,6 +21,33 @@ from lambdaops.policy.invoke_access import may_expose_url
 
 # Per-function reads (no batch API exists for them) run in a small pool inside each region job.
 PER_FUNCTION_WORKERS = 8
+
+# One lock per function ARN (unique across accounts and regions) for list_aliases_once.
+_alias_locks: dict[str, threading.Lock] = {}
+_alias_locks_guard = threading.Lock()
+
+
+def list_aliases_once(job: RegionJob, fn: Any) -> list[Any] | None:
+    """The function's aliases, listed at most once a run: the resource_policies and versions parts
+    both need them and run at the same time, so whichever asks first lists them (ListAliases) and
+    the other waits for that answer rather than asking AWS again. None: the listing was refused
+    (recorded once in the errors; the next caller tries again)."""
+    with _alias_locks_guard:
+        lock = _alias_locks.setdefault(fn.arn, threading.Lock())
+    with lock:
+        found: list[Any] | None = job.inv.aliases.get(fn.arn)
+        if found is not None:
+            return found
+        found = guarded(
+            job.inv.errors,
+            job.account.account_id,
+            job.region,
+            "lambda:ListAliases",
+            partial(awslambda.list_aliases, job.client("lambda"), fn.name),
+        )
+        if found is not None:
+            job.inv.aliases[fn.arn] = found
+        return found
 
 
 @account_collector(Part.IAM, needs={Part.FUNCTIONS})
@@ -110,32 +138,22 @@ def _policies(job: RegionJob) -> None:
             record_policy(job.ctx.cache, fn.arn, fn.revision_id, None if value is missing else value)
         return value
 
-    def one(fn: Any) -> tuple[dict[str, Any], list[Any] | None]:
+    def one(fn: Any) -> dict[str, Any]:
         found: dict[str, Any] = {}
         value = policy(fn, None)
         if value is not None:
             found[fn.arn] = None if value is missing else value
         aliases = job.inv.aliases.get(fn.arn)
         if aliases is None and job.inv.versions.get(fn.arn):
-            aliases = guarded(
-                job.inv.errors,
-                account_id,
-                job.region,
-                "lambda:ListAliases",
-                partial(awslambda.list_aliases, client, fn.name),
-            )
+            aliases = list_aliases_once(job, fn)
         for q in _qualifiers(job, fn, aliases):
             value = policy(fn, q)
             if value is not None:
                 found[f"{fn.arn}:{q}"] = None if value is missing else value
-        return found, aliases
+        return found
 
-    for fn, (found, aliases) in zip(
-        functions, run_all(functions, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)), strict=True
-    ):
+    for found in run_all(functions, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)):
         job.inv.resource_policies.update(found)
-        if aliases is not None:
-            job.inv.aliases[fn.arn] = aliases
 
 
 def _url_lookup_needed(job: RegionJob, fn: Any) -> bool:

@@ -9,6 +9,7 @@ from lambdaops.collect.function_filter import filter_functions
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.invocations import collect_invocations
+from lambdaops.collect.parts.access import list_aliases_once
 from lambdaops.inventory import InvocationMetrics
 from lambdaops.parts import Part
 
@@ -78,11 +79,9 @@ def _aliases(job: RegionJob) -> None:
     from lambdaops.runtime_versions import versions_of_concern
     from lambdaops.runtimes import reference_day
 
-    account_id = job.account.account_id
-    client = job.client("lambda")
     keep = job.settings.keep_versions
     today = reference_day(job.now)
-    for fn in job.inv.functions.get((account_id, job.region), []):
+    for fn in job.inv.functions.get((job.account.account_id, job.region), []):
         if fn.arn in job.inv.aliases:
             continue  # listed already (the resource_policies part lists them)
         versions = job.inv.versions.get(fn.arn, [])
@@ -90,12 +89,5 @@ def _aliases(job: RegionJob) -> None:
             fn, versions, today, job.settings.runtime_warn_days
         ):
             continue
-        aliases = guarded(
-            job.inv.errors,
-            account_id,
-            job.region,
-            "lambda:ListAliases",
-            partial(awslambda.list_aliases, client, fn.name),
-        )
-        if aliases is not None:
-            job.inv.aliases[fn.arn] = aliases
+        # Shared with the resource_policies part, which runs at the same time: one listing a function.
+        list_aliases_once(job, fn)
