@@ -11,7 +11,10 @@ aliases' and its published versions') live with GetPolicy. Why (sources read 202
   Errors). ``AliasConfiguration.RevisionId`` (what ListAliases returns) is "A unique identifier that
   changes when you update the alias", and a version's ``FunctionConfiguration.RevisionId`` (what
   ListFunctions(FunctionVersion=ALL) and ListVersionsByFunction return) "The latest updated revision
-  of the function or alias": neither page says that a permission change is such an update.
+  of the function or alias": neither page says that a permission change is such an update. (Pages:
+  https://docs.aws.amazon.com/lambda/latest/dg/API_GetPolicy.html, API_AliasConfiguration.html,
+  API_ListVersionsByFunction.html, API_FunctionConfiguration.html, API_AddPermission.html, and the
+  PreconditionFailedException entry of the Lambda errors in the SDK references.)
 * AWS's own answers say the policy's revision is not the function's. LocalStack's parity tests,
   recorded against AWS (tests/aws/services/lambda_/test_lambda_api.snapshot.json):
   ``test_lambda_permission_fn_versioning``, recorded 2025-11-25, shows PublishVersion moving the
