@@ -3,7 +3,12 @@
 * Lambda ``ListFunctions`` pages: moto ignores ``MaxItems`` and ``Marker`` and answers every function
   in one page. AWS answers at most 50 a page (``MaxItems`` 1 to 50, default 50) with ``NextMarker``;
   the shim does the same, so call counts measured against moto are the ones AWS would see, and
-  building only the page's configurations keeps a 10,000-function emulation responsive.
+  building only the page's configurations keeps a 10,000-function emulation responsive. With
+  ``FunctionVersion=ALL`` moto's listing (``LambdaStorage.all``) deep-copies every function's
+  $LATEST on every call to give the copy a ``:$LATEST`` ARN, and moto's ``BaseModel`` keeps every
+  instance it creates (``instances_tracked``), so each page cost a copy of the whole region and
+  kept it for good (a 10,000-function benchmark's server grew to 6 GB); the shim reads the functions
+  in place and writes the ``:$LATEST`` ARN into the page's configurations instead.
 * STS ``AssumeRole`` into a role that does not exist: moto hands out credentials for any role ARN
   ("the role does not need to exist"). AWS refuses with ``AccessDenied``, which is how an
   organization member without the scanning role shows up. The shim refuses an ARN whose role is not
@@ -49,13 +54,37 @@ def _list_functions(self: Any) -> str:
 
     offset, max_items = _page_bounds(self)
     version = _query_param(self, "FunctionVersion")
-    functions = list(self.backend.list_functions(version))
+    functions = (
+        _all_versions(self.backend) if version == "ALL" else list(self.backend.list_functions(version))
+    )
     body: dict[str, Any] = {
-        "Functions": [fn.get_configuration() for fn in functions[offset : offset + max_items]]
+        "Functions": [_configuration(fn) for fn in functions[offset : offset + max_items]]
     }
     if offset + max_items < len(functions):
         body["NextMarker"] = _encode_offset(offset + max_items, "lambda")
     return json.dumps(body)
+
+
+_LATEST = object()  # marks a $LATEST entry of _all_versions
+
+
+def _all_versions(backend: Any) -> list[Any]:
+    """moto's ``list_functions("ALL")`` order ($LATEST, then its published versions, per function)
+    without its deep copies (module doc): $LATEST entries are (_LATEST, function) pairs."""
+    out: list[Any] = []
+    for group in list(backend._lambdas._functions.values()):
+        if group["latest"] is not None:
+            out.append((_LATEST, group["latest"]))
+        out.extend(group["versions"])
+    return out
+
+
+def _configuration(entry: Any) -> dict[str, Any]:
+    if isinstance(entry, tuple) and entry[0] is _LATEST:
+        config: dict[str, Any] = entry[1].get_configuration()
+        config["FunctionArn"] = f"{entry[1].function_arn}:$LATEST"  # what moto's copy would say
+        return config
+    return dict(entry.get_configuration())
 
 
 def _require_role(arn: str) -> None:
