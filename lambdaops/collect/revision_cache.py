@@ -21,9 +21,10 @@ aliases' and its published versions') live with GetPolicy. Why (sources read 202
   function's RevisionId while GetPolicy's RevisionId stays the same, and a version's and an alias's
   GetPolicy RevisionId differing from the RevisionId PublishVersion/CreateAlias returned;
   ``test_function_revisions_permissions``, which in April 2024 showed AddPermission accepting and
-  moving the function's RevisionId, fails against AWS since November 2025 (AddPermission refuses the
-  function's RevisionId: "Call the GetPolicy API to retrieve the latest Revision Id"); LocalStack
-  skipped it: "The API on AWS has changed significantly".
+  moving the function's RevisionId, no longer passes against AWS: re-recorded 2025-11-25, it stops
+  at the AddPermission given the function's RevisionId (AWS's error text for a wrong one now reads
+  "Call the GetPolicy API to retrieve the latest Revision Id"), and LocalStack skipped it: "The API
+  on AWS has changed significantly".
 
 So a function (or alias, or version) whose RevisionId has not moved may still have a changed
 policy, and a cached policy could hide a new public grant. Correctness before speed: policies are
