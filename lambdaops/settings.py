@@ -77,6 +77,11 @@ class Settings:
     function_filter: FunctionFilter | None = None
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # cost (docs/cost.md): the window, a price table replacing the shipped one, and the average
+    # ProvisionedConcurrencyUtilization under which provisioned concurrency counts as idle.
+    cost_days: int = 30
+    price_file: Path | None = None
+    provisioned_idle_percent: float = 20.0
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -265,6 +270,9 @@ KEYS: dict[str, tuple[str, Any]] = {
     "external_id": ("external_id", _opt_str),
     "tag_suppressions": ("tag_suppressions", _bool),
     "tag_suppressions_max_severity": ("tag_suppressions_max_severity", _severity),
+    "cost_days": ("cost_days", _int_range(1, MAX_DAYS)),
+    "price_file": ("price_file", _dir_path),
+    "provisioned_idle_percent": ("provisioned_idle_percent", _percent),
 }
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
 

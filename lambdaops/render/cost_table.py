@@ -1,0 +1,193 @@
+"""`cost` as text: the per-function table (most expensive first), the totals per region and account,
+the price table's date, then the findings; and the CSV and markdown forms of the same rows.
+
+Account data is never read as rich markup: every cell built from it is a `Text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from lambdaops.model import Report
+from lambdaops.render.table import cell
+
+# CSV: one row per function (the report's own numbers, unrounded beyond the JSON's).
+CSV_COLUMNS = (
+    "account_id",
+    "region",
+    "name",
+    "architecture",
+    "memory_mb",
+    "ephemeral_storage_mb",
+    "requests",
+    "duration_seconds",
+    "gb_seconds",
+    "provisioned_duration_gb_seconds",
+    "provisioned_gb_seconds",
+    "ephemeral_gb_seconds",
+    "cost_requests",
+    "cost_duration",
+    "cost_provisioned",
+    "cost_ephemeral",
+    "cost_window",
+    "cost_monthly",
+    "priced",
+    "gaps",
+    "arn",
+)
+
+
+def _section(report: Report) -> dict[str, Any]:
+    section: dict[str, Any] = report.sections.get("cost") or {}
+    return section
+
+
+def money(value: Any) -> str:
+    """USD as people read it: cents from $0.01, four decimals below (a function costing $0.0004)."""
+    if value is None:
+        return "unpriced"
+    amount = float(value)
+    if amount == 0:
+        return "$0.00"
+    return f"${amount:,.2f}" if amount >= 0.01 else f"${amount:.4f}"
+
+
+def _count(value: Any) -> str:
+    amount = float(value or 0)
+    if amount >= 1_000_000:
+        return f"{amount / 1_000_000:.1f}M"
+    if amount >= 10_000:
+        return f"{amount / 1000:.0f}k"
+    return f"{amount:,.0f}"
+
+
+def _total_entries(section: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each region's totals, then each account's (region "all")."""
+    return [*section.get("regions", []), *({**a, "region": "all"} for a in section.get("accounts", []))]
+
+
+def functions_table(report: Report, rows: Sequence[dict[str, Any]]) -> Table:
+    section = _section(report)
+    table = Table(
+        title=f"Cost per function over {section.get('window_days')} days (USD, most expensive first)",
+        title_justify="left",
+        header_style="bold",
+    )
+    multi_region = len({(r["account_id"], r["region"]) for r in rows}) > 1
+    table.add_column("Function", overflow="fold")
+    if multi_region:
+        table.add_column("Region", no_wrap=True)
+    for name in ("Arch", "Memory", "Requests", "GB-s", "PC GB-s", "Window", "Month"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for row in rows:
+        cells: list[Any] = [cell(row["name"])]
+        if multi_region:
+            cells.append(cell(row["region"]))
+        month = cell(money(row["cost_monthly"]), "" if row["priced"] else "magenta")
+        cells += [
+            cell("arm" if row["architecture"] == "arm64" else "x86"),
+            cell(f"{row['memory_mb']} MB"),
+            cell(_count(row["requests"])),
+            cell(_count(row["gb_seconds"] + row["provisioned_duration_gb_seconds"])),
+            cell(_count(row["provisioned_gb_seconds"]) if row["provisioned"] else ""),
+            cell(money(row["cost_window"])),
+            month,
+        ]
+        table.add_row(*cells)
+    return table
+
+
+def totals_table(report: Report) -> Table:
+    section = _section(report)
+    table = Table(title="Totals (USD)", title_justify="left", header_style="bold")
+    table.add_column("Account", no_wrap=True)
+    table.add_column("Region", no_wrap=True)
+    for name in ("Functions", "Window", "Month", "Unpriced", "Unread"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for entry in _total_entries(section):
+        style = "bold" if entry["region"] == "all" else ""
+        table.add_row(
+            cell(entry["account_id"], style),
+            cell(entry["region"], style),
+            cell(str(entry["functions"])),
+            cell(money(entry["cost_window"]), style),
+            cell(money(entry["cost_monthly"]) + ("" if entry["complete"] else " +?"), style),
+            cell(str(entry["unpriced_functions"] or ""), "magenta"),
+            cell(str(entry["unread_functions"] or ""), "magenta"),
+        )
+    return table
+
+
+def render_cost_table(report: Report, console: Any) -> None:
+    from lambdaops.render.table import fits, render_findings_table, table_as_list
+
+    section = _section(report)
+    rows = section.get("functions", [])
+    if rows:
+        table = functions_table(report, rows)
+        console.print(table if fits(console, table) else table_as_list(table))
+    table = totals_table(report)
+    console.print(table if fits(console, table) else table_as_list(table))
+    prices = section.get("prices") or {}
+    note = (
+        f"Prices: {prices.get('source')} read {prices.get('read')} ({prices.get('file')}); "
+        f"month = {section.get('month_hours')} hours; free tier not subtracted"
+    )
+    credit = [a.get("free_tier_max_credit_monthly") for a in section.get("accounts", [])]
+    if any(credit):
+        note += f" (it could take up to {money(sum(c or 0 for c in credit))} a month off)"
+    console.print(Text(note, style="dim"))
+    if any(not e["complete"] for e in section.get("accounts", [])):
+        console.print(
+            Text("+? some functions are unpriced or unread: the totals leave them out", style="magenta")
+        )
+    render_findings_table(report, console)
+
+
+def cost_csv_rows(report: Report) -> tuple[Sequence[str], list[list[Any]]]:
+    rows = _section(report).get("functions", [])
+    return CSV_COLUMNS, [
+        [("; ".join(r["gaps"]) if c == "gaps" else r.get(c)) for c in CSV_COLUMNS] for r in rows
+    ]
+
+
+def cost_markdown(report: Report) -> list[str]:
+    from lambdaops.render.markdown_report import md_escape
+
+    section = _section(report)
+    prices = section.get("prices") or {}
+    lines = [
+        "",
+        f"### Cost over {section.get('window_days')} days (USD)",
+        "",
+        f"Prices: {md_escape(prices.get('source'))} read {md_escape(prices.get('read'))}; "
+        f"month = {section.get('month_hours')} hours; free tier not subtracted.",
+        "",
+        "| Account | Region | Functions | Window | Month | Unpriced | Unread |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for entry in _total_entries(section):
+        lines.append(
+            f"| {md_escape(entry['account_id'])} | {md_escape(entry['region'])} | {entry['functions']} | "
+            f"{money(entry['cost_window'])} | {money(entry['cost_monthly'])} | "
+            f"{entry['unpriced_functions']} | {entry['unread_functions']} |"
+        )
+    rows = section.get("functions", [])
+    if rows:
+        lines += [
+            "",
+            "| Function | Region | Arch | Memory | Requests | GB-s | Window | Month |",
+            "|---|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {md_escape(r['name'])} | {md_escape(r['region'])} | {md_escape(r['architecture'])} | "
+                f"{r['memory_mb']} MB | {_count(r['requests'])} | "
+                f"{_count(r['gb_seconds'] + r['provisioned_duration_gb_seconds'])} | "
+                f"{money(r['cost_window'])} | {money(r['cost_monthly'])} |"
+            )
+    return lines

@@ -1,0 +1,141 @@
+"""`cost` as a library call: each function's cost over the window and projected to a month, the
+totals per region and account, and the cost checks (waste)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from lambdaops.analysis.activity import classify_all
+from lambdaops.analysis.cost import MONTH_SECONDS, cost_rows, free_tier_credit
+from lambdaops.checks.awslambda.cost_common import GROUP
+from lambdaops.checks.registry import CheckInfo, all_checks, select
+from lambdaops.collect.context import AwsContext
+from lambdaops.collect.cost_metrics import cost_window
+from lambdaops.collect.gather import gather
+from lambdaops.coverage import record_coverage
+from lambdaops.inventory import Inventory
+from lambdaops.model import Report, iso
+from lambdaops.parts import Part
+from lambdaops.prices import PriceTable, load_prices
+from lambdaops.settings import Settings
+
+COMMAND = "cost"
+# Functions, their usage (batched metrics) and their activity (batched metrics): no per-function
+# call. The cost checks add nothing to this (tests/test_cost_cli.py holds it).
+PARTS = frozenset({Part.FUNCTIONS, Part.COST_METRICS, Part.INVOCATIONS})
+FREE_TIER_REGION = "us-east-1"  # the free tier's value is priced at the first-tier x86 rates
+
+
+def _sum(values: list[float | None]) -> float:
+    return round(sum(v for v in values if v is not None), 6)
+
+
+def _totals(rows: list[dict[str, Any]], unread: int) -> dict[str, Any]:
+    unpriced = [r for r in rows if not r["priced"]]
+    return {
+        "functions": len(rows) + unread,
+        "requests": _sum([r["requests"] for r in rows]),
+        "gb_seconds": _sum([r["gb_seconds"] for r in rows]),
+        "provisioned_gb_seconds": _sum([r["provisioned_gb_seconds"] for r in rows]),
+        # sums of the priced functions only: `complete` says whether that is everything
+        "cost_window": _sum([r["cost_window"] for r in rows if r["priced"]]),
+        "cost_monthly": _sum([r["cost_monthly"] for r in rows if r["priced"]]),
+        "unpriced_functions": len(unpriced),
+        "unread_functions": unread,
+        "complete": not unpriced and unread == 0,
+    }
+
+
+def cost_section(inv: Inventory, prices: PriceTable, settings: Settings) -> dict[str, Any]:
+    rows, unread = cost_rows(inv, prices)
+    start, end = cost_window(inv.now or datetime.now().astimezone(), settings.cost_days)
+    regions = []
+    for scope in sorted(set(inv.scopes)):
+        account_id, region = scope
+        mine = [r for r in rows if (r["account_id"], r["region"]) == scope]
+        missing = sum(1 for fn in unread if fn.scope == scope)
+        regions.append({"account_id": account_id, "region": region, **_totals(mine, missing)})
+    accounts = []
+    window_s = (end - start).total_seconds()
+    for account_id in sorted({a for a, _ in inv.scopes}):
+        mine = [r for r in rows if r["account_id"] == account_id]
+        missing = sum(1 for fn in unread if fn.account_id == account_id)
+        totals = _totals(mine, missing)
+        # The free tier does not apply to functions with provisioned concurrency (pricing page).
+        on_demand = [r for r in mine if not r["provisioned"]]
+        scale = MONTH_SECONDS / window_s
+        credit = free_tier_credit(
+            sum(r["requests"] for r in on_demand) * scale,
+            sum(r["gb_seconds"] for r in on_demand) * scale,
+            FREE_TIER_REGION,
+            prices,
+        )
+        totals["free_tier_max_credit_monthly"] = None if credit is None else round(credit, 6)
+        accounts.append({"account_id": account_id, **totals})
+    return {
+        "currency": prices.currency,
+        "prices": prices.describe(),
+        "window_days": settings.cost_days,
+        "window_start": iso(start),
+        "window_end": iso(end),
+        "month_hours": MONTH_SECONDS // 3600,
+        "free_tier_subtracted": False,
+        "functions": rows,
+        "unread": sorted(fn.arn for fn in unread),
+        "regions": regions,
+        "accounts": accounts,
+    }
+
+
+def _gap_warnings(section: dict[str, Any]) -> list[str]:
+    gaps: dict[str, int] = {}
+    for row in section["functions"]:
+        for gap in row["gaps"]:
+            gaps[gap] = gaps.get(gap, 0) + 1
+    return [
+        f"{count} function(s) not priced: {gap} (pass --price-file with the rate)"
+        for gap, count in sorted(gaps.items())
+    ]
+
+
+def report_from_inventory(
+    inv: Inventory,
+    settings: Settings,
+    now: datetime,
+    accounts: list[str],
+    checks: list[CheckInfo],
+    prices: PriceTable,
+) -> Report:
+    report = Report(
+        command=COMMAND,
+        generated_at=now,
+        accounts=accounts,
+        regions=inv.regions,
+        errors=list(inv.errors),
+        catalogue=all_checks(),
+    )
+    for check in checks:
+        report.findings.extend(check.run(inv, settings))
+    record_coverage(report, checks, inv)
+    section = cost_section(inv, prices, settings)
+    report.sections["cost"] = section
+    report.warnings.extend(_gap_warnings(section))
+    return report
+
+
+def cost_report(
+    ctx: AwsContext,
+    regions: dict[str, list[str]],
+    settings: Settings,
+    now: datetime,
+    on_done: Callable[[], None] | None = None,
+) -> Report:
+    """Read usage for every function in scope (batched metrics only) and price it."""
+    prices = load_prices(settings.price_file)
+    checks = select(group=GROUP)
+    parts = set(PARTS).union(*(c.needs for c in checks))
+    inv = gather(ctx, regions, parts, settings, now, days=settings.cost_days, on_done=on_done)
+    classify_all(inv)
+    return report_from_inventory(inv, settings, now, ctx.account_ids, checks, prices)
