@@ -91,6 +91,7 @@ class ProvisionedConfig:
     allocated: int
     available: int
     status: str
+    last_modified: datetime | None = None  # when the config was last set (cost: how long it ran)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from lambdaops.collect import concurrency
-from lambdaops.collect.cost_metrics import collect_cost_metrics
+from lambdaops.collect.cost_metrics import collect_cost_metrics, provisioned_candidates
 from lambdaops.collect.gather import RegionJob, region_collector
-from lambdaops.inventory import FunctionInfo
+from lambdaops.inventory import ProvisionedConfig
 from lambdaops.parts import Part
 
 
@@ -19,12 +16,19 @@ def _cost_metrics(job: RegionJob) -> None:
     functions = job.inv.functions.get((account_id, region), [])
     if not functions:
         return
-    client = job.client("lambda")
-
-    def read_configs(fns: Sequence[FunctionInfo]) -> tuple[dict[str, Any], list[Any]]:
-        found = concurrency.lookup_provisioned(client, fns, job.settings.workers, account_id, region)
-        return found.values, found.errors
-
+    candidates = provisioned_candidates(functions, job.inv.versions)
+    configs: dict[str, list[ProvisionedConfig]] = {
+        arn: found for arn, found in job.inv.provisioned.items() if found
+    }
+    ask = [fn for fn in candidates if fn.arn not in job.inv.provisioned]
+    unread: set[str] = set()
+    if ask:
+        found = concurrency.lookup_provisioned(
+            job.client("lambda"), ask, job.settings.workers, account_id, region
+        )
+        job.inv.errors.extend(found.errors)
+        configs.update({arn: values for arn, values in found.values.items() if values})
+        unread = {fn.arn for fn in ask if fn.arn not in found.values}
     result = collect_cost_metrics(
         job.client("cloudwatch"),
         functions,
@@ -32,8 +36,8 @@ def _cost_metrics(job: RegionJob) -> None:
         job.settings.cost_days,
         account_id,
         region,
-        configs=job.inv.provisioned if Part.CONCURRENCY in job.parts else None,
-        read_configs=read_configs,
+        configs,
+        unread,
     )
     job.inv.errors.extend(result.errors)
     job.inv.cost_metrics.update(result.by_arn)
