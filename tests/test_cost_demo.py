@@ -97,7 +97,7 @@ def _expected(report: dict[str, Any], seeded: dict[str, Any]) -> dict[tuple[str,
     out: dict[tuple[str, str], float | None] = {}
     for (region, name), cfg in seeded["functions"].items():
 
-        def total(metric: str, qualifier: str | None = None) -> float:
+        def total(metric: str, qualifier: str | None = None, region: str = region, name: str = name) -> float:
             want = {"FunctionName": name} | ({"Resource": f"{name}:{qualifier}"} if qualifier else {})
             return sum(
                 v
@@ -168,7 +168,8 @@ def test_idle_provisioned_concurrency_fires_with_its_money(run: dict[str, Any]) 
     assert idle["evidence"]["monthly_cost_usd"] == pytest.approx(round(month, 2))
     assert idle["evidence"]["utilization_avg_percent"] == pytest.approx(2.5, abs=0.2)
     inactive = findings[("lambda-provisioned-inactive", seed_cost.PC_INACTIVE.name)]
-    assert inactive["evidence"]["monthly_cost_usd"] == pytest.approx(round(5 * 2.0 * MONTH_SECONDS * 0.0000041667, 2))
+    want = round(5 * 2.0 * MONTH_SECONDS * 0.0000041667, 2)
+    assert inactive["evidence"]["monthly_cost_usd"] == pytest.approx(want)
 
 
 def test_reads_are_batched_no_per_function_metric_calls(run: dict[str, Any]) -> None:
