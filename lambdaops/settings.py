@@ -233,6 +233,12 @@ def _dir_path(v: Any) -> Path:
     return Path(text).expanduser()
 
 
+def _file_path(v: Any) -> Path:
+    if not isinstance(v, str) or not v.strip() or not v.strip().isprintable():
+        raise ValueError(f"expected a file path, got {_shown(v)}")
+    return Path(v.strip()).expanduser()
+
+
 def _opt_str(v: Any) -> str | None:
     if not isinstance(v, str):
         raise ValueError(f"expected a string, got {_shown(v)}")
@@ -271,7 +277,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     "tag_suppressions": ("tag_suppressions", _bool),
     "tag_suppressions_max_severity": ("tag_suppressions_max_severity", _severity),
     "cost_days": ("cost_days", _int_range(1, MAX_DAYS)),
-    "price_file": ("price_file", _dir_path),
+    "price_file": ("price_file", _file_path),
     "provisioned_idle_percent": ("provisioned_idle_percent", _percent),
 }
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
