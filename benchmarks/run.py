@@ -193,6 +193,7 @@ COST_BATCHED = frozenset(
         "ec2:DescribeRegions",
         "organizations:ListAccounts",
         "sts:AssumeRole",
+        "compute-optimizer:GetLambdaFunctionRecommendations",  # one paginated read per region
     }
 )
 

@@ -229,6 +229,18 @@ class CostMetrics:
     provisioned: tuple[ProvisionedUsage, ...] = ()
 
 
+@dataclass(frozen=True)
+class MemoryRecommendation:
+    """AWS Compute Optimizer's memory recommendation for one function (collect/compute_optimizer.py)."""
+
+    current_mb: int
+    recommended_mb: int | None  # None: no recommendation (finding Unavailable)
+    finding: str  # Optimized | NotOptimized | Unavailable
+    reasons: tuple[str, ...] = ()  # MemoryOverprovisioned, MemoryUnderprovisioned, InsufficientData, ...
+    estimated_monthly_savings: float | None = None  # USD, Compute Optimizer's own estimate
+    lookback_days: float | None = None
+
+
 @dataclass
 class Inventory:
     """Everything collected for one run; dict keys say which scope each part covers."""
@@ -264,6 +276,10 @@ class Inventory:
     now: datetime | None = None
     # by function ARN: the cost window's usage (part COST_METRICS); absent = unreadable
     cost_metrics: dict[str, CostMetrics] = field(default_factory=dict)
+    # by function ARN (part MEMORY_RECOMMENDATIONS); and per region whether Compute Optimizer answered:
+    # enabled | not-enabled (not opted in) | unreadable (an error record says why)
+    memory_recommendations: dict[str, MemoryRecommendation] = field(default_factory=dict)
+    compute_optimizer: dict[Scope, str] = field(default_factory=dict)
 
     def all_functions(self) -> list[FunctionInfo]:
         return [f for scope in sorted(self.functions) for f in self.functions[scope]]

@@ -26,6 +26,7 @@ class Part(enum.StrEnum):
     IAM = "iam"  # GetAccountAuthorizationDetails
     BILLING = "billing"  # alarms, SNS subscriptions, budgets, billing metrics (us-east-1)
     COST_METRICS = "cost_metrics"  # Duration, Invocations and provisioned-concurrency metrics (cost)
+    MEMORY_RECOMMENDATIONS = "memory_recommendations"  # Compute Optimizer GetLambdaFunctionRecommendations
 
 
 def parse_parts(names: frozenset[str] | set[str]) -> frozenset[Part]:

@@ -122,6 +122,9 @@ EXPLANATIONS: dict[str, str] = {
     "cloudwatch:GetMetricData": "Invocations, errors, throttles and concurrency metrics, batched 500 "
     "queries a call: when each function last ran, peaks, throttles; the billing metric; for `cost`, "
     "Duration sums and provisioned-concurrency utilization.",
+    # compute optimizer
+    "compute-optimizer:GetLambdaFunctionRecommendations": "cost: AWS Compute Optimizer's memory "
+    "recommendation for every function of a region, in one paginated read (where it is enabled).",
     # tagging
     "tag:GetResources": "Every function's tags in one paginated pass per region (ownership, "
     "`lambdaops:ignore`).",

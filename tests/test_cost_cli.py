@@ -56,4 +56,4 @@ def test_cost_gathers_no_part_that_reads_per_function() -> None:
     from lambdaops.collect.gather import expand_parts
 
     parts = expand_parts(set(PARTS).union(*(c.needs for c in select(group="cost"))))
-    assert parts == {Part.FUNCTIONS, Part.COST_METRICS, Part.INVOCATIONS}
+    assert parts == {Part.FUNCTIONS, Part.COST_METRICS, Part.INVOCATIONS, Part.MEMORY_RECOMMENDATIONS}

@@ -185,3 +185,17 @@ def test_reads_are_batched_no_per_function_metric_calls(run: dict[str, Any]) -> 
     assert calls["lambda:ListFunctions"] <= regions * 3
     # only functions with a published version can have provisioned concurrency
     assert 0 < calls["lambda:ListProvisionedConcurrencyConfigs"] < functions / 4
+
+
+def test_memory_right_sizing_from_compute_optimizer(run: dict[str, Any]) -> None:
+    section = run["report"]["cost"]
+    rows = {r["name"]: r for r in section["functions"]}
+    big = rows[seed_cost.OVERSIZED]["memory"]
+    assert (big["current_mb"], big["recommended_mb"], big["finding"]) == (10240, 2048, "NotOptimized")
+    assert big["monthly_difference_usd"] == -41.27
+    assert {r["region"]: r["compute_optimizer"] for r in section["regions"]} == {
+        "eu-central-1": "not-enabled",
+        "eu-west-1": "enabled",
+    }
+    assert rows[seed_cost.PC_GAP.name]["memory"] is None
+    assert run["calls"]["compute-optimizer:GetLambdaFunctionRecommendations"] == 2  # one per region

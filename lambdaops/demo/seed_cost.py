@@ -86,6 +86,16 @@ PC_GAP = CostFunction(
 )
 COST_FUNCTIONS = (PC_IDLE, PC_INACTIVE, ARM_STORAGE, PC_GAP)
 
+# Compute Optimizer (demo/compute_optimizer_shim.py): opted in for eu-west-1, not for eu-central-1.
+# function -> (current MB, recommended MB, finding, reasons, estimated monthly savings USD)
+OVERSIZED = "ml-feature-extractor"  # a demo function at 10,240 MB (seed.py)
+MEMORY_RECOMMENDATIONS: dict[str, tuple[int, int, str, tuple[str, ...], float]] = {
+    OVERSIZED: (10240, 2048, "NotOptimized", ("MemoryOverprovisioned",), 41.27),
+    ARM_STORAGE.name: (1536, 2048, "NotOptimized", ("MemoryUnderprovisioned",), 0.0),
+    PC_IDLE.name: (1024, 1024, "Optimized", (), 0.0),
+}
+NOT_OPTED_IN = (GAP_REGION,)
+
 
 def _zip(name: str) -> bytes:
     buf = io.BytesIO()
@@ -210,7 +220,41 @@ def seed_cost(
             logs.put_log_events(
                 logGroupName=group, logStreamName="2026/demo", logEvents=report_lines(fn, now)
             )
+    _seed_recommendations(account_id)
     for region, data in extra.items():
         cw = session.client("cloudwatch", region_name=region)
         for i in range(0, len(data), 500):
             cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data[i : i + 500])
+
+
+def _seed_recommendations(account_id: str) -> None:
+    from lambdaops.demo import compute_optimizer_shim
+
+    compute_optimizer_shim.install()
+    table = compute_optimizer_shim.RECOMMENDATIONS
+    table.clear()
+    table[REGION] = [
+        {
+            "functionArn": f"arn:aws:lambda:{REGION}:{account_id}:function:{name}:$LATEST",
+            "functionVersion": "$LATEST",
+            "accountId": account_id,
+            "currentMemorySize": current,
+            "numberOfInvocations": 1000,
+            "lookbackPeriodInDays": 14.0,
+            "finding": finding,
+            "findingReasonCodes": list(reasons),
+            "memorySizeRecommendationOptions": [
+                {
+                    "rank": 1,
+                    "memorySize": recommended,
+                    "savingsOpportunity": {
+                        "savingsOpportunityPercentage": 0.0,
+                        "estimatedMonthlySavings": {"currency": "USD", "value": savings},
+                    },
+                }
+            ],
+        }
+        for name, (current, recommended, finding, reasons, savings) in MEMORY_RECOMMENDATIONS.items()
+    ]
+    for region in NOT_OPTED_IN:
+        table[region] = None

@@ -37,8 +37,16 @@ CSV_COLUMNS = (
     "cost_monthly",
     "priced",
     "gaps",
+    "recommended_memory_mb",
+    "memory_finding",
+    "memory_monthly_difference_usd",
     "arn",
 )
+_MEMORY_CSV = {
+    "recommended_memory_mb": "recommended_mb",
+    "memory_finding": "finding",
+    "memory_monthly_difference_usd": "monthly_difference_usd",
+}
 
 
 def _section(report: Report) -> dict[str, Any]:
@@ -141,6 +149,18 @@ def render_cost_table(report: Report, console: Any) -> None:
     if any(credit):
         note += f" (it could take up to {money(sum(c or 0 for c in credit))} a month off)"
     console.print(Text(note, style="dim"))
+    resizable = _resizable(rows)
+    if resizable:
+        table = memory_table(resizable)
+        console.print(table if fits(console, table) else table_as_list(table))
+    off = _not_enabled(section)
+    if off:
+        console.print(
+            Text(
+                f"Compute Optimizer is not enabled in {', '.join(off)}: no memory recommendations there",
+                style="dim",
+            )
+        )
     if any(not e["complete"] for e in section.get("accounts", [])):
         console.print(
             Text("+? some functions are unpriced or unread: the totals leave them out", style="magenta")
@@ -148,11 +168,54 @@ def render_cost_table(report: Report, console: Any) -> None:
     render_findings_table(report, console)
 
 
+def _csv_value(row: dict[str, Any], column: str) -> Any:
+    if column == "gaps":
+        return "; ".join(row["gaps"])
+    if column in _MEMORY_CSV:
+        return (row.get("memory") or {}).get(_MEMORY_CSV[column])
+    return row.get(column)
+
+
 def cost_csv_rows(report: Report) -> tuple[Sequence[str], list[list[Any]]]:
     rows = _section(report).get("functions", [])
-    return CSV_COLUMNS, [
-        [("; ".join(r["gaps"]) if c == "gaps" else r.get(c)) for c in CSV_COLUMNS] for r in rows
+    return CSV_COLUMNS, [[_csv_value(r, c) for c in CSV_COLUMNS] for r in rows]
+
+
+def _resizable(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Functions Compute Optimizer would size differently, largest saving first."""
+    out = [r for r in rows if (r.get("memory") or {}).get("finding") == "NotOptimized"]
+    return sorted(out, key=lambda r: (r["memory"].get("monthly_difference_usd") or 0.0, r["name"]))
+
+
+def _not_enabled(section: dict[str, Any]) -> list[str]:
+    return [
+        f"{r['account_id']}/{r['region']}"
+        for r in section.get("regions", [])
+        if r.get("compute_optimizer") == "not-enabled"
     ]
+
+
+def memory_table(rows: Sequence[dict[str, Any]]) -> Table:
+    table = Table(
+        title="Memory right-sizing (AWS Compute Optimizer)", title_justify="left", header_style="bold"
+    )
+    table.add_column("Function", overflow="fold")
+    table.add_column("Region", no_wrap=True)
+    for name in ("Memory", "Recommended", "Month difference"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("Why")
+    for r in rows:
+        memory = r["memory"]
+        diff = memory.get("monthly_difference_usd")
+        table.add_row(
+            cell(r["name"]),
+            cell(r["region"]),
+            cell(f"{memory['current_mb']} MB"),
+            cell(f"{memory['recommended_mb']} MB" if memory.get("recommended_mb") else "-"),
+            cell("?" if diff is None else (f"-{money(-diff)}" if diff < 0 else money(diff))),
+            cell(", ".join(memory.get("reasons") or []), "dim"),
+        )
+    return table
 
 
 def cost_markdown(report: Report) -> list[str]:
@@ -190,4 +253,22 @@ def cost_markdown(report: Report) -> list[str]:
                 f"{_count(r['gb_seconds'] + r['provisioned_duration_gb_seconds'])} | "
                 f"{money(r['cost_window'])} | {money(r['cost_monthly'])} |"
             )
+    resizable = _resizable(rows)
+    if resizable:
+        lines += [
+            "",
+            "#### Memory right-sizing (AWS Compute Optimizer)",
+            "",
+            "| Function | Region | Memory | Recommended | Month difference (USD) |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for r in resizable:
+            m = r["memory"]
+            lines.append(
+                f"| {md_escape(r['name'])} | {md_escape(r['region'])} | {m['current_mb']} MB | "
+                f"{m.get('recommended_mb') or '-'} MB | {m.get('monthly_difference_usd')} |"
+            )
+    off = _not_enabled(section)
+    if off:
+        lines += ["", f"Compute Optimizer is not enabled in {md_escape(', '.join(off))}."]
     return lines

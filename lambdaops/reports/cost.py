@@ -24,7 +24,7 @@ from lambdaops.settings import Settings
 COMMAND = "cost"
 # Functions, their usage (batched metrics) and their activity (batched metrics): no per-function
 # call. The cost checks add nothing to this (tests/test_cost_cli.py holds it).
-PARTS = frozenset({Part.FUNCTIONS, Part.COST_METRICS, Part.INVOCATIONS})
+PARTS = frozenset({Part.FUNCTIONS, Part.COST_METRICS, Part.INVOCATIONS, Part.MEMORY_RECOMMENDATIONS})
 FREE_TIER_REGION = "us-east-1"  # the free tier's value is priced at the first-tier x86 rates
 
 
@@ -48,15 +48,42 @@ def _totals(rows: list[dict[str, Any]], unread: int) -> dict[str, Any]:
     }
 
 
+def memory_entry(inv: Inventory, arn: str) -> dict[str, Any] | None:
+    """Compute Optimizer's memory recommendation for one function, as the report shows it."""
+    rec = inv.memory_recommendations.get(arn)
+    if rec is None:
+        return None
+    savings = rec.estimated_monthly_savings
+    return {
+        "source": "compute-optimizer",
+        "current_mb": rec.current_mb,
+        "recommended_mb": rec.recommended_mb,
+        "finding": rec.finding,
+        "reasons": list(rec.reasons),
+        # Compute Optimizer's own estimate, at its prices: negative = the month gets cheaper
+        "monthly_difference_usd": None if savings is None else round(-savings, 2) + 0.0,
+        "lookback_days": rec.lookback_days,
+    }
+
+
 def cost_section(inv: Inventory, prices: PriceTable, settings: Settings) -> dict[str, Any]:
     rows, unread = cost_rows(inv, prices)
+    for row in rows:
+        row["memory"] = memory_entry(inv, row["arn"])
     start, end = cost_window(inv.now or datetime.now().astimezone(), settings.cost_days)
     regions = []
     for scope in sorted(set(inv.scopes)):
         account_id, region = scope
         mine = [r for r in rows if (r["account_id"], r["region"]) == scope]
         missing = sum(1 for fn in unread if fn.scope == scope)
-        regions.append({"account_id": account_id, "region": region, **_totals(mine, missing)})
+        regions.append(
+            {
+                "account_id": account_id,
+                "region": region,
+                **_totals(mine, missing),
+                "compute_optimizer": inv.compute_optimizer.get(scope),
+            }
+        )
     accounts = []
     window_s = (end - start).total_seconds()
     for account_id in sorted({a for a, _ in inv.scopes}):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lambdaops.collect import concurrency
+from lambdaops.collect.compute_optimizer import lambda_recommendations
 from lambdaops.collect.cost_metrics import collect_cost_metrics, provisioned_candidates
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.inventory import ProvisionedConfig
@@ -41,3 +42,15 @@ def _cost_metrics(job: RegionJob) -> None:
     )
     job.inv.errors.extend(result.errors)
     job.inv.cost_metrics.update(result.by_arn)
+
+
+@region_collector(Part.MEMORY_RECOMMENDATIONS, needs={Part.FUNCTIONS}, concurrent=True)
+def _memory_recommendations(job: RegionJob) -> None:
+    account_id, region = job.account.account_id, job.region
+    if not job.inv.functions.get((account_id, region)):
+        return
+    result = lambda_recommendations(job.client("compute-optimizer"), account_id, region)
+    job.inv.compute_optimizer[(account_id, region)] = result.status
+    if result.error is not None:
+        job.inv.errors.append(result.error)
+    job.inv.memory_recommendations.update(result.by_arn)
