@@ -125,6 +125,12 @@ EXPLANATIONS: dict[str, str] = {
     # compute optimizer
     "compute-optimizer:GetLambdaFunctionRecommendations": "cost: AWS Compute Optimizer's memory "
     "recommendation for every function of a region, in one paginated read (where it is enabled).",
+    # cloudwatch logs (cost --from-logs only, opt-in)
+    "logs:DescribeLogGroups": "cost --from-logs: the functions' log groups and their stored bytes, to "
+    "state what Logs Insights would scan before it runs.",
+    "logs:StartQuery": "cost --from-logs: one Logs Insights query per 50 log groups over the REPORT "
+    "lines (memory used, cold starts).",
+    "logs:GetQueryResults": "cost --from-logs: the results of those queries.",
     # tagging
     "tag:GetResources": "Every function's tags in one paginated pass per region (ownership, "
     "`lambdaops:ignore`).",

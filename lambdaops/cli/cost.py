@@ -25,6 +25,17 @@ def cost(
             show_default=False,
         ),
     ] = None,
+    from_logs: Annotated[
+        bool,
+        typer.Option(
+            "--from-logs",
+            help=(
+                "Also read the REPORT lines (CloudWatch Logs Insights, billed by bytes scanned: the "
+                "estimate is shown, and asked about on a terminal): memory use and cold starts."
+            ),
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --from-logs.")] = False,
 ) -> None:
     """Per function: requests, GB-seconds, provisioned concurrency and ephemeral storage over the
     window, priced per region and architecture and projected to a month (730 hours); totals per
@@ -34,9 +45,25 @@ def cost(
     from the dated table shipped with lambdaops (or --price-file); a region the table lacks is
     reported unpriced, never as free. The free tier is not subtracted (docs/cost.md).
     """
-    from lambdaops.cli.runner import finish, open_run, settings_from, validate_days
+    from lambdaops.cli.runner import (
+        confirm_apply,
+        finish,
+        info,
+        open_run,
+        settings_from,
+        validate_days,
+        will_ask,
+    )
     from lambdaops.errors import UsageError
     from lambdaops.prices import PriceTableError, load_prices
+
+    if yes and not from_logs:
+        raise UsageError("--yes goes with --from-logs (the only thing cost asks about)")
+
+    def confirm(summary: str) -> bool:
+        if not will_ask(yes):
+            info(summary)  # said whether or not anyone is asked
+        return confirm_apply(summary, yes)
 
     settings = settings_from(common, cost_days=validate_days("--days", days), price_file=price_file)
     try:
@@ -47,5 +74,13 @@ def cost(
         from lambdaops.render.cost_table import render_cost_table
         from lambdaops.reports.cost import cost_report
 
-        report = cost_report(run.ctx, run.regions, settings, run.now, on_done=bar.advance)
+        report = cost_report(
+            run.ctx,
+            run.regions,
+            settings,
+            run.now,
+            on_done=bar.advance,
+            from_logs=from_logs,
+            confirm=confirm,
+        )
         finish(run, report, render_cost_table)

@@ -166,7 +166,7 @@ def report_lines(fn: CostFunction, now: datetime) -> list[dict[str, Any]]:
     """REPORT lines as Lambda writes them at the end of each invocation (a sample, one a day)."""
     events = []
     for i, day in enumerate(sorted(_day_starts(now)[:14])):  # moto keeps 14 days of log events
-        init = " Init Duration: 412.35 ms" if i % 3 == 0 else ""
+        init = f" Init Duration: {380 + 17.5 * i:.2f} ms" if i % 3 == 0 else ""
         billed = max(1, round(fn.duration_ms))
         line = (
             f"REPORT RequestId: 00000000-0000-4000-8000-{i:012d}\tDuration: {fn.duration_ms:.2f} ms\t"
@@ -228,9 +228,10 @@ def seed_cost(
 
 
 def _seed_recommendations(account_id: str) -> None:
-    from lambdaops.demo import compute_optimizer_shim
+    from lambdaops.demo import compute_optimizer_shim, logs_insights_shim
 
     compute_optimizer_shim.install()
+    logs_insights_shim.install(account_id)  # --from-logs reads the REPORT lines planted above
     table = compute_optimizer_shim.RECOMMENDATIONS
     table.clear()
     table[REGION] = [

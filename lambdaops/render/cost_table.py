@@ -40,8 +40,22 @@ CSV_COLUMNS = (
     "recommended_memory_mb",
     "memory_finding",
     "memory_monthly_difference_usd",
+    "logs_max_memory_used_mb",
+    "logs_recommended_mb",
+    "cold_starts",
+    "cold_start_share",
+    "init_p50_ms",
+    "init_p99_ms",
     "arn",
 )
+_LOGS_CSV = {
+    "logs_max_memory_used_mb": "max_memory_used_mb",
+    "logs_recommended_mb": "recommended_mb",
+    "cold_starts": "cold_starts",
+    "cold_start_share": "cold_start_share",
+    "init_p50_ms": "init_p50_ms",
+    "init_p99_ms": "init_p99_ms",
+}
 _MEMORY_CSV = {
     "recommended_memory_mb": "recommended_mb",
     "memory_finding": "finding",
@@ -153,6 +167,10 @@ def render_cost_table(report: Report, console: Any) -> None:
     if resizable:
         table = memory_table(resizable)
         console.print(table if fits(console, table) else table_as_list(table))
+    logged = [r for r in rows if r.get("logs")]
+    if logged:
+        table = logs_table(logged)
+        console.print(table if fits(console, table) else table_as_list(table))
     off = _not_enabled(section)
     if off:
         console.print(
@@ -173,6 +191,8 @@ def _csv_value(row: dict[str, Any], column: str) -> Any:
         return "; ".join(row["gaps"])
     if column in _MEMORY_CSV:
         return (row.get("memory") or {}).get(_MEMORY_CSV[column])
+    if column in _LOGS_CSV:
+        return (row.get("logs") or {}).get(_LOGS_CSV[column])
     return row.get(column)
 
 
@@ -193,6 +213,30 @@ def _not_enabled(section: dict[str, Any]) -> list[str]:
         for r in section.get("regions", [])
         if r.get("compute_optimizer") == "not-enabled"
     ]
+
+
+def logs_table(rows: Sequence[dict[str, Any]]) -> Table:
+    """--from-logs: memory used and cold starts, from the REPORT lines."""
+    table = Table(title="From the REPORT lines (--from-logs)", title_justify="left", header_style="bold")
+    table.add_column("Function", overflow="fold")
+    for name in ("Memory", "Max used", "Suggested", "Month diff", "Cold starts", "Init p50", "Init p99"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for r in rows:
+        logs = r["logs"]
+        used, diff = logs.get("max_memory_used_mb"), logs.get("monthly_difference_usd")
+        share = logs.get("cold_start_share")
+        p50, p99 = logs.get("init_p50_ms"), logs.get("init_p99_ms")
+        table.add_row(
+            cell(r["name"]),
+            cell(f"{r['memory_mb']} MB"),
+            cell("-" if used is None else f"{used:.0f} MB"),
+            cell("-" if logs.get("recommended_mb") is None else f"{logs['recommended_mb']} MB"),
+            cell("?" if diff is None else (f"-{money(-diff)}" if diff < 0 else money(diff))),
+            cell(f"{logs['cold_starts']}" + ("" if share is None else f" ({share:.0%})")),
+            cell("-" if p50 is None else f"{p50:.0f} ms"),
+            cell("-" if p99 is None else f"{p99:.0f} ms"),
+        )
+    return table
 
 
 def memory_table(rows: Sequence[dict[str, Any]]) -> Table:

@@ -3,6 +3,7 @@ totals per region and account, and the cost checks (waste)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from lambdaops.checks.registry import CheckInfo, all_checks, select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.cost_metrics import cost_window
 from lambdaops.collect.gather import gather
+from lambdaops.collect.logs_insights import PRICE_PER_GB_SCANNED, LogStats, estimate, report_stats
 from lambdaops.coverage import record_coverage
 from lambdaops.inventory import Inventory
 from lambdaops.model import Report, iso
@@ -70,6 +72,7 @@ def cost_section(inv: Inventory, prices: PriceTable, settings: Settings) -> dict
     rows, unread = cost_rows(inv, prices)
     for row in rows:
         row["memory"] = memory_entry(inv, row["arn"])
+        row["logs"] = None  # --from-logs fills it
     start, end = cost_window(inv.now or datetime.now().astimezone(), settings.cost_days)
     regions = []
     for scope in sorted(set(inv.scopes)):
@@ -152,17 +155,104 @@ def report_from_inventory(
     return report
 
 
+HEADROOM = 1.2  # --from-logs recommends the observed maximum plus 20%, rounded up to 64 MB
+MIN_MEMORY_MB = 128  # Lambda's minimum ("Configure Lambda function memory": 128 MB to 10,240 MB)
+MAX_MEMORY_MB = 10_240
+
+
+def recommend_memory(max_used_mb: float | None) -> int | None:
+    if max_used_mb is None:
+        return None
+    wanted = math.ceil(max_used_mb * HEADROOM / 64) * 64
+    return min(MAX_MEMORY_MB, max(MIN_MEMORY_MB, wanted))
+
+
+def logs_entry(row: dict[str, Any], stats: LogStats, window_s: float, shared: bool) -> dict[str, Any]:
+    """What the REPORT lines say of one function: memory use, a recommendation, cold starts."""
+    recommended = recommend_memory(stats.max_memory_used_mb)
+    duration_month = None if row["cost_duration"] is None else row["cost_duration"] * MONTH_SECONDS / window_s
+    difference = None
+    if recommended is not None and duration_month is not None and row["memory_mb"]:
+        # the same duration at the new size: memory also sets CPU, so a smaller size may run longer
+        difference = round(duration_month * (recommended / row["memory_mb"] - 1), 6)
+    return {
+        "source": "logs-insights",
+        "invocations_logged": stats.invocations,
+        "max_memory_used_mb": None
+        if stats.max_memory_used_mb is None
+        else round(stats.max_memory_used_mb, 1),
+        "recommended_mb": recommended,
+        "monthly_difference_usd": difference,
+        "cold_starts": stats.cold_starts,
+        "cold_start_share": round(stats.cold_starts / stats.invocations, 4) if stats.invocations else None,
+        "init_p50_ms": stats.init_p50_ms,
+        "init_p99_ms": stats.init_p99_ms,
+        "shared_log_group": shared,
+    }
+
+
+def read_logs(ctx: AwsContext, inv: Inventory, report: Report, confirm: Callable[[str], bool]) -> None:
+    """--from-logs: estimate what Logs Insights would scan, ask, then one query per 50 log groups."""
+    section = report.sections["cost"]
+    start = datetime.fromisoformat(section["window_start"])
+    end = datetime.fromisoformat(section["window_end"])
+    accounts = {a.account_id: a for a in ctx.accounts}
+    plans = []
+    for scope in sorted(set(inv.scopes)):
+        account_id, region = scope
+        functions = inv.functions.get(scope, [])
+        if not functions:
+            continue
+        client = ctx.client(accounts[account_id], "logs", region)
+        wanted = {fn.log_group or f"/aws/lambda/{fn.name}" for fn in functions}
+        found = estimate(client, wanted, account_id, region)
+        report.errors.extend(found.errors)
+        plans.append((scope, client, found))
+    total = sum(p[2].stored_bytes for p in plans)
+    groups = sum(len(p[2].groups) for p in plans)
+    price = total / 1e9 * PRICE_PER_GB_SCANNED
+    summary = (
+        f"--from-logs: CloudWatch Logs Insights will scan at most {total / 1e9:,.3f} GB ({groups} log "
+        f"groups' stored bytes, in {len(plans)} region(s)), about ${price:,.4f} at "
+        f"${PRICE_PER_GB_SCANNED}/GB."
+    )
+    section["logs_scan"] = {"log_groups": groups, "max_bytes": total, "max_price_usd": round(price, 6)}
+    if not confirm(summary):
+        report.warnings.append("--from-logs not confirmed: the REPORT lines were not read")
+        return
+    window_s = (end - start).total_seconds()
+    rows = {r["arn"]: r for r in section["functions"]}
+    for (account_id, region), client, found in plans:
+        stats, errors = report_stats(client, found.groups, start, end, account_id, region)
+        report.errors.extend(errors)
+        functions = inv.functions.get((account_id, region), [])
+        per_group: dict[str, int] = {}
+        for fn in functions:
+            group = fn.log_group or f"/aws/lambda/{fn.name}"
+            per_group[group] = per_group.get(group, 0) + 1
+        for fn in functions:
+            group = fn.log_group or f"/aws/lambda/{fn.name}"
+            if fn.arn in rows and group in stats:
+                rows[fn.arn]["logs"] = logs_entry(rows[fn.arn], stats[group], window_s, per_group[group] > 1)
+
+
 def cost_report(
     ctx: AwsContext,
     regions: dict[str, list[str]],
     settings: Settings,
     now: datetime,
     on_done: Callable[[], None] | None = None,
+    from_logs: bool = False,
+    confirm: Callable[[str], bool] = lambda _summary: True,
 ) -> Report:
-    """Read usage for every function in scope (batched metrics only) and price it."""
+    """Read usage for every function in scope (batched metrics only) and price it; with
+    `from_logs`, also the REPORT lines (after `confirm` of what the query would scan)."""
     prices = load_prices(settings.price_file)
     checks = select(group=GROUP)
     parts = set(PARTS).union(*(c.needs for c in checks))
     inv = gather(ctx, regions, parts, settings, now, days=settings.cost_days, on_done=on_done)
     classify_all(inv)
-    return report_from_inventory(inv, settings, now, ctx.account_ids, checks, prices)
+    report = report_from_inventory(inv, settings, now, ctx.account_ids, checks, prices)
+    if from_logs:
+        read_logs(ctx, inv, report, confirm)
+    return report
