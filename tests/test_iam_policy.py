@@ -206,14 +206,18 @@ def test_the_read_policy_is_exactly_what_a_full_scan_calls(in_tmp: Path) -> None
     # ListDistributions: only when us-east-1 (where Lambda@Edge functions live) holds functions.
     # GetLambdaFunctionRecommendations: only `cost` reads Compute Optimizer (no check needs it);
     # the Logs Insights reads: only `cost --from-logs`.
-    unused = read_policy_actions() - lower - {
-        "ec2:describeregions",
-        "cloudfront:listdistributions",
-        "compute-optimizer:getlambdafunctionrecommendations",
-        "logs:describeloggroups",
-        "logs:startquery",
-        "logs:getqueryresults",
-    }
+    unused = (
+        read_policy_actions()
+        - lower
+        - {
+            "ec2:describeregions",
+            "cloudfront:listdistributions",
+            "compute-optimizer:getlambdafunctionrecommendations",
+            "logs:describeloggroups",
+            "logs:startquery",
+            "logs:getqueryresults",
+        }
+    )
     assert not unused, f"the read policy allows what scan never calls: {sorted(unused)}"
 
 
