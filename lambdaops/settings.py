@@ -239,6 +239,15 @@ def _file_path(v: Any) -> Path:
     return Path(v.strip()).expanduser()
 
 
+def _price_file(v: Any) -> Path:
+    """A price table that loads (lambdaops.prices): a bad one is a usage error before any AWS call."""
+    from lambdaops.prices import load_prices
+
+    path = _file_path(v)
+    load_prices(path)  # PriceTableError is a ValueError naming what is wrong
+    return path
+
+
 def _opt_str(v: Any) -> str | None:
     if not isinstance(v, str):
         raise ValueError(f"expected a string, got {_shown(v)}")
@@ -277,7 +286,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     "tag_suppressions": ("tag_suppressions", _bool),
     "tag_suppressions_max_severity": ("tag_suppressions_max_severity", _severity),
     "cost_days": ("cost_days", _int_range(1, MAX_DAYS)),
-    "price_file": ("price_file", _file_path),
+    "price_file": ("price_file", _price_file),
     "provisioned_idle_percent": ("provisioned_idle_percent", _percent),
 }
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}

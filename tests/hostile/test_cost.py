@@ -133,3 +133,10 @@ def test_a_bad_price_file_message(tmp_path: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--price-file" in err[0] and "expected a number" in err[0]
     assert "Traceback" not in err[0]
+
+
+def test_a_bad_price_file_in_the_config_stops_scan_too(tmp_path: Path) -> None:
+    config = tmp_path / "lambdaops.toml"
+    config.write_text(f'price_file = "{tmp_path / "missing.json"}"\n')
+    result = CliRunner().invoke(app, ["scan", "--demo", "--config", str(config)])
+    assert result.exit_code == 2 and "price_file" in result.stderr
