@@ -4,6 +4,7 @@
     python -m benchmarks.run --functions 2000 --regions 3 --accounts 20
     python -m benchmarks.run --functions 2000 --regions 3 --command scan
     python -m benchmarks.run --functions 2000 --regions 3 --command scan --quotas aws --warm
+    python -m benchmarks.run --functions 2000 --regions 3 --command cost
 
 With ``--quotas aws`` the proxy also enforces AWS's API rate quotas (token buckets per account,
 region and quota: tests.support.aws_proxy.QuotaBuckets) and the benchmark reports the throttled
@@ -183,6 +184,37 @@ def check_list_inactive(result: Measured, manifest: dict[str, Any], report_path:
         )
 
 
+# Calls `cost` may make: listing and batched metrics, a few per region whatever the function count.
+COST_BATCHED = frozenset(
+    {
+        "lambda:ListFunctions",
+        "cloudwatch:GetMetricData",
+        "sts:GetCallerIdentity",
+        "ec2:DescribeRegions",
+        "organizations:ListAccounts",
+        "sts:AssumeRole",
+        "compute-optimizer:GetLambdaFunctionRecommendations",  # one paginated read per region
+    }
+)
+
+
+def check_cost(result: Measured, manifest: dict[str, Any], report_path: Path) -> None:
+    """Every seeded function is in the report (priced, or unread with an error), and every call but
+    the batched ones is counted as per-function: there must be none (the benchmark publishes no
+    version, so no function can have provisioned concurrency to look up)."""
+    data = json.loads(report_path.read_text(encoding="utf-8"))
+    section = data["cost"]
+    per_function = {op: n for op, n in sorted(result.calls.items()) if op not in COST_BATCHED}
+    result.checks = {
+        "functions_reported": len(section["functions"]) + len(section["unread"]),
+        "errors": len(data["errors"]),
+        "per_function_calls": per_function,
+        "cost_monthly_usd": sum(a["cost_monthly"] for a in section["accounts"]),
+    }
+    if result.checks["functions_reported"] != manifest["functions"] or data["errors"] or per_function:
+        raise SystemExit(f"WRONG ANSWER: cost {result.checks}, errors {data['errors'][:3]}")
+
+
 def quota_bound(admitted: dict[tuple[str, str, str], int]) -> dict[str, Any]:
     """The least wall time AWS's rate quotas allow for these calls: per (account, region, bucket),
     calls / rate; buckets drain in parallel, so the slowest one bounds the run."""
@@ -293,6 +325,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                             )
                         if args.command == "list-inactive":
                             check_list_inactive(measured, manifest, report)
+                        if args.command == "cost":
+                            check_cost(measured, manifest, report)
                         if reference is not None:
                             measured.checks["report_equals_reference"] = comparable(report) == reference
                             if not measured.checks["report_equals_reference"]:
@@ -407,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--regions", type=int, default=3, help=f"how many of {', '.join(REGIONS)}")
     parser.add_argument("--accounts", type=int, default=1, help="more than 1: an organization")
     parser.add_argument("--days", type=int, default=30, help="idle window")
-    parser.add_argument("--command", choices=("list-inactive", "scan"), default="list-inactive")
+    parser.add_argument("--command", choices=("list-inactive", "scan", "cost"), default="list-inactive")
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--new-conn-ms", type=float, default=50.0)
     parser.add_argument("--workers", type=int, default=0, help="lambdaops --workers (default: its own)")

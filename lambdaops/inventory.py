@@ -33,6 +33,9 @@ class FunctionInfo:
     description: str = ""
     # ListFunctions' RevisionId: keys the cache of per-function reads (collect/revision_cache.py).
     revision_id: str | None = None
+    # Architectures[0] and EphemeralStorage.Size from ListFunctions: what `cost` prices by.
+    architecture: str = "x86_64"
+    ephemeral_storage_mb: int = 512
 
     @property
     def scope(self) -> Scope:
@@ -88,6 +91,7 @@ class ProvisionedConfig:
     allocated: int
     available: int
     status: str
+    last_modified: datetime | None = None  # when the config was last set (cost: how long it ran)
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,41 @@ class BillingState:
     topic_kms_keys: dict[str, str] = field(default_factory=dict)  # topic ARN -> KmsMasterKeyId, if any
 
 
+@dataclass(frozen=True)
+class ProvisionedUsage:
+    """One provisioned-concurrency config (an alias or version) over the cost window, from its metrics."""
+
+    qualifier: str
+    allocated: int | None  # from ListProvisionedConcurrencyConfigs; None when it could not be read
+    configured_seconds: float  # hours with ProvisionedConcurrencyUtilization datapoints x 3600
+    utilization_avg: float | None  # mean of the hourly averages (0..1); None without datapoints
+    utilization_max: float | None  # the highest 1-minute maximum in the window
+    invocations: float  # ProvisionedConcurrencyInvocations over the window
+
+
+@dataclass(frozen=True)
+class CostMetrics:
+    """What one function used over the cost window (collect/cost_metrics.py): all from GetMetricData."""
+
+    window_start: datetime
+    window_end: datetime
+    invocations: float  # Invocations Sum (no datapoints = none ran)
+    duration_ms: float  # Duration Sum
+    provisioned: tuple[ProvisionedUsage, ...] = ()
+
+
+@dataclass(frozen=True)
+class MemoryRecommendation:
+    """AWS Compute Optimizer's memory recommendation for one function (collect/compute_optimizer.py)."""
+
+    current_mb: int
+    recommended_mb: int | None  # None: no recommendation (finding Unavailable)
+    finding: str  # Optimized | NotOptimized | Unavailable
+    reasons: tuple[str, ...] = ()  # MemoryOverprovisioned, MemoryUnderprovisioned, InsufficientData, ...
+    estimated_monthly_savings: float | None = None  # USD, Compute Optimizer's own estimate
+    lookback_days: float | None = None
+
+
 @dataclass
 class Inventory:
     """Everything collected for one run; dict keys say which scope each part covers."""
@@ -235,6 +274,12 @@ class Inventory:
     # (e.g. the IAM audit), keyed by what derived them: their lifetime is the inventory's, never global.
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     now: datetime | None = None
+    # by function ARN: the cost window's usage (part COST_METRICS); absent = unreadable
+    cost_metrics: dict[str, CostMetrics] = field(default_factory=dict)
+    # by function ARN (part MEMORY_RECOMMENDATIONS); and per region whether Compute Optimizer answered:
+    # enabled | not-enabled (not opted in) | unreadable (an error record says why)
+    memory_recommendations: dict[str, MemoryRecommendation] = field(default_factory=dict)
+    compute_optimizer: dict[Scope, str] = field(default_factory=dict)
 
     def all_functions(self) -> list[FunctionInfo]:
         return [f for scope in sorted(self.functions) for f in self.functions[scope]]

@@ -25,6 +25,8 @@ class Part(enum.StrEnum):
     VERSIONS = "versions"  # published versions and aliases
     IAM = "iam"  # GetAccountAuthorizationDetails
     BILLING = "billing"  # alarms, SNS subscriptions, budgets, billing metrics (us-east-1)
+    COST_METRICS = "cost_metrics"  # Duration, Invocations and provisioned-concurrency metrics (cost)
+    MEMORY_RECOMMENDATIONS = "memory_recommendations"  # Compute Optimizer GetLambdaFunctionRecommendations
 
 
 def parse_parts(names: frozenset[str] | set[str]) -> frozenset[Part]:

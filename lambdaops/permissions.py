@@ -113,14 +113,24 @@ EXPLANATIONS: dict[str, str] = {
     "lambda:GetFunctionConcurrency": "set-concurrency, prune: a function's reserved concurrency before "
     "it is changed or archived; scan falls back to it only where GetFunction is refused.",
     "lambda:ListProvisionedConcurrencyConfigs": "Provisioned concurrency of functions with published "
-    "versions.",
+    "versions (audit-concurrency, and what `cost` prices).",
     "lambda:ListAliases": "Aliases of functions with more versions than are kept, or with a version on "
     "an old or unknown runtime: an aliased version is in use.",
     "lambda:GetPolicy": "A function's resource-based policy: who may invoke it (public functions).",
     "lambda:ListFunctionUrlConfigs": "A function's URLs: an `AuthType NONE` URL is public.",
     # cloudwatch reads
     "cloudwatch:GetMetricData": "Invocations, errors, throttles and concurrency metrics, batched 500 "
-    "queries a call: when each function last ran, peaks, throttles; the billing metric.",
+    "queries a call: when each function last ran, peaks, throttles; the billing metric; for `cost`, "
+    "Duration sums and provisioned-concurrency utilization.",
+    # compute optimizer
+    "compute-optimizer:GetLambdaFunctionRecommendations": "cost: AWS Compute Optimizer's memory "
+    "recommendation for every function of a region, in one paginated read (where it is enabled).",
+    # cloudwatch logs (cost --from-logs only, opt-in)
+    "logs:DescribeLogGroups": "cost --from-logs: the functions' log groups and their stored bytes, to "
+    "state what Logs Insights would scan before it runs.",
+    "logs:StartQuery": "cost --from-logs: one Logs Insights query per 50 log groups over the REPORT "
+    "lines (memory used, cold starts).",
+    "logs:GetQueryResults": "cost --from-logs: the results of those queries.",
     # tagging
     "tag:GetResources": "Every function's tags in one paginated pass per region (ownership, "
     "`lambdaops:ignore`).",

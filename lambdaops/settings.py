@@ -77,6 +77,11 @@ class Settings:
     function_filter: FunctionFilter | None = None
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # cost (docs/cost.md): the window, a price table replacing the shipped one, and the average
+    # ProvisionedConcurrencyUtilization under which provisioned concurrency counts as idle.
+    cost_days: int = 30
+    price_file: Path | None = None
+    provisioned_idle_percent: float = 20.0
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -228,6 +233,21 @@ def _dir_path(v: Any) -> Path:
     return Path(text).expanduser()
 
 
+def _file_path(v: Any) -> Path:
+    if not isinstance(v, str) or not v.strip() or not v.strip().isprintable():
+        raise ValueError(f"expected a file path, got {_shown(v)}")
+    return Path(v.strip()).expanduser()
+
+
+def _price_file(v: Any) -> Path:
+    """A price table that loads (lambdaops.prices): a bad one is a usage error before any AWS call."""
+    from lambdaops.prices import load_prices
+
+    path = _file_path(v)
+    load_prices(path)  # PriceTableError is a ValueError naming what is wrong
+    return path
+
+
 def _opt_str(v: Any) -> str | None:
     if not isinstance(v, str):
         raise ValueError(f"expected a string, got {_shown(v)}")
@@ -265,6 +285,9 @@ KEYS: dict[str, tuple[str, Any]] = {
     "external_id": ("external_id", _opt_str),
     "tag_suppressions": ("tag_suppressions", _bool),
     "tag_suppressions_max_severity": ("tag_suppressions_max_severity", _severity),
+    "cost_days": ("cost_days", _int_range(1, MAX_DAYS)),
+    "price_file": ("price_file", _price_file),
+    "provisioned_idle_percent": ("provisioned_idle_percent", _percent),
 }
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
 

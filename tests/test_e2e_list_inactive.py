@@ -37,6 +37,10 @@ def expected_inactive(days: int) -> set[str]:
             continue
         out.add(fn.name)
     out |= ARCHIVE_CASES
+    # seed_cost's planted functions: never invoked ones deployed before the window
+    from lambdaops.demo.seed_cost import COST_FUNCTIONS
+
+    out |= {fn.name for fn in COST_FUNCTIONS if not fn.per_day and fn.modified_days_ago >= days}
     return out
 
 

@@ -204,7 +204,20 @@ def test_the_read_policy_is_exactly_what_a_full_scan_calls(in_tmp: Path) -> None
     lower = {a.lower() for a in needed}
     assert lower <= read_policy_actions(), f"scan needs more: {sorted(lower - read_policy_actions())}"
     # ListDistributions: only when us-east-1 (where Lambda@Edge functions live) holds functions.
-    unused = read_policy_actions() - lower - {"ec2:describeregions", "cloudfront:listdistributions"}
+    # GetLambdaFunctionRecommendations: only `cost` reads Compute Optimizer (no check needs it);
+    # the Logs Insights reads: only `cost --from-logs`.
+    unused = (
+        read_policy_actions()
+        - lower
+        - {
+            "ec2:describeregions",
+            "cloudfront:listdistributions",
+            "compute-optimizer:getlambdafunctionrecommendations",
+            "logs:describeloggroups",
+            "logs:startquery",
+            "logs:getqueryresults",
+        }
+    )
     assert not unused, f"the read policy allows what scan never calls: {sorted(unused)}"
 
 

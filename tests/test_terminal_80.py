@@ -77,6 +77,7 @@ CASES = [
     (["prune", "--demo", "--days", "30"], "Prune plan"),
     (["prune-versions", "--demo"], "Prune-versions plan"),
     (["iam-policy"], "Version"),
+    (["cost", "--demo"], "Cost per function"),
 ]
 
 

@@ -53,6 +53,8 @@ def function_from_api(item: Mapping[str, Any], account_id: str, region: str) -> 
         log_group=logging_config.get("LogGroup") or f"/aws/lambda/{item['FunctionName']}",
         description=str(item.get("Description") or ""),
         revision_id=str(item["RevisionId"]) if item.get("RevisionId") else None,
+        architecture=str((item.get("Architectures") or ["x86_64"])[0]),
+        ephemeral_storage_mb=int((item.get("EphemeralStorage") or {}).get("Size") or 512),
     )
 
 

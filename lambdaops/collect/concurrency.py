@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from lambdaops.collect.cloudwatch import MetricQuery, get_metric_data
@@ -54,6 +54,17 @@ def qualifier_of(arn: str) -> str:
     return parts[7] if len(parts) > 7 else LATEST
 
 
+def _config_time(text: Any) -> datetime | None:
+    """LastModified of a provisioned config (ISO 8601); None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def provisioned_configs(client: LambdaClient, function_name: str) -> list[ProvisionedConfig]:
     """Every provisioned concurrency config of one function (all its versions and aliases)."""
     out: list[ProvisionedConfig] = []
@@ -67,6 +78,7 @@ def provisioned_configs(client: LambdaClient, function_name: str) -> list[Provis
                     allocated=int(item.get("AllocatedProvisionedConcurrentExecutions") or 0),
                     available=int(item.get("AvailableProvisionedConcurrentExecutions") or 0),
                     status=str(item.get("Status") or "UNKNOWN"),
+                    last_modified=_config_time(item.get("LastModified")),
                 )
             )
     return sorted(out, key=lambda c: c.qualifier)

@@ -413,6 +413,16 @@ def _put_provisioned_concurrency_config(self: Any) -> tuple[int, dict[str, Any],
     return _json_response(202, _config_body(config))
 
 
+def set_provisioned_last_modified(
+    account_id: str, region: str, function_name: str, qualifier: str, when: datetime
+) -> None:
+    """Date a seeded provisioned config back (the demo's configs have run for weeks; moto's are new)."""
+    from moto.awslambda.models import lambda_backends
+
+    entry = _provisioning_store(lambda_backends[account_id][region])[function_name]
+    entry.configs[qualifier].last_modified = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
 def _get_provisioned_concurrency_config(self: Any) -> tuple[int, dict[str, Any], str]:
     fn, entry = _function_provisioning(self)
     qualifier = _checked_qualifier(self, fn)

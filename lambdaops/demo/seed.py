@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lambdaops.demo.seed_access import seed_access
+from lambdaops.demo.seed_cost import seed_cost
 from lambdaops.demo.seed_runtimes import seed_runtimes
 
 ACCOUNT_ID = "123456789012"
@@ -479,7 +480,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
     commands read when no --region is given): FUNCTIONS plus the cases the seed_*.py modules plant.
     Tests count the demo's functions through this, so planting a case touches one place.
     """
-    from lambdaops.demo import seed_access, seed_activity, seed_archive, seed_runtimes
+    from lambdaops.demo import seed_access, seed_activity, seed_archive, seed_cost, seed_runtimes
 
     planted = [
         (seed_archive.VERSIONED, seed_archive.VERSIONED_REGION),
@@ -489,6 +490,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
         (seed_activity.THROTTLED_FUNCTION, seed_activity.THROTTLED_REGION),
         (seed_activity.EDGE_ACTIVE, seed_activity.EDGE_REGION),
         (seed_activity.EDGE_IDLE, seed_activity.EDGE_REGION),
+        *((fn.name, fn.region) for fn in seed_cost.COST_FUNCTIONS),
     ]
     wanted = REGIONS if region is None else (region,)
     every = [(f.name, f.region) for f in FUNCTIONS] + planted
@@ -575,6 +577,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     seed_runtimes(session, now, account_id, _zip)  # issue 13 items 5 and 7: demo/seed_runtimes.py
     seed_access(session, _zip, now)  # who may invoke: lambdaops/demo/seed_access.py
     _seed_concurrency_metrics(session, now, metric_batches)
+    seed_cost(session, account_id, now, metric_batches)  # issue 18: lambdaops/demo/seed_cost.py
     for region, data in metric_batches.items():
         cw = session.client("cloudwatch", region_name=region)
         for i in range(0, len(data), 500):

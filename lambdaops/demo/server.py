@@ -74,7 +74,7 @@ def serve(host: str, port: int, *, quiet: bool = True, seed: str | None = None) 
         # The demo roles attach AWS-managed policies, which moto only knows when told to load them.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     moto_shims.install()
-    from lambdaops.demo import code_shim
+    from lambdaops.demo import code_shim, compute_optimizer_shim
 
     code_shim.install()  # GetFunction's Code.Location serves the code from this process
     from moto.moto_server.werkzeug_app import (
@@ -87,7 +87,7 @@ def serve(host: str, port: int, *, quiet: bool = True, seed: str | None = None) 
     if quiet:
         # One log line per request on stderr costs time in benchmarks and fills an unread pipe.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = DomainDispatcherApplication(create_backend_app)
+    app = compute_optimizer_shim.wsgi(DomainDispatcherApplication(create_backend_app))  # moto lacks it
     # threaded=True also makes werkzeug speak HTTP/1.1 with keep-alive, as AWS endpoints do.
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     url = f"http://{host}:{server.server_port}"

@@ -78,6 +78,10 @@ def render_csv(report: Report) -> str:
     if report.command == "list-inactive":
         functions = report.functions  # already in the order the user asked for (--sort)
         return _write(FUNCTION_COLUMNS, ([row.get(c) for c in FUNCTION_COLUMNS] for row in functions))
+    if report.command == "cost":
+        from lambdaops.render.cost_table import cost_csv_rows
+
+        return _write(*cost_csv_rows(report))
     if report.changes is not None:
         return _write(
             CHANGE_COLUMNS,

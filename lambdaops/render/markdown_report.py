@@ -276,6 +276,10 @@ def render_markdown(report: Report) -> str:
     ]
     if report.command == "list-inactive":
         lines += _functions(report)
+    if report.command == "cost":
+        from lambdaops.render.cost_table import cost_markdown
+
+        lines += cost_markdown(report)
     if report.changes is not None:
         lines += _changes(report)
     findings_command = report.command != "list-inactive" and report.changes is None

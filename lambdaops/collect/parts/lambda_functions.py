@@ -19,7 +19,8 @@ def _functions(job: RegionJob) -> None:
     account_id = job.account.account_id
     # One FunctionVersion=ALL pass serves old-versions, provisioned concurrency (which needs a
     # published version) and the versions' resource policies: no second listing.
-    all_versions = bool({"versions", "concurrency", "resource_policies"} & job.parts)
+    # cost: provisioned concurrency needs a published version, so only those functions are asked.
+    all_versions = bool({"versions", "concurrency", "resource_policies", "cost_metrics"} & job.parts)
     functions, versions, error = awslambda.list_functions(
         job.client("lambda"), account_id, job.region, all_versions=all_versions
     )
