@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import Common, apply_flag, with_common
 
 FIX = "Fix"
 
@@ -43,6 +43,14 @@ def audit_concurrency(
     apply: Annotated[
         bool, typer.Option("--apply", help="Make the --cap-unlimited changes.", rich_help_panel=FIX)
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show the --cap-unlimited plan; change nothing (the default).",
+            rich_help_panel=FIX,
+        ),
+    ] = False,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Do not ask before --apply.", rich_help_panel=FIX)
     ] = False,
@@ -61,14 +69,16 @@ def audit_concurrency(
         finish_plan,
         open_run,
         settings_from,
+        show_plan,
         validate_days,
     )
     from lambdaops.errors import UsageError
 
-    if cap_unlimited is None and (apply or yes):
+    if cap_unlimited is None and (apply or yes or dry_run):
         raise UsageError(
-            "--apply and --yes go with --cap-unlimited N (the only change audit-concurrency makes)"
+            "--apply, --dry-run and --yes go with --cap-unlimited N (the only change audit-concurrency makes)"
         )
+    apply = apply_flag(apply, dry_run)
     if cap_unlimited is not None and cap_unlimited < 1:
         raise UsageError(
             f"--cap-unlimited must be at least 1, got {cap_unlimited} "
@@ -99,5 +109,6 @@ def audit_concurrency(
                 apply,
                 confirm=lambda summary: confirm_apply(summary, yes),
                 on_done=bar.advance,
+                show=lambda plan: show_plan(plan, render_concurrency_plan, yes),
             )
             finish_plan(run, report, render_concurrency_plan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -33,17 +33,13 @@ def audit_iam(
     who may call it.
     """
     from lambdaops.cli.runner import finish, open_run, settings_from, validate_choice
+    from lambdaops.render.iam_table import render_iam_table
     from lambdaops.reports.audit_iam import audit_iam_report
+    from lambdaops.views import IamView
 
     validate_choice("--by", by, BY_CHOICES)
     settings = settings_from(common, strict=strict or None)
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         report = audit_iam_report(run.ctx, run.regions, settings, run.now, on_done=bar.advance)
-    report.view["group_by"] = by
-    finish(run, report, _table)
-
-
-def _table(report: Any, console: Any) -> None:
-    from lambdaops.render.iam_table import render_iam_table
-
-    render_iam_table(report, console, by=report.view.get("group_by", "role"))
+    report.view = IamView(group_by=by)
+    finish(run, report, render_iam_table)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from lambdaops.errors import LambdaopsError
+from lambdaops.errors import LambdaopsError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -295,6 +295,23 @@ def command_boundary() -> Iterator[None]:
         message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
         print(f"lambdaops: error: {message}", file=sys.stderr)
         raise typer.Exit(int(exc.exit_code)) from None
+
+
+# The write model's flags (CONTRACT.md), declared once so every write command says them the same way.
+APPLY_HELP = "Make the changes (without it: show the plan and change nothing)."
+DRY_RUN_HELP = "Show the plan and change nothing (the default; accepted for scripts)."
+YES_HELP = "Do not ask before changing anything (for CI; without a terminal --apply never asks)."
+NOT_CONFIRMED = "not confirmed: nothing was changed"  # a warning, so it is in the JSON report too
+ApplyOption = Annotated[bool, typer.Option("--apply", help=APPLY_HELP)]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)]
+
+
+def apply_flag(apply: bool, dry_run: bool) -> bool:
+    """--apply, refusing --apply with --dry-run (a script that says both has a bug)."""
+    if apply and dry_run:
+        raise UsageError("--apply and --dry-run contradict each other; pass one of them")
+    return apply
 
 
 def split_regions(values: list[str] | None) -> tuple[str, ...]:

@@ -293,7 +293,7 @@ def finish(
         settings.suppressions,
         today,
         baseline,
-        tags=report.view.get("tags") if settings.tag_suppressions else None,
+        tags=report.function_tags if settings.tag_suppressions else None,
         tag_max_severity=settings.tag_suppressions_max_severity,
         config_path=settings.config_path,
         skipped_tags=skipped_tags,
@@ -401,12 +401,15 @@ def show_plan(report: Report, table: Callable[[Report, Any], None], yes: bool) -
         return
     from rich.console import Console
 
+    from lambdaops.views import Phase, with_phase
+
     stop_progress()
-    report.view["asking"] = True
+    view = report.view
+    report.view = with_phase(view, Phase.CONFIRM)
     try:
         table(report, Console(stderr=True, soft_wrap=False))
     finally:
-        report.view.pop("asking", None)
+        report.view = view
 
 
 def confirm_apply(summary: str, yes: bool) -> bool:
