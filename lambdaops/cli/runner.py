@@ -389,9 +389,14 @@ def plan_exit_code(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def on_terminal() -> bool:
+    """A person at a terminal (stdin and stderr both one): the only case in which a command asks."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 def will_ask(yes: bool) -> bool:
     """Whether confirm_apply will ask: on a terminal, without --yes."""
-    return not yes and sys.stdin.isatty() and sys.stderr.isatty()
+    return not yes and on_terminal()
 
 
 def show_plan(report: Report, table: Callable[[Report, Any], None], yes: bool) -> None:
