@@ -11,12 +11,12 @@ import typer
 
 from lambdaops.cli.options import Common, DryRunOption, apply_flag, with_common
 from lambdaops.errors import UsageError
+from lambdaops.inventory import BILLING_REGION
 
 if TYPE_CHECKING:
     from lambdaops.actions.billing import BillingSpec
     from lambdaops.settings import Settings
 
-BILLING_REGION = "us-east-1"
 TOTAL = "total"
 MAX_BUDGET_EMAILS = 10  # AWS Budgets: at most 10 email subscribers per notification
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")

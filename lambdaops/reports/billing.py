@@ -13,12 +13,12 @@ from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.collect.guard import aws_errors, error_record
 from lambdaops.coverage import record_coverage
-from lambdaops.inventory import BillingState
+from lambdaops.inventory import BILLING_REGION, BillingState
 from lambdaops.model import Change, ChangeStatus, Report
 from lambdaops.settings import Settings
 from lambdaops.views import Phase, WriteView
 
-REGION = aws.BILLING_REGION
+REGION = BILLING_REGION
 
 
 def billing_check_report(
