@@ -80,12 +80,9 @@ COMMANDS = (
 
 
 def _one_line(text: str) -> str:
-    """An error line: redacted, control and invisible characters replaced, on one line."""
-    from lambdaops.redact import redact
-    from lambdaops.render.safe_text import clean_text
+    from lambdaops.cli.options import one_line
 
-    lines = [ln.strip() for ln in redact(text).strip().splitlines() if ln.strip()]
-    return clean_text(" ".join(lines))
+    return one_line(text)
 
 
 def _is_bad_region(exc: Exception) -> bool:
@@ -127,9 +124,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         rv = app(args=args, prog_name="lambdaops", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
-    except LambdaopsError as exc:
-        print(f"lambdaops: error: {_one_line(str(exc))}", file=sys.stderr)
-        code = int(exc.exit_code)
+    except LambdaopsError as exc:  # raised outside a command's own boundary (e.g. while parsing)
+        from lambdaops.cli.options import report_error
+
+        code = report_error(exc)
     except typer.Exit as exc:
         code = int(exc.exit_code)
     except typer.Abort:

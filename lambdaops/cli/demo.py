@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from lambdaops.cli.options import bounded
 from lambdaops.errors import UsageError
 
 demo_app = typer.Typer(
@@ -50,6 +51,7 @@ def _check_port(port: int) -> None:
             ) from None
 
 
+@bounded
 def serve(
     port: Annotated[
         int,

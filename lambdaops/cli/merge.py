@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from lambdaops.errors import LambdaopsError
+from lambdaops.cli.options import command_boundary
 
 
 def merge(
@@ -47,12 +46,8 @@ def merge(
     Reports of different commands or schema versions are refused (exit 2). Exit codes as for the
     command itself: 4 when any input had errors, 3 on a finding at or above --fail-on, else 0.
     """
-    try:
+    with command_boundary():
         _merge(reports, output, output_file, fail_on, sort)
-    except LambdaopsError as exc:
-        message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
-        print(f"lambdaops: error: {message}", file=sys.stderr)
-        raise typer.Exit(int(exc.exit_code)) from None
 
 
 def _merge(

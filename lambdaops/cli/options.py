@@ -284,17 +284,41 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
 _COMMON_NAMES = {name for name, _, _ in _COMMON_PARAMS}
 
 
+def one_line(text: str) -> str:
+    """An error line: redacted, control and invisible characters replaced, on one line."""
+    from lambdaops.redact import redact
+    from lambdaops.render.safe_text import clean_text
+
+    lines = [ln.strip() for ln in redact(text).strip().splitlines() if ln.strip()]
+    return clean_text(" ".join(lines))
+
+
+def report_error(exc: LambdaopsError) -> int:
+    """The one way a LambdaopsError reaches the user: one line on stderr; returns its exit code."""
+    print(f"lambdaops: error: {one_line(str(exc))}", file=sys.stderr)
+    return int(exc.exit_code)
+
+
 @contextlib.contextmanager
 def command_boundary() -> Iterator[None]:
     """The error boundary, inside each command so that it holds however the app is invoked (console
     script, python -m, Typer's test runner): a LambdaopsError becomes one line on stderr and its
-    exit code."""
+    exit code (`report_error`; `cli.app.main` adds what only the console script meets)."""
     try:
         yield
     except LambdaopsError as exc:
-        message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
-        print(f"lambdaops: error: {message}", file=sys.stderr)
-        raise typer.Exit(int(exc.exit_code)) from None
+        raise typer.Exit(report_error(exc)) from None
+
+
+def bounded(func: F) -> F:
+    """Run a command inside `command_boundary` (`with_common` does it for the commands it declares)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with command_boundary():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 # The write model's flags (CONTRACT.md), declared once so every write command says them the same way.

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import Common, bounded, with_common
 from lambdaops.errors import UsageError
 
 
@@ -118,63 +118,24 @@ def _scan_table(report: Any, console: Any) -> None:
     render_findings_table(report, console, group_by="auto")
 
 
+@bounded
 def checks(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="table, json, csv or markdown.")
     ] = None,
 ) -> None:
     """Print the catalogue of checks: id, severity, title, remediation."""
-    import json
     import sys
 
     from lambdaops.checks.registry import all_checks
     from lambdaops.cli.runner import resolve_output
+    from lambdaops.render.catalogue import catalogue_rows, render_catalogue, render_catalogue_table
 
     fmt = resolve_output(output, ("table", "json", "csv", "markdown"))
-    rows = [
-        {
-            "id": c.id,
-            "severity": c.severity.label,
-            "command": c.group,
-            "title": c.title,
-            "remediation": c.remediation,
-        }
-        for c in all_checks().values()
-    ]
-    if fmt == "json":
-        sys.stdout.write(json.dumps({"checks": rows}, indent=2, sort_keys=True) + "\n")
-    elif fmt == "csv":
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    elif fmt == "markdown":
-        sys.stdout.write("| id | severity | command | title | remediation |\n|---|---|---|---|---|\n")
-        for r in rows:
-            cells = (f"`{r['id']}`", r["severity"], r["command"], r["title"], r["remediation"])
-            sys.stdout.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
-    else:
+    rows = catalogue_rows(all_checks().values())
+    if fmt == "table":
         from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
 
-        from lambdaops.render.table import NARROW, entry_list, fits
-
-        console = Console(soft_wrap=False)
-        table = Table(title=f"{len(rows)} checks", title_justify="left", header_style="bold")
-        for col in ("id", "severity", "command", "title", "remediation"):
-            table.add_column(col, overflow="fold", no_wrap=col in ("id", "severity", "command"))
-        for r in rows:
-            table.add_row(r["id"], r["severity"], r["command"], r["title"], r["remediation"])
-        if console.width >= NARROW and fits(console, table):  # prose columns need the room
-            console.print(table)
-        else:  # narrow terminal or a pipe: a heading per check, title and remediation below it
-            entries = [
-                (
-                    Text(f"{r['id']}  {r['severity']}  ({r['command']})", style="bold"),
-                    [Text(r["title"]), Text(f"Fix: {r['remediation']}", style="dim")],
-                )
-                for r in rows
-            ]
-            console.print(entry_list(f"{len(rows)} checks", entries))
+        render_catalogue_table(rows, Console(soft_wrap=False))
+    else:
+        sys.stdout.write(render_catalogue(rows, fmt))
