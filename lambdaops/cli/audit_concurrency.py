@@ -70,7 +70,6 @@ def audit_concurrency(
         open_run,
         settings_from,
         show_plan,
-        validate_days,
     )
     from lambdaops.errors import UsageError
 
@@ -84,9 +83,7 @@ def audit_concurrency(
             f"--cap-unlimited must be at least 1, got {cap_unlimited} "
             "(a reservation of 0 would switch every function off)"
         )
-    if floor is not None and not 0 <= floor <= 100_000:
-        raise UsageError(f"--floor must be from 0 to 100000, got {floor}")
-    settings = settings_from(common, concurrency_days=validate_days("--days", days), concurrency_floor=floor)
+    settings = settings_from(common, concurrency_days=days, concurrency_floor=floor)
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         if cap_unlimited is None:
             from lambdaops.render.concurrency_table import render_concurrency_table

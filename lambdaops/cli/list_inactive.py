@@ -36,14 +36,14 @@ def list_inactive(
     The last invocation comes from the AWS/Lambda Invocations metric (not from logs, which expire or
     go elsewhere). A function whose metrics could not be read is `unknown`, never `inactive`.
     """
-    from lambdaops.cli.runner import finish, open_run, settings_from, validate_choice, validate_days
+    from lambdaops.cli.runner import finish, open_run, settings_from, validate_choice
     from lambdaops.render.table import render_functions_table
     from lambdaops.reports.list_inactive import list_inactive_report
     from lambdaops.rows import SORT_KEYS
 
     validate_choice("--sort", sort, SORT_KEYS)
     validate_choice("--show", show, SHOW_CHOICES)
-    settings = settings_from(common, days=validate_days("--days", days))
+    settings = settings_from(common, days=days)
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         report = list_inactive_report(
             run.ctx, run.regions, settings, run.now, settings.days, show=show, sort=sort, on_done=bar.advance

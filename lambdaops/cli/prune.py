@@ -69,7 +69,6 @@ def prune(
         open_run,
         settings_from,
         show_plan,
-        validate_days,
     )
     from lambdaops.render.prune_tables import render_prune_table
     from lambdaops.reports.prune import plan_prune
@@ -78,7 +77,7 @@ def prune(
     if days is None:
         # A command that deletes takes no default window: the user says how idle is idle.
         raise UsageError("prune needs --days N (1 to 455): the idle window a function must exceed")
-    settings = settings_from(common, days=validate_days("--days", days))
+    settings = settings_from(common, days=days)
     root = archive_dir if archive_dir is not None else DEFAULT_ARCHIVE_DIR
     if root.exists() and not root.is_dir():
         raise UsageError(f"--archive-dir {root} is not a directory; pass a directory path")
@@ -191,11 +190,10 @@ def prune_versions(
     from lambdaops.actions.versions import apply_prune_versions, plan_prune_versions
     from lambdaops.cli.runner import confirm_apply, finish_plan, open_run, settings_from, show_plan
     from lambdaops.render.prune_tables import render_versions_table
+    from lambdaops.settings import validate_flag
 
     do_apply = apply_flag(apply, dry_run)
-    if keep is not None and not 0 <= keep <= 10_000:
-        raise UsageError(f"--keep must be from 0 to 10000, got {keep}")
-    settings = settings_from(common, keep_versions=keep)
+    settings = settings_from(common, keep_versions=validate_flag("keep_versions", keep, "--keep"))
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         plan = plan_prune_versions(
             run.ctx, run.regions, settings, run.now, settings.keep_versions, bar.advance

@@ -76,7 +76,7 @@ def scan(
     (lambdaops.toml), `lambdaops:ignore` tags and a baseline keep accepted findings out of the exit code.
     """
     from lambdaops.checks.registry import select
-    from lambdaops.cli.runner import finish, open_run, settings_from, validate_days
+    from lambdaops.cli.runner import finish, open_run, settings_from
     from lambdaops.render import SCAN_FORMATS
     from lambdaops.reports.scan import scan_report
     from lambdaops.suppress import load_baseline
@@ -89,15 +89,9 @@ def scan(
         raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
     reports = parse_report_specs(report, SCAN_FORMATS)
     prints = load_baseline(baseline) if baseline is not None else frozenset()
-    for flag, value, hi in (
-        ("--runtime-warn-days", runtime_warn_days, 3650),
-        ("--keep-versions", keep_versions, 10_000),
-        ("--floor", floor, 100_000),
-    ):
-        validate_days(flag, value, lo=0, hi=hi)
     settings = settings_from(
         common,
-        days=validate_days("--days", days),
+        days=days,
         runtime_warn_days=runtime_warn_days,
         keep_versions=keep_versions,
         concurrency_floor=floor,
