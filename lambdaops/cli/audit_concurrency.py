@@ -75,7 +75,8 @@ def audit_concurrency(
 
     if cap_unlimited is None and (apply or yes or dry_run):
         raise UsageError(
-            "--apply, --dry-run and --yes go with --cap-unlimited N (the only change audit-concurrency makes)"
+            "--apply and --yes go with --cap-unlimited N, as does --dry-run "
+            "(the only change audit-concurrency makes)"
         )
     apply = apply_flag(apply, dry_run)
     if cap_unlimited is not None and cap_unlimited < 1:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from lambdaops.cli.choices import FailOn, SortKey
 from lambdaops.cli.options import command_boundary
 
 
@@ -25,18 +26,17 @@ def merge(
         Path | None, typer.Option("--output-file", help="Write the report here instead of stdout.")
     ] = None,
     fail_on: Annotated[
-        str | None,
+        FailOn | None,
         typer.Option(
             "--fail-on",
             help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
+            case_sensitive=False,
         ),
     ] = None,
     sort: Annotated[
-        str | None,
+        SortKey | None,
         typer.Option(
-            "--sort",
-            help="Function rows: days-idle, name, region, last-modified or last-invocation "
-            "(default: the command's own order).",
+            "--sort", help="Order of function rows (default: the command's own order).", case_sensitive=False
         ),
     ] = None,
 ) -> None:
@@ -47,7 +47,7 @@ def merge(
     command itself: 4 when any input had errors, 3 on a finding at or above --fail-on, else 0.
     """
     with command_boundary():
-        _merge(reports, output, output_file, fail_on, sort)
+        _merge(reports, output, output_file, fail_on, sort.value if sort is not None else None)
 
 
 def _merge(

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from lambdaops.cli.choices import FailOn
 from lambdaops.errors import LambdaopsError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -192,6 +193,7 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
                 "-o",
                 help="table (default), json, csv, markdown; scan also sarif, junit. Default from "
                 "--output-file's extension (.json .csv .md .sarif .xml).",
+                metavar="[" + "|".join(OUTPUT_CHOICES) + "]",
                 rich_help_panel=OUT,
                 autocompletion=completes(*OUTPUT_CHOICES),
             ),
@@ -211,12 +213,13 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
     (
         "fail_on",
         Annotated[
-            str | None,
+            FailOn | None,
             typer.Option(
                 "--fail-on",
                 help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
                 rich_help_panel=OUT,
-                autocompletion=completes(*FAIL_ON_CHOICES),
+                case_sensitive=False,
+                show_default=False,
             ),
         ],
         None,
