@@ -10,12 +10,9 @@ Adding a command with its own table hints: add a frozen dataclass here and to `V
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from lambdaops.model import Report
+from typing import Any, Protocol
 
 
 class Phase(enum.StrEnum):
@@ -69,6 +66,20 @@ class VersionsView(WriteView):
 View = FunctionsView | IamView | WriteView
 
 
+class _Change(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+class Report(Protocol):
+    """What these helpers read of a lambdaops.model.Report (views sit below the model: no import)."""
+
+    @property
+    def view(self) -> View | None: ...
+    @property
+    def changes(self) -> Sequence[_Change] | None: ...
+
+
 def with_phase(view: View | None, phase: Phase) -> WriteView:
     """The same write view in another phase (a view-less report gets a plain WriteView)."""
     from dataclasses import replace
@@ -91,8 +102,6 @@ def phase_of(report: Report) -> Phase:
     """The report's write phase; `applied` also when a change's status says so (a view-less report)."""
     if isinstance(report.view, WriteView) and report.view.phase is not Phase.PLAN:
         return report.view.phase
-    from lambdaops.model import ChangeStatus
-
-    if any(c.status is ChangeStatus.APPLIED for c in report.changes or []):
+    if any(c.status == "applied" for c in report.changes or []):  # ChangeStatus.APPLIED
         return Phase.APPLIED
     return Phase.PLAN
