@@ -16,6 +16,13 @@ from lambdaops.model import ErrorRecord
 Scope = tuple[str, str]  # (account_id, region)
 
 
+# The one region of billing guardrails. AWS: "Billing metric data is stored in the US East (N. Virginia)
+# Region and represents worldwide charges" (CloudWatch User Guide, "Create a billing alarm to monitor
+# your estimated AWS charges", quoted the same by AWS's docs mirrors; read 2026-12-06), so billing
+# alarms, and the SNS topics they notify (same region as the alarm), live there.
+BILLING_REGION = "us-east-1"
+
+
 @dataclass(frozen=True)
 class FunctionInfo:
     account_id: str

@@ -7,7 +7,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from lambdaops.views import View
 
 SCHEMA_VERSION = 1
 
@@ -215,7 +218,9 @@ class Report:
     changes: list[Change] | None = None  # write commands only
     sections: dict[str, Any] = field(default_factory=dict)  # command-specific extras (e.g. pools)
     warnings: list[str] = field(default_factory=list)  # on stderr, and in the JSON (CONTRACT)
-    view: dict[str, Any] = field(default_factory=dict)  # hints for the human table, not in the JSON
+    view: View | None = None  # the command's hints for the human table (lambdaops/views.py), not in the JSON
+    # by function ARN: the tags `lambdaops:ignore` suppressions read (when collected); not in the JSON
+    function_tags: Mapping[str, Mapping[str, str]] | None = None
     # check id -> (resources it looked at, their kind): the checks that ran (lambdaops/coverage.py)
     coverage: dict[str, tuple[int, str]] = field(default_factory=dict)
     fail_on: Severity | None = Severity.HIGH  # the run's --fail-on: JUnit fails only at or above it

@@ -373,3 +373,41 @@ def markdown_table(perms: Iterable[Permission]) -> str:
         cells = (f"`{p.action}`", access, p.why or "", modules)
         rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |\n")
     return "".join(rows)
+
+
+def render_policy(
+    fmt: str, with_remediation: bool, multi_account: bool, role_name: str | None, width: int = 120
+) -> str:
+    import json
+
+    if fmt == "json":
+        document = policy_document(with_remediation, multi_account, role_name)
+        return json.dumps(document, indent=2) + "\n"
+    wanted = {READ}
+    if with_remediation:
+        wanted |= REMEDIATION
+    if multi_account:
+        wanted.add(MULTI_ACCOUNT)
+    perms = [p for p in permissions() if p.access in wanted]
+    if fmt == "markdown":
+        return markdown_table(perms)
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{sum(p.needs_permission for p in perms)} IAM actions (`-o json` prints the policy)",
+        title_justify="left",
+        header_style="bold",
+    )
+    for column in ("action", "access", "why"):
+        table.add_column(column, overflow="fold", no_wrap=column != "why")
+    for p in perms:
+        table.add_row(p.action, p.access if p.needs_permission else "none needed", p.why)
+    from lambdaops.render.table import NARROW, fits, table_as_list
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, no_color=True, force_terminal=False)
+    console.print(table if width >= NARROW and fits(console, table) else table_as_list(table))
+    return buf.getvalue()

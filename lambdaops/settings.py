@@ -130,6 +130,7 @@ def _int_range(lo: int, hi: int) -> Any:
             raise ValueError(f"expected {expected}, got {_shown(n)}")
         return n
 
+    parse.bounds = (lo, hi)  # type: ignore[attr-defined]  # a flag's error names the range
     return parse
 
 
@@ -289,6 +290,36 @@ KEYS: dict[str, tuple[str, Any]] = {
     "price_file": ("price_file", _price_file),
     "provisioned_idle_percent": ("provisioned_idle_percent", _percent),
 }
+# Why a range is what it is, said with a flag's error.
+RANGE_WHY = {
+    "days": f"CloudWatch keeps {MAX_DAYS} days",
+    "concurrency_days": f"CloudWatch keeps {MAX_DAYS} days",
+}
+# The flag that sets a key, where it is not `--` + the key with dashes.
+FLAG_NAMES = {"concurrency_floor": "--floor", "concurrency_days": "--days", "regions": "--region"}
+
+
+def flag_name(key: str) -> str:
+    return FLAG_NAMES.get(key, "--" + key.replace("_", "-"))
+
+
+def validate_flag(key: str, value: Any, flag: str | None = None) -> Any:
+    """A flag's value through the same parser as lambdaops.toml and LAMBDAOPS_* (KEYS): the parsed
+    value, or exit 2 with one line naming the flag. None (flag not given) stays None."""
+    if value is None:
+        return None
+    _, parser = KEYS[key]
+    try:
+        return parser(value)
+    except ValueError as exc:
+        name = flag or flag_name(key)
+        bounds = getattr(parser, "bounds", None)
+        if bounds is None:
+            raise UsageError(f"{name}: {exc}") from None
+        why = f" ({RANGE_WHY[key]})" if key in RANGE_WHY else ""
+        raise UsageError(f"{name} must be from {bounds[0]} to {bounds[1]}{why}, got {value}") from None
+
+
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
 
 

@@ -45,8 +45,11 @@ def assert_one_clear_error(err: str, *needles: str) -> None:
         (["list-inactive", "--days", "456"], "--days must be from 1 to 455"),
         (["list-inactive", "--days", "-1"], "--days must be from 1 to 455"),
         (["list-inactive", "--days", "abc"], "--days"),
-        (["list-inactive", "--sort", "size"], "--sort: unknown value 'size'"),
-        (["list-inactive", "--show", "some"], "--show: unknown value 'some'"),
+        (["list-inactive", "--sort", "size"], "'--sort': Value error, 'size' is not one of 'days-idle'"),
+        (
+            ["list-inactive", "--show", "some"],
+            "'--show': Value error, 'some' is not one of 'inactive', 'all'",
+        ),
         (["list-inactive", "--output", "yaml"], "unknown output format 'yaml'"),
         (["list-inactive", "--fail-on", "severe"], "--fail-on"),
         (["list-inactive", "--workers", "0"], "--workers must be from 1 to 64"),

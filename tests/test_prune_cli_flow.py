@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from lambdaops.cli.app import app
 from lambdaops.model import Change, ChangeStatus, Report
 from lambdaops.render.prune_tables import render_prune_table
+from lambdaops.views import Phase, PruneView
 
 runner = CliRunner()
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:"
@@ -50,7 +51,7 @@ def test_plan_says_why_each_function_qualifies_and_title_follows_the_write_model
             _change("old-job", "2026-02-19T00:00:00Z", 290, ChangeStatus.PLANNED),
             _change("never-called", None, None, ChangeStatus.PLANNED),
         ],
-        view={"window_days": 30},
+        view=PruneView(window_days=30),
     )
     text = " ".join(_render(report).split())
     assert "Prune plan: inactive functions (2)" in text
@@ -58,7 +59,7 @@ def test_plan_says_why_each_function_qualifies_and_title_follows_the_write_model
     assert "no Invocations datapoint in 455 days" in text
     assert "nothing was changed" in text
     report.changes = [_change("old-job", "2026-02-19T00:00:00Z", 290, ChangeStatus.APPLIED)]
-    report.view["applied"] = True
+    report.view = PruneView(window_days=30, phase=Phase.APPLIED)
     assert "Prune applied: inactive functions (1)" in _render(report)
 
 

@@ -31,6 +31,7 @@ from typing import Any
 from lambdaops.actions.lost import lost_note, maybe_lost
 from lambdaops.collect import billing as aws
 from lambdaops.collect.billing import ManagedState
+from lambdaops.inventory import BILLING_REGION
 from lambdaops.model import Change, ChangeStatus, ErrorRecord
 
 MANAGED_PREFIX = "lambdaops-billing-"
@@ -576,7 +577,7 @@ def apply_changes(
                     replace(c, resource_arn=arn, params=params, status=ChangeStatus.APPLIED, reason=note)
                 )
                 continue
-            region = "global" if c.action in _BUDGET_ACTIONS else aws.BILLING_REGION
+            region = "global" if c.action in _BUDGET_ACTIONS else BILLING_REGION
             rec = error_record(exc, account_id, region, OPERATION[c.action])
             errors.append(rec)
             out.append(
@@ -677,7 +678,7 @@ def _apply_deletes(
                         out[j], status=ChangeStatus.APPLIED, reason=f"{out[j].reason}; {lost_note(exc)}"
                     )
                 continue
-            rec = error_record(exc, account_id, aws.BILLING_REGION, OPERATION[DELETE_ALARM])
+            rec = error_record(exc, account_id, BILLING_REGION, OPERATION[DELETE_ALARM])
             errors.append(rec)
             for j in batch:
                 out[j] = replace(

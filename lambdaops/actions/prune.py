@@ -15,6 +15,7 @@ and the change `failed`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -47,6 +48,7 @@ from lambdaops.inventory import ActivityStatus
 from lambdaops.model import Change, ChangeStatus, ErrorRecord, FindingStatus, Report, Severity
 from lambdaops.parts import Part
 from lambdaops.settings import Settings
+from lambdaops.views import FunctionsView, PruneView
 
 KEEP_TAG = "lambdaops:keep"
 CHECK_ID = "lambda-inactive"
@@ -76,7 +78,7 @@ class PrunePlan:
         return [c for c in self.report.changes or [] if c.status is ChangeStatus.PLANNED]
 
 
-def _keep_reason(tags: dict[str, str]) -> str | None:
+def _keep_reason(tags: Mapping[str, str]) -> str | None:
     if KEEP_TAG in tags:
         value = tags[KEEP_TAG]
         return f"kept: tagged {KEEP_TAG}" + (f"={value}" if value else "")
@@ -115,8 +117,8 @@ def plan_prune(
     accounts = {a.account_id: a for a in ctx.accounts}
     inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
     errors: list[ErrorRecord] = list(base.errors)
-    all_tags: dict[str, dict[str, str]] = base.view.get("tags", {})
-    edge: dict[str, list[str]] = base.view.get("edge", {})
+    all_tags = base.function_tags or {}
+    edge = base.view.edge if isinstance(base.view, FunctionsView) else {}
     tags = {r["arn"]: all_tags[r["arn"]] for r in inactive if r["arn"] in all_tags}
     findings = apply_status(
         [f for f in base.findings if f.check_id == CHECK_ID],
@@ -219,7 +221,7 @@ def plan_prune(
     plan.report.changes = sorted(
         changes, key=lambda c: (c.params["account_id"], c.params["region"], c.params["function"])
     )
-    plan.report.view.update(window_days=settings.days, archive_root=str(archive_root))
+    plan.report.view = PruneView(window_days=settings.days, archive_root=str(archive_root))
     return plan
 
 

@@ -299,8 +299,6 @@ class RestorePlan:
 
     def sync(self) -> None:
         self.report.changes = [s.change for s in self.steps]
-        if self.progress.version_map:
-            self.report.view["version_map"] = dict(self.progress.version_map)
 
 
 def _conflict(exc: Exception) -> bool:

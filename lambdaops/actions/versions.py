@@ -28,6 +28,7 @@ from lambdaops.collect.version_callers import policy_callers, version_policy
 from lambdaops.inventory import FunctionInfo, VersionInfo
 from lambdaops.model import Change, ChangeStatus, ErrorRecord, Report, iso
 from lambdaops.settings import Settings
+from lambdaops.views import VersionsView
 
 ACTION = "delete-version"
 
@@ -227,11 +228,7 @@ def plan_prune_versions(
         changes.append(Change(ACTION, arn, params, status, reason or ""))
     plan.report.changes = changes
     planned = [c for c in changes if c.status is ChangeStatus.PLANNED]
-    plan.report.view.update(
-        keep=keep,
-        planned_bytes=sum(int(c.params["code_size_bytes"]) for c in planned),
-        unseen_callers=UNSEEN_CALLERS,
-    )
+    plan.report.view = VersionsView(keep=keep)
     if planned:
         plan.report.warnings.append(UNSEEN_CALLERS)
     return plan

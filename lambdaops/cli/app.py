@@ -12,6 +12,7 @@ from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.cost import cost
+from lambdaops.cli.demo import demo_app
 from lambdaops.cli.iam_policy import iam_policy
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.merge import merge
@@ -58,6 +59,7 @@ app.command("prune")(prune)
 app.command("restore")(restore)
 app.command("prune-versions")(prune_versions)
 app.command("cost")(cost)
+app.add_typer(demo_app, name="demo")
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
@@ -76,16 +78,14 @@ COMMANDS = (
     "restore",
     "prune-versions",
     "cost",
+    "demo serve",
 )
 
 
 def _one_line(text: str) -> str:
-    """An error line: redacted, control and invisible characters replaced, on one line."""
-    from lambdaops.redact import redact
-    from lambdaops.render.safe_text import clean_text
+    from lambdaops.cli.options import one_line
 
-    lines = [ln.strip() for ln in redact(text).strip().splitlines() if ln.strip()]
-    return clean_text(" ".join(lines))
+    return one_line(text)
 
 
 def _is_bad_region(exc: Exception) -> bool:
@@ -127,9 +127,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         rv = app(args=args, prog_name="lambdaops", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
-    except LambdaopsError as exc:
-        print(f"lambdaops: error: {_one_line(str(exc))}", file=sys.stderr)
-        code = int(exc.exit_code)
+    except LambdaopsError as exc:  # raised outside a command's own boundary (e.g. while parsing)
+        from lambdaops.cli.options import report_error
+
+        code = report_error(exc)
     except typer.Exit as exc:
         code = int(exc.exit_code)
     except typer.Abort:

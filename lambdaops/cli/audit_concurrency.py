@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import Common, apply_flag, with_common
 
 FIX = "Fix"
 
@@ -43,6 +43,14 @@ def audit_concurrency(
     apply: Annotated[
         bool, typer.Option("--apply", help="Make the --cap-unlimited changes.", rich_help_panel=FIX)
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show the --cap-unlimited plan; change nothing (the default).",
+            rich_help_panel=FIX,
+        ),
+    ] = False,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Do not ask before --apply.", rich_help_panel=FIX)
     ] = False,
@@ -61,22 +69,22 @@ def audit_concurrency(
         finish_plan,
         open_run,
         settings_from,
-        validate_days,
+        show_plan,
     )
     from lambdaops.errors import UsageError
 
-    if cap_unlimited is None and (apply or yes):
+    if cap_unlimited is None and (apply or yes or dry_run):
         raise UsageError(
-            "--apply and --yes go with --cap-unlimited N (the only change audit-concurrency makes)"
+            "--apply and --yes go with --cap-unlimited N, as does --dry-run "
+            "(the only change audit-concurrency makes)"
         )
+    apply = apply_flag(apply, dry_run)
     if cap_unlimited is not None and cap_unlimited < 1:
         raise UsageError(
             f"--cap-unlimited must be at least 1, got {cap_unlimited} "
             "(a reservation of 0 would switch every function off)"
         )
-    if floor is not None and not 0 <= floor <= 100_000:
-        raise UsageError(f"--floor must be from 0 to 100000, got {floor}")
-    settings = settings_from(common, concurrency_days=validate_days("--days", days), concurrency_floor=floor)
+    settings = settings_from(common, concurrency_days=days, concurrency_floor=floor)
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         if cap_unlimited is None:
             from lambdaops.render.concurrency_table import render_concurrency_table
@@ -99,5 +107,6 @@ def audit_concurrency(
                 apply,
                 confirm=lambda summary: confirm_apply(summary, yes),
                 on_done=bar.advance,
+                show=lambda plan: show_plan(plan, render_concurrency_plan, yes),
             )
             finish_plan(run, report, render_concurrency_plan)

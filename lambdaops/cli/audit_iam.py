@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from lambdaops.cli.options import Common, completes, with_common
+from lambdaops.cli.choices import GroupBy
+from lambdaops.cli.options import Common, with_common
 
-BY_CHOICES = ("role", "function")
+BY_CHOICES = tuple(b.value for b in GroupBy)  # kept for callers of the old name
 
 
 @with_common
 def audit_iam(
     common: Common,
     by: Annotated[
-        str,
-        typer.Option(
-            "--by",
-            help="Group the table by role (default) or by function.",
-            autocompletion=completes(*BY_CHOICES),
-        ),
-    ] = "role",
+        GroupBy, typer.Option("--by", help="Group the table by role or by function.", case_sensitive=False)
+    ] = GroupBy.ROLE,
     strict: Annotated[
         bool, typer.Option("--strict", help="A Condition does not lower a finding's severity.")
     ] = False,
@@ -32,18 +28,13 @@ def audit_iam(
     customer-managed and AWS-managed policies; each function's resource policy and function URLs show
     who may call it.
     """
-    from lambdaops.cli.runner import finish, open_run, settings_from, validate_choice
+    from lambdaops.cli.runner import finish, open_run, settings_from
+    from lambdaops.render.iam_table import render_iam_table
     from lambdaops.reports.audit_iam import audit_iam_report
+    from lambdaops.views import IamView
 
-    validate_choice("--by", by, BY_CHOICES)
     settings = settings_from(common, strict=strict or None)
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         report = audit_iam_report(run.ctx, run.regions, settings, run.now, on_done=bar.advance)
-    report.view["group_by"] = by
-    finish(run, report, _table)
-
-
-def _table(report: Any, console: Any) -> None:
-    from lambdaops.render.iam_table import render_iam_table
-
-    render_iam_table(report, console, by=report.view.get("group_by", "role"))
+    report.view = IamView(group_by=by.value)
+    finish(run, report, render_iam_table)

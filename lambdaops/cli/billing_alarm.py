@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import Common, DryRunOption, apply_flag, with_common
 from lambdaops.errors import UsageError
+from lambdaops.inventory import BILLING_REGION
 
 if TYPE_CHECKING:
     from lambdaops.actions.billing import BillingSpec
     from lambdaops.settings import Settings
 
-BILLING_REGION = "us-east-1"
 TOTAL = "total"
 MAX_BUDGET_EMAILS = 10  # AWS Budgets: at most 10 email subscribers per notification
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -186,7 +186,6 @@ def billing_set(
             dry_run=dry_run,
             confirm=lambda summary: confirm_apply(summary, yes),
         )
-        report.view["dry_run"] = dry_run or not report.view.get("applied", True)
     finish_plan(run, report, render_billing_plan)
 
 
@@ -212,19 +211,28 @@ def billing_remove(
     apply: Annotated[
         bool, typer.Option("--apply", help="Delete them (default: show the plan only).")
     ] = False,
+    dry_run: DryRunOption = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")] = False,
 ) -> None:
     """Delete the billing alarms lambdaops manages (plan first; --apply to delete).
 
-    The SNS topic, its subscriptions and any budget are kept.
+    Shows the whole plan, then asks on a terminal unless --yes. The SNS topic, its subscriptions and
+    any budget are kept.
     """
-    from lambdaops.cli.runner import confirm_apply, finish_plan, open_run
+    from lambdaops.cli.runner import confirm_apply, finish_plan, open_run, show_plan
+    from lambdaops.render.table import render_changes_table
     from lambdaops.reports.billing import billing_remove_report
 
+    do_apply = apply_flag(apply, dry_run)
     settings = billing_settings(common)
     with open_run(common, settings) as run:
         report = billing_remove_report(
-            run.ctx, settings, run.now, apply=apply, confirm=lambda summary: confirm_apply(summary, yes)
+            run.ctx,
+            settings,
+            run.now,
+            apply=do_apply,
+            confirm=lambda summary: confirm_apply(summary, yes),
+            show=lambda plan: show_plan(plan, render_changes_table, yes),
         )
     finish_plan(run, report)
 

@@ -61,6 +61,8 @@ def iam_policy(
 
         # a terminal's own width; 120 columns in a file or a pipe
         width = shutil.get_terminal_size().columns if output_file is None and sys.stdout.isatty() else 120
+        from lambdaops.permissions import render_policy
+
         text = render_policy(fmt, with_remediation, multi_account, role_name, width)
         if output_file is not None:
             from lambdaops.fileio import write_atomic
@@ -69,43 +71,3 @@ def iam_policy(
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
-
-
-def render_policy(
-    fmt: str, with_remediation: bool, multi_account: bool, role_name: str | None, width: int = 120
-) -> str:
-    import json
-
-    from lambdaops import permissions
-
-    if fmt == "json":
-        document = permissions.policy_document(with_remediation, multi_account, role_name)
-        return json.dumps(document, indent=2) + "\n"
-    wanted = {permissions.READ}
-    if with_remediation:
-        wanted |= permissions.REMEDIATION
-    if multi_account:
-        wanted.add(permissions.MULTI_ACCOUNT)
-    perms = [p for p in permissions.permissions() if p.access in wanted]
-    if fmt == "markdown":
-        return permissions.markdown_table(perms)
-    import io
-
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(
-        title=f"{sum(p.needs_permission for p in perms)} IAM actions (`-o json` prints the policy)",
-        title_justify="left",
-        header_style="bold",
-    )
-    for column in ("action", "access", "why"):
-        table.add_column(column, overflow="fold", no_wrap=column != "why")
-    for p in perms:
-        table.add_row(p.action, p.access if p.needs_permission else "none needed", p.why)
-    from lambdaops.render.table import NARROW, fits, table_as_list
-
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, no_color=True, force_terminal=False)
-    console.print(table if width >= NARROW and fits(console, table) else table_as_list(table))
-    return buf.getvalue()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from lambdaops.errors import LambdaopsError
+from lambdaops.cli.choices import FailOn, SortKey
+from lambdaops.cli.options import command_boundary
 
 
 def merge(
@@ -26,18 +26,17 @@ def merge(
         Path | None, typer.Option("--output-file", help="Write the report here instead of stdout.")
     ] = None,
     fail_on: Annotated[
-        str | None,
+        FailOn | None,
         typer.Option(
             "--fail-on",
             help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
+            case_sensitive=False,
         ),
     ] = None,
     sort: Annotated[
-        str | None,
+        SortKey | None,
         typer.Option(
-            "--sort",
-            help="Function rows: days-idle, name, region, last-modified or last-invocation "
-            "(default: the command's own order).",
+            "--sort", help="Order of function rows (default: the command's own order).", case_sensitive=False
         ),
     ] = None,
 ) -> None:
@@ -47,12 +46,8 @@ def merge(
     Reports of different commands or schema versions are refused (exit 2). Exit codes as for the
     command itself: 4 when any input had errors, 3 on a finding at or above --fail-on, else 0.
     """
-    try:
-        _merge(reports, output, output_file, fail_on, sort)
-    except LambdaopsError as exc:
-        message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
-        print(f"lambdaops: error: {message}", file=sys.stderr)
-        raise typer.Exit(int(exc.exit_code)) from None
+    with command_boundary():
+        _merge(reports, output, output_file, fail_on, sort.value if sort is not None else None)
 
 
 def _merge(

@@ -13,7 +13,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from lambdaops.errors import LambdaopsError
+from lambdaops.cli.choices import FailOn
+from lambdaops.errors import LambdaopsError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -192,6 +193,7 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
                 "-o",
                 help="table (default), json, csv, markdown; scan also sarif, junit. Default from "
                 "--output-file's extension (.json .csv .md .sarif .xml).",
+                metavar="[" + "|".join(OUTPUT_CHOICES) + "]",
                 rich_help_panel=OUT,
                 autocompletion=completes(*OUTPUT_CHOICES),
             ),
@@ -211,12 +213,13 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
     (
         "fail_on",
         Annotated[
-            str | None,
+            FailOn | None,
             typer.Option(
                 "--fail-on",
                 help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
                 rich_help_panel=OUT,
-                autocompletion=completes(*FAIL_ON_CHOICES),
+                case_sensitive=False,
+                show_default=False,
             ),
         ],
         None,
@@ -284,17 +287,58 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
 _COMMON_NAMES = {name for name, _, _ in _COMMON_PARAMS}
 
 
+def one_line(text: str) -> str:
+    """An error line: redacted, control and invisible characters replaced, on one line."""
+    from lambdaops.redact import redact
+    from lambdaops.render.safe_text import clean_text
+
+    lines = [ln.strip() for ln in redact(text).strip().splitlines() if ln.strip()]
+    return clean_text(" ".join(lines))
+
+
+def report_error(exc: LambdaopsError) -> int:
+    """The one way a LambdaopsError reaches the user: one line on stderr; returns its exit code."""
+    print(f"lambdaops: error: {one_line(str(exc))}", file=sys.stderr)
+    return int(exc.exit_code)
+
+
 @contextlib.contextmanager
 def command_boundary() -> Iterator[None]:
     """The error boundary, inside each command so that it holds however the app is invoked (console
     script, python -m, Typer's test runner): a LambdaopsError becomes one line on stderr and its
-    exit code."""
+    exit code (`report_error`; `cli.app.main` adds what only the console script meets)."""
     try:
         yield
     except LambdaopsError as exc:
-        message = " ".join(ln.strip() for ln in str(exc).splitlines() if ln.strip())
-        print(f"lambdaops: error: {message}", file=sys.stderr)
-        raise typer.Exit(int(exc.exit_code)) from None
+        raise typer.Exit(report_error(exc)) from None
+
+
+def bounded(func: F) -> F:
+    """Run a command inside `command_boundary` (`with_common` does it for the commands it declares)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with command_boundary():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# The write model's flags (CONTRACT.md), declared once so every write command says them the same way.
+APPLY_HELP = "Make the changes (without it: show the plan and change nothing)."
+DRY_RUN_HELP = "Show the plan and change nothing (the default; accepted for scripts)."
+YES_HELP = "Do not ask before changing anything (for CI; without a terminal --apply never asks)."
+NOT_CONFIRMED = "not confirmed: nothing was changed"  # a warning, so it is in the JSON report too
+ApplyOption = Annotated[bool, typer.Option("--apply", help=APPLY_HELP)]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)]
+
+
+def apply_flag(apply: bool, dry_run: bool) -> bool:
+    """--apply, refusing --apply with --dry-run (a script that says both has a bug)."""
+    if apply and dry_run:
+        raise UsageError("--apply and --dry-run contradict each other; pass one of them")
+    return apply
 
 
 def split_regions(values: list[str] | None) -> tuple[str, ...]:

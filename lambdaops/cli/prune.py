@@ -7,18 +7,17 @@ from typing import Annotated
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import (
+    NOT_CONFIRMED,
+    ApplyOption,
+    Common,
+    DryRunOption,
+    YesOption,
+    apply_flag,
+    with_common,
+)
 from lambdaops.errors import UsageError
-
-APPLY_HELP = "Make the changes (without it: show the plan and change nothing)."
-DRY_RUN_HELP = "Show the plan and change nothing (the default; accepted for scripts)."
-YES_HELP = "Do not ask before changing anything (for CI; without a terminal --apply never asks)."
-
-
-def _apply_flag(apply: bool, dry_run: bool) -> bool:
-    if apply and dry_run:
-        raise UsageError("--apply and --dry-run contradict each other; pass one of them")
-    return apply
+from lambdaops.views import Phase, with_phase
 
 
 @with_common
@@ -32,8 +31,8 @@ def prune(
             show_default=False,
         ),
     ] = None,
-    apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    apply: ApplyOption = False,
+    dry_run: DryRunOption = False,
     archive_dir: Annotated[
         Path | None,
         typer.Option(
@@ -42,7 +41,7 @@ def prune(
             show_default=False,
         ),
     ] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)] = False,
+    yes: YesOption = False,
     accept_incomplete_archive: Annotated[
         bool,
         typer.Option(
@@ -67,20 +66,18 @@ def prune(
     from lambdaops.cli.runner import (
         confirm_apply,
         finish_plan,
-        info,
         open_run,
         settings_from,
         show_plan,
-        validate_days,
     )
     from lambdaops.render.prune_tables import render_prune_table
     from lambdaops.reports.prune import plan_prune
 
-    do_apply = _apply_flag(apply, dry_run)
+    do_apply = apply_flag(apply, dry_run)
     if days is None:
         # A command that deletes takes no default window: the user says how idle is idle.
         raise UsageError("prune needs --days N (1 to 455): the idle window a function must exceed")
-    settings = settings_from(common, days=validate_days("--days", days))
+    settings = settings_from(common, days=days)
     root = archive_dir if archive_dir is not None else DEFAULT_ARCHIVE_DIR
     if root.exists() and not root.is_dir():
         raise UsageError(f"--archive-dir {root} is not a directory; pass a directory path")
@@ -96,16 +93,14 @@ def prune(
             accept_incomplete=accept_incomplete_archive,
         )
         planned = plan.planned
-        applied = False
         if do_apply and planned:
             summary = f"Archive to {root} and delete {len(planned)} function(s)."
             show_plan(plan.report, render_prune_table, yes)
             if confirm_apply(summary, yes):
                 apply_prune(run.ctx, plan, root, run.now)
-                applied = True
+                plan.report.view = with_phase(plan.report.view, Phase.APPLIED)
             else:
-                info("nothing was changed")
-        plan.report.view["applied"] = applied
+                plan.report.warnings.append(NOT_CONFIRMED)
         finish_plan(run, plan.report, render_prune_table)
 
 
@@ -120,9 +115,9 @@ def restore(
             show_default=False,
         ),
     ],
-    apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)] = False,
+    apply: ApplyOption = False,
+    dry_run: DryRunOption = False,
+    yes: YesOption = False,
 ) -> None:
     """Recreate a function that prune archived: every published version from its own code and
     configuration, aliases (with weights), event invoke config, tags, policy, concurrency, URL
@@ -135,10 +130,11 @@ def restore(
     """
     from lambdaops.actions.archive import ArchiveError, load_archive
     from lambdaops.actions.restore import apply_restore, plan_restore
-    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from
+    from lambdaops.cli.runner import confirm_apply, finish_plan, open_run, settings_from, show_plan
     from lambdaops.model import ChangeStatus
+    from lambdaops.render.table import render_changes_table
 
-    do_apply = _apply_flag(apply, dry_run)
+    do_apply = apply_flag(apply, dry_run)
     try:
         loaded = load_archive(archive)
     except ArchiveError as exc:
@@ -162,10 +158,12 @@ def restore(
             summary = (
                 f"Restore {loaded.state.name} in {account.account_id}/{region} ({len(planned)} step(s))."
             )
+            show_plan(plan.report, render_changes_table, yes)
             if confirm_apply(summary, yes):
                 apply_restore(plan, account.account_id, region)
+                plan.report.view = with_phase(plan.report.view, Phase.APPLIED)
             else:
-                info("nothing was changed")
+                plan.report.warnings.append(NOT_CONFIRMED)
         finish_plan(run, plan.report)
 
 
@@ -180,9 +178,9 @@ def prune_versions(
             show_default=False,
         ),
     ] = None,
-    apply: Annotated[bool, typer.Option("--apply", help=APPLY_HELP)] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)] = False,
+    apply: ApplyOption = False,
+    dry_run: DryRunOption = False,
+    yes: YesOption = False,
 ) -> None:
     """Delete published versions beyond the newest K of each function.
 
@@ -190,26 +188,23 @@ def prune_versions(
     concurrency, or one an event source mapping invokes. $LATEST is never touched.
     """
     from lambdaops.actions.versions import apply_prune_versions, plan_prune_versions
-    from lambdaops.cli.runner import confirm_apply, finish_plan, info, open_run, settings_from, show_plan
+    from lambdaops.cli.runner import confirm_apply, finish_plan, open_run, settings_from, show_plan
     from lambdaops.render.prune_tables import render_versions_table
+    from lambdaops.settings import validate_flag
 
-    do_apply = _apply_flag(apply, dry_run)
-    if keep is not None and not 0 <= keep <= 10_000:
-        raise UsageError(f"--keep must be from 0 to 10000, got {keep}")
-    settings = settings_from(common, keep_versions=keep)
+    do_apply = apply_flag(apply, dry_run)
+    settings = settings_from(common, keep_versions=validate_flag("keep_versions", keep, "--keep"))
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         plan = plan_prune_versions(
             run.ctx, run.regions, settings, run.now, settings.keep_versions, bar.advance
         )
         planned = plan.planned
-        applied = False
         if do_apply and planned:
             summary = f"Delete {len(planned)} published version(s)."
             show_plan(plan.report, render_versions_table, yes)
             if confirm_apply(summary, yes):
                 apply_prune_versions(run.ctx, plan)
-                applied = True
+                plan.report.view = with_phase(plan.report.view, Phase.APPLIED)
             else:
-                info("nothing was changed")
-        plan.report.view["applied"] = applied
+                plan.report.warnings.append(NOT_CONFIRMED)
         finish_plan(run, plan.report, render_versions_table)

@@ -73,8 +73,22 @@ def info(message: str) -> None:
     print(_stderr_line(f"lambdaops: {stderr_text(message)}"), file=sys.stderr)
 
 
+# Settings keys whose flag values are plain numbers: validated here by the settings' own parsers.
+_NUMBER_KEYS = ("days", "concurrency_days", "concurrency_floor", "keep_versions", "runtime_warn_days")
+
+
 def settings_from(common: Common, **command_flags: Any) -> Settings:
+    """Settings from the flags (`command_flags` by settings key), LAMBDAOPS_* and lambdaops.toml.
+
+    Every flag value goes through the same validator as the config file and environment
+    (settings.KEYS, via `validate_flag`): a bad value is exit 2 naming the flag.
+    """
+    from lambdaops.settings import validate_flag
+
     flags: dict[str, Any] = dict(command_flags)
+    for key in _NUMBER_KEYS:
+        if key in flags:
+            flags[key] = validate_flag(key, flags[key])
     if common.fail_on is not None:
         try:
             flags["fail_on"] = parse_fail_on(common.fail_on)
@@ -83,9 +97,7 @@ def settings_from(common: Common, **command_flags: Any) -> Settings:
         if flags["fail_on"] is None:
             flags["fail_on_none"] = True
     if common.workers is not None:
-        if not 1 <= common.workers <= 64:
-            raise UsageError(f"--workers must be from 1 to 64, got {common.workers}")
-        flags["workers"] = common.workers
+        flags["workers"] = validate_flag("workers", common.workers)
     if common.max_rps is not None:
         from lambdaops.rates import parse_max_rps
 
@@ -132,8 +144,14 @@ def validate_choice(flag: str, value: str, choices: Sequence[str]) -> str:
 
 
 def validate_days(flag: str, value: int | None, lo: int = 1, hi: int = MAX_DAYS) -> int | None:
+    """A day count in lo..hi (kept for commands that call it; settings_from validates the settings
+    keys itself, with the settings' own parsers)."""
+    from lambdaops.settings import validate_flag
+
+    if (lo, hi) == (1, MAX_DAYS):
+        return validate_flag("days", value, flag)  # type: ignore[no-any-return]
     if value is not None and not lo <= value <= hi:
-        raise UsageError(f"{flag} must be from {lo} to {hi} (CloudWatch keeps {MAX_DAYS} days), got {value}")
+        raise UsageError(f"{flag} must be from {lo} to {hi}, got {value}")
     return value
 
 
@@ -293,7 +311,7 @@ def finish(
         settings.suppressions,
         today,
         baseline,
-        tags=report.view.get("tags") if settings.tag_suppressions else None,
+        tags=report.function_tags if settings.tag_suppressions else None,
         tag_max_severity=settings.tag_suppressions_max_severity,
         config_path=settings.config_path,
         skipped_tags=skipped_tags,
@@ -389,9 +407,14 @@ def plan_exit_code(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def on_terminal() -> bool:
+    """A person at a terminal (stdin and stderr both one): the only case in which a command asks."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 def will_ask(yes: bool) -> bool:
     """Whether confirm_apply will ask: on a terminal, without --yes."""
-    return not yes and sys.stdin.isatty() and sys.stderr.isatty()
+    return not yes and on_terminal()
 
 
 def show_plan(report: Report, table: Callable[[Report, Any], None], yes: bool) -> None:
@@ -401,12 +424,15 @@ def show_plan(report: Report, table: Callable[[Report, Any], None], yes: bool) -
         return
     from rich.console import Console
 
+    from lambdaops.views import Phase, with_phase
+
     stop_progress()
-    report.view["asking"] = True
+    view = report.view
+    report.view = with_phase(view, Phase.CONFIRM)
     try:
         table(report, Console(stderr=True, soft_wrap=False))
     finally:
-        report.view.pop("asking", None)
+        report.view = view
 
 
 def confirm_apply(summary: str, yes: bool) -> bool:

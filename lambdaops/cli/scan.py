@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import Common, bounded, with_common
 from lambdaops.errors import UsageError
 
 
@@ -76,7 +76,7 @@ def scan(
     (lambdaops.toml), `lambdaops:ignore` tags and a baseline keep accepted findings out of the exit code.
     """
     from lambdaops.checks.registry import select
-    from lambdaops.cli.runner import finish, open_run, settings_from, validate_days
+    from lambdaops.cli.runner import finish, open_run, settings_from
     from lambdaops.render import SCAN_FORMATS
     from lambdaops.reports.scan import scan_report
     from lambdaops.suppress import load_baseline
@@ -89,15 +89,9 @@ def scan(
         raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
     reports = parse_report_specs(report, SCAN_FORMATS)
     prints = load_baseline(baseline) if baseline is not None else frozenset()
-    for flag, value, hi in (
-        ("--runtime-warn-days", runtime_warn_days, 3650),
-        ("--keep-versions", keep_versions, 10_000),
-        ("--floor", floor, 100_000),
-    ):
-        validate_days(flag, value, lo=0, hi=hi)
     settings = settings_from(
         common,
-        days=validate_days("--days", days),
+        days=days,
         runtime_warn_days=runtime_warn_days,
         keep_versions=keep_versions,
         concurrency_floor=floor,
@@ -118,63 +112,24 @@ def _scan_table(report: Any, console: Any) -> None:
     render_findings_table(report, console, group_by="auto")
 
 
+@bounded
 def checks(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="table, json, csv or markdown.")
     ] = None,
 ) -> None:
     """Print the catalogue of checks: id, severity, title, remediation."""
-    import json
     import sys
 
     from lambdaops.checks.registry import all_checks
     from lambdaops.cli.runner import resolve_output
+    from lambdaops.render.catalogue import catalogue_rows, render_catalogue, render_catalogue_table
 
     fmt = resolve_output(output, ("table", "json", "csv", "markdown"))
-    rows = [
-        {
-            "id": c.id,
-            "severity": c.severity.label,
-            "command": c.group,
-            "title": c.title,
-            "remediation": c.remediation,
-        }
-        for c in all_checks().values()
-    ]
-    if fmt == "json":
-        sys.stdout.write(json.dumps({"checks": rows}, indent=2, sort_keys=True) + "\n")
-    elif fmt == "csv":
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    elif fmt == "markdown":
-        sys.stdout.write("| id | severity | command | title | remediation |\n|---|---|---|---|---|\n")
-        for r in rows:
-            cells = (f"`{r['id']}`", r["severity"], r["command"], r["title"], r["remediation"])
-            sys.stdout.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
-    else:
+    rows = catalogue_rows(all_checks().values())
+    if fmt == "table":
         from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
 
-        from lambdaops.render.table import NARROW, entry_list, fits
-
-        console = Console(soft_wrap=False)
-        table = Table(title=f"{len(rows)} checks", title_justify="left", header_style="bold")
-        for col in ("id", "severity", "command", "title", "remediation"):
-            table.add_column(col, overflow="fold", no_wrap=col in ("id", "severity", "command"))
-        for r in rows:
-            table.add_row(r["id"], r["severity"], r["command"], r["title"], r["remediation"])
-        if console.width >= NARROW and fits(console, table):  # prose columns need the room
-            console.print(table)
-        else:  # narrow terminal or a pipe: a heading per check, title and remediation below it
-            entries = [
-                (
-                    Text(f"{r['id']}  {r['severity']}  ({r['command']})", style="bold"),
-                    [Text(r["title"]), Text(f"Fix: {r['remediation']}", style="dim")],
-                )
-                for r in rows
-            ]
-            console.print(entry_list(f"{len(rows)} checks", entries))
+        render_catalogue_table(rows, Console(soft_wrap=False))
+    else:
+        sys.stdout.write(render_catalogue(rows, fmt))

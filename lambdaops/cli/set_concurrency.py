@@ -41,13 +41,13 @@ def set_concurrency(
     """
     from lambdaops.cli.runner import finish_plan, open_run, settings_from
     from lambdaops.errors import UsageError
+    from lambdaops.settings import validate_flag
 
     if (reserved is None) == (not remove):
         raise UsageError("pass exactly one of --reserved N or --remove")
     if reserved is not None and reserved < 0:
         raise UsageError(f"--reserved must be 0 or more, got {reserved}")
-    if floor is not None and not 0 <= floor <= 100_000:
-        raise UsageError(f"--floor must be from 0 to 100000, got {floor}")
+    floor = validate_flag("concurrency_floor", floor)
     from lambdaops.reports.set_concurrency import parse_function
 
     name, arn_region, arn_account = parse_function(function)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from lambdaops.collect.cloudwatch import MetricQuery, get_metric_data
 from lambdaops.collect.guard import error_record
-from lambdaops.inventory import BillingAlarm, Budget, Subscription
+from lambdaops.inventory import BILLING_REGION, BillingAlarm, Budget, Subscription
 from lambdaops.model import ErrorRecord
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-BILLING_REGION = "us-east-1"
 NAMESPACE = "AWS/Billing"
 METRIC = "EstimatedCharges"
 PERIOD_S = 21600  # AWS updates the billing metric a few times a day; 6 hours is the usual alarm period

@@ -15,8 +15,8 @@ from lambdaops.errors import UsageError
 # Said on stderr by every --demo run: what it reads, and how to keep state between commands.
 DEMO_NOTICE = (
     "reading the emulated demo account (no AWS); its changes end with this command. To keep state "
-    "between commands, serve it: python -m lambdaops.demo.server --seed demo --port 4566, then "
-    "AWS_ENDPOINT_URL=http://127.0.0.1:4566 instead of --demo (docs/demo.md)"
+    "between commands, serve it with `lambdaops demo serve` (or python -m lambdaops.demo.server --seed "
+    "demo --port 4566) and use the AWS_ENDPOINT_URL it prints instead of --demo (docs/demo.md)"
 )
 DEMO_ENV = {
     "AWS_ACCESS_KEY_ID": "demo",

@@ -26,7 +26,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -65,10 +65,18 @@ def _run_seed(spec: str, url: str) -> None:
                 os.environ[key] = value
 
 
-def serve(host: str, port: int, *, quiet: bool = True, seed: str | None = None) -> None:
+def serve(
+    host: str,
+    port: int,
+    *,
+    quiet: bool = True,
+    seed: str | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> None:
     """Install the shims and serve moto on (host, port) until SIGTERM/SIGINT; port 0 picks one.
 
     With ``seed``, run that seeding function (see the module docstring) before saying ready.
+    ``announce(url)`` replaces the ready line (``lambdaops demo serve`` prints the shell lines instead).
     """
     if seed == "demo":
         # The demo roles attach AWS-managed policies, which moto only knows when told to load them.
@@ -108,7 +116,10 @@ def serve(host: str, port: int, *, quiet: bool = True, seed: str | None = None) 
     try:
         if seed:
             _run_seed(seed, url)
-        print(f"{READY_PREFIX}{url}", flush=True)
+        if announce is None:
+            print(f"{READY_PREFIX}{url}", flush=True)
+        else:
+            announce(url)
         stop.wait()
     finally:
         server.shutdown()

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from lambdaops.model import Report
 from lambdaops.render.table import cell, render_errors_table, render_findings_table
+from lambdaops.views import Phase, phase_of, phase_word
 
 STATUS_STYLE = {
     "applied": "green",
@@ -102,11 +103,12 @@ def render_billing_check(report: Report, console: Any) -> None:
 
 def render_billing_plan(report: Report, console: Any) -> None:
     changes = report.changes or []
-    dry_run = bool(report.view.get("dry_run"))
+    phase = phase_of(report)
+    dry_run = phase is Phase.DRY_RUN
     if not changes:
         console.print("Nothing to change.")
     else:
-        table = _table(f"{report.command}: {'plan (dry run)' if dry_run else 'changes'} ({len(changes)})")
+        table = _table(f"{report.command}: {phase_word(phase)} ({len(changes)})")
         table.add_column("Action", no_wrap=True)
         table.add_column("Resource", overflow="fold")
         table.add_column("Status", no_wrap=True)
@@ -122,6 +124,8 @@ def render_billing_plan(report: Report, console: Any) -> None:
     planned = sum(1 for c in changes if c.status.value == "planned")
     if planned and dry_run:
         console.print(f"{planned} change(s) planned; nothing was changed (dry run). Rerun without --dry-run.")
+    elif planned and phase is not Phase.APPLIED:
+        console.print(f"{planned} change(s) planned; nothing was changed.")
     render_errors_table(report, console)
 
 

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from lambdaops.model import ChangeStatus, Report
 from lambdaops.render.table import cell
+from lambdaops.views import ConcurrencyView, Phase, phase_of
 
 STATUS_STYLE = {
     ChangeStatus.APPLIED: "green",
@@ -56,7 +57,7 @@ def _peak_cell(pool: dict[str, Any]) -> Text:
 
 
 def pools_table(report: Report) -> Table:
-    days = report.view.get("window_days")
+    days = report.view.window_days if isinstance(report.view, ConcurrencyView) else None
     table = Table(
         title="Concurrency pools" + (f" (peak over {days} days)" if days else ""),
         title_justify="left",
@@ -231,7 +232,7 @@ def render_concurrency_plan(report: Report, console: Any) -> None:
         console.print(_pool_line(pool, changes))
     if changes:
         # the write model's words: `plan` until a change was made, then `applied`
-        phase = "applied" if any(c.status is ChangeStatus.APPLIED for c in changes) else "plan"
+        phase = "applied" if phase_of(report) is Phase.APPLIED else "plan"
         table = Table(title=f"{report.command}: {phase}", title_justify="left", header_style="bold")
         for col in ("Function", "Region", "Change", "Status", "Reason"):
             table.add_column(col, overflow="fold")
@@ -256,7 +257,7 @@ def render_concurrency_plan(report: Report, console: Any) -> None:
     if refused:
         console.print(Text("Refused: nothing was changed.", style="bold red"))
     elif planned:
-        hint = "rerun without --dry-run" if report.view.get("dry_run") else "rerun with --apply"
+        hint = "rerun without --dry-run" if phase_of(report) is Phase.DRY_RUN else "rerun with --apply"
         console.print(f"{planned} change(s) planned; nothing was changed ({hint} to make them).")
     _errors(report, console)
 

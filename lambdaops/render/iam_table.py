@@ -17,6 +17,7 @@ from lambdaops.render.table import (
     render_errors_table,
     summary_line,
 )
+from lambdaops.views import IamView
 
 
 def _function_names(f: Finding) -> list[str]:
@@ -33,7 +34,10 @@ def _function_heading(arn: str) -> str:
     return f"function {arn}"
 
 
-def render_iam_table(report: Report, console: Console, by: str = "role") -> None:
+def render_iam_table(report: Report, console: Console, by: str | None = None) -> None:
+    """Findings grouped by role, or by function (`by`, else the report's IamView: audit-iam --by)."""
+    if by is None:
+        by = report.view.group_by if isinstance(report.view, IamView) else "role"
     findings = report.sorted_findings()
     console.print(summary_line(findings))
     groups: dict[str, list[Finding]] = defaultdict(list)

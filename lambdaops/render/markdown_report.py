@@ -197,9 +197,11 @@ def _errors(report: Report) -> list[str]:
 
 def _functions(report: Report) -> list[str]:
     from lambdaops.render.status_why import LEGEND, last_invoked, why
+    from lambdaops.views import functions_view
 
-    window = report.view.get("window_days")
-    activity = report.view.get("activity") or {}
+    view = functions_view(report)
+    window = view.window_days or None
+    activity = view.activity
     rows = []
     for r in report.functions:  # already in --sort order
         days = r.get("days_since_invocation")
@@ -214,7 +216,7 @@ def _functions(report: Report) -> list[str]:
                 r.get("last_modified"),
                 last_invoked(r, window, report.generated_at) or "none seen",
                 "" if days is None else days,
-                why(r, activity.get(r.get("arn")), window, report.generated_at),
+                why(r, activity.get(str(r.get("arn"))), window, report.generated_at),
             ]
         )
     header = [

@@ -20,6 +20,7 @@ from lambdaops.render.table import (
     render_errors_table,
     table_as_list,
 )
+from lambdaops.views import Phase, PruneView, VersionsView, phase_of
 
 STATUS_STYLES = {
     "failed": "bold red",
@@ -55,7 +56,11 @@ def why_idle(params: dict[str, object]) -> str:
 
 def _phase(report: Report) -> str:
     """`plan` until the changes were made; `applied` after an applied run (the write model, CONTRACT)."""
-    return "applied" if report.view.get("applied") else "plan"
+    return "applied" if phase_of(report) is Phase.APPLIED else "plan"
+
+
+def _asking(report: Report) -> bool:
+    return phase_of(report) is Phase.CONFIRM
 
 
 def render_prune_table(report: Report, console: Console) -> None:
@@ -63,7 +68,8 @@ def render_prune_table(report: Report, console: Console) -> None:
     shown = [c for c in changes if not _already_deleted(c)]
     earlier = len(changes) - len(shown)
     multi = len({str(c.params.get("account_id")) for c in shown}) > 1
-    days = report.view.get("window_days")
+    view = report.view if isinstance(report.view, PruneView) else PruneView()
+    days = view.window_days
     if shown:
         title = f"Prune {_phase(report)}: inactive functions ({len(shown)})"
         table = _table(title + (f", idle window {days} days" if days else ""))
@@ -96,11 +102,11 @@ def render_prune_table(report: Report, console: Console) -> None:
         console.print("No inactive functions to prune.")
     if earlier:
         console.print(
-            f"{earlier} function(s) archived under {report.view.get('archive_root', 'the archive')} "
+            f"{earlier} function(s) archived under {view.archive_root or 'the archive'} "
             "by earlier runs are already deleted (listed in --output json)."
         )
     planned = sum(1 for c in shown if c.status is ChangeStatus.PLANNED)
-    if planned and report.view.get("asking"):
+    if planned and _asking(report):
         console.print(f"{planned} function(s) will be archived, then deleted.")
     elif planned:
         console.print(
@@ -115,7 +121,7 @@ def render_versions_table(report: Report, console: Console) -> None:
     if changes:
         table = _table(
             f"Prune-versions {_phase(report)}: published versions beyond the newest "
-            f"{report.view.get('keep')} ({len(changes)})"
+            f"{report.view.keep if isinstance(report.view, VersionsView) else None} ({len(changes)})"
         )
         table.add_column("Function", no_wrap=True)
         table.add_column("Region", no_wrap=True)
@@ -139,7 +145,7 @@ def render_versions_table(report: Report, console: Console) -> None:
     else:
         console.print("No function has more published versions than kept.")
     planned = [c for c in changes if c.status is ChangeStatus.PLANNED]
-    if planned and report.view.get("asking"):
+    if planned and _asking(report):
         console.print(f"{len(planned)} version(s) will be deleted.")
     elif planned:
         size = _size(sum(int(c.params.get("code_size_bytes") or 0) for c in planned))

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from lambdaops.model import Finding, FindingStatus, Report, Severity
 from lambdaops.render.console_url import console_url
+from lambdaops.views import functions_view
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -313,9 +314,10 @@ _STATUS_STYLES = {"inactive": "bold yellow", "unknown": "magenta", "new": "cyan"
 def _function_cells(row: dict[str, Any], with_time: bool, report: Report | None = None) -> dict[str, Text]:
     from lambdaops.render.status_why import last_invoked, why
 
-    days = report.view.get("window_days") if report is not None else None
+    view = functions_view(report) if report is not None else None
+    days = (view.window_days or None) if view is not None else None
     at = report.generated_at if report is not None else None
-    activity = (report.view.get("activity") or {}).get(row.get("arn")) if report is not None else None
+    activity = view.activity.get(str(row.get("arn"))) if view is not None else None
     status = str(row.get("status", ""))
     memory = row.get("memory_mb")
     days_idle = row.get("days_since_invocation")
@@ -380,7 +382,8 @@ def render_functions_table(report: Report, console: Console) -> None:
     from collections import Counter
 
     accounts = {str(row.get("account_id", "")) for row in report.functions} | set(report.accounts)
-    days = report.view.get("window_days")
+    view = functions_view(report)
+    days = view.window_days
     window = f": idle window {days} days" if days else ""
     if len(accounts) > 1:
         for account in sorted({str(row.get("account_id", "")) for row in report.functions}):
@@ -398,7 +401,7 @@ def render_functions_table(report: Report, console: Console) -> None:
                 f"Functions ({len(report.functions)}){window}", report.functions, console.width, report
             ),
         )
-    statuses = report.view.get("all_statuses") or [str(r.get("status", "")) for r in report.functions]
+    statuses = list(view.all_statuses) or [str(r.get("status", "")) for r in report.functions]
     counts = Counter(statuses)
     regions = len(set(report.regions))
     shown = ("inactive", "throttled", "new", "unknown", "active") if counts.get("throttled") else None
@@ -411,7 +414,7 @@ def render_functions_table(report: Report, console: Console) -> None:
         from lambdaops.render.status_why import LEGEND
 
         console.print(cell(LEGEND, "dim"))
-    if report.view.get("show") == "inactive" and statuses and not report.functions:
+    if view.show == "inactive" and statuses and not report.functions:
         console.print("No inactive functions (--show all lists every function).")
     if counts.get("throttled"):
         console.print(
@@ -438,7 +441,9 @@ def render_changes_table(report: Report, console: Console) -> None:
     if not changes:
         console.print("Nothing to change.")
         return
-    table = _table(f"Changes ({len(changes)})")
+    from lambdaops.views import phase_of, phase_word
+
+    table = _table(f"Changes ({len(changes)}): {phase_word(phase_of(report))}")
     table.add_column("Action", no_wrap=True)
     table.add_column("Resource", overflow="fold", max_width=50)
     table.add_column("Parameters", overflow="fold")

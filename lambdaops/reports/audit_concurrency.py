@@ -17,6 +17,7 @@ from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import ChangeStatus, Report, iso
 from lambdaops.parts import Part
 from lambdaops.settings import Settings
+from lambdaops.views import ConcurrencyView, Phase
 
 COMMAND = "audit-concurrency"
 # What a --cap-unlimited plan reads: the pool and every reservation (no metrics, no policies).
@@ -129,7 +130,7 @@ def report_from_inventory(
         report.findings.extend(check.run(inv, settings))
     record_coverage(report, checks, inv)
     report.sections["pools"] = pool_sections(inv, settings)
-    report.view["window_days"] = settings.concurrency_days
+    report.view = ConcurrencyView(window_days=settings.concurrency_days)
     return report
 
 
@@ -190,8 +191,10 @@ def cap_unlimited_report(
     apply: bool,
     confirm: Callable[[str], bool] = lambda _summary: True,
     on_done: Callable[[], None] | None = None,
+    show: Callable[[Report], None] | None = None,
 ) -> Report:
-    """Plan a reservation of `cap` for every function without one; with `apply`, make it (after `confirm`).
+    """Plan a reservation of `cap` for every function without one; with `apply`, make it (after `show`
+    has been given the whole plan and `confirm` said yes).
 
     A plan refused anywhere (floor breach) is written out and nothing is changed.
     """
@@ -209,16 +212,17 @@ def cap_unlimited_report(
     report.sections["pools"] = pool_sections(inv, settings)
     planned = [c for c in changes if c.status is ChangeStatus.PLANNED]
     refused = any(c.status is ChangeStatus.REFUSED for c in changes)
-    report.view["applying"] = False
     if apply and planned and not refused:
         scopes = sorted({(str(c.params["account_id"]), str(c.params["region"])) for c in planned})
         summary = (
             f"Reserve concurrency for {len(planned)} function(s) in "
             f"{', '.join(r for _, r in scopes)} (--cap-unlimited {cap})."
         )
+        if show is not None:
+            show(report)
         if confirm(summary):
             accounts = {a.account_id: a for a in ctx.accounts}
-            report.view["applying"] = True
+            report.view = ConcurrencyView(phase=Phase.APPLIED)
             report.changes, errors = apply_changes(
                 changes, lambda account_id, region: ctx.client(accounts[account_id], "lambda", region)
             )

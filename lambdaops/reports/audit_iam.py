@@ -35,5 +35,5 @@ def audit_iam_report(
     for check in checks:
         report.findings.extend(check.run(inv, settings))
     record_coverage(report, checks, inv)
-    report.view["tags"] = inv.tags
+    report.function_tags = inv.tags
     return report

@@ -13,11 +13,12 @@ from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.collect.guard import aws_errors, error_record
 from lambdaops.coverage import record_coverage
-from lambdaops.inventory import BillingState
+from lambdaops.inventory import BILLING_REGION, BillingState
 from lambdaops.model import Change, ChangeStatus, Report
 from lambdaops.settings import Settings
+from lambdaops.views import Phase, WriteView
 
-REGION = aws.BILLING_REGION
+REGION = BILLING_REGION
 
 
 def billing_check_report(
@@ -178,7 +179,7 @@ def billing_set_report(
             report.errors.extend(apply_errors)
         report.warnings.extend(_confirmation_notes(changes, not go))
         report.changes.extend(changes)
-    report.view["applied"] = go
+    report.view = WriteView(phase=Phase.APPLIED if go else Phase.DRY_RUN if dry_run else Phase.PLAN)
     return report
 
 
@@ -211,8 +212,10 @@ def billing_remove_report(
     now: datetime,
     apply: bool,
     confirm: Callable[[str], bool] | None = None,
+    show: Callable[[Report], None] | None = None,
 ) -> Report:
-    """Plan (and with `apply`, make) the deletion of every lambdaops-managed billing alarm."""
+    """Plan (and with `apply`, make) the deletion of every lambdaops-managed billing alarm; `show` is
+    given the whole plan before `confirm` asks."""
     _ = settings
     report = Report(
         command="billing-alarm remove",
@@ -232,7 +235,13 @@ def billing_remove_report(
             continue
         plans.append((account, actions.plan_remove(account.account_id, alarms)))
     planned = sum(len(changes) for _, changes in plans)
-    go = apply and planned > 0 and (confirm is None or confirm(f"Delete {planned} billing alarm(s)?"))
+    if apply and planned and show is not None:
+        report.changes = [c for _, changes in plans for c in changes]
+        show(report)
+        report.changes = []
+    go = apply and planned > 0 and (confirm is None or confirm(f"Delete {planned} billing alarm(s)."))
+    if apply and planned and not go:
+        report.warnings.append("not confirmed: nothing was changed")
     for account, changes in plans:
         if go:
             clients = actions.BillingClients(
@@ -246,5 +255,5 @@ def billing_remove_report(
             f"the SNS topic {actions.TOPIC_NAME}, its subscriptions and any budget are kept; delete them "
             "by hand if they are no longer wanted"
         )
-    report.view["applied"] = go
+    report.view = WriteView(phase=Phase.APPLIED if go else Phase.PLAN)
     return report

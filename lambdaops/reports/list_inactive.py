@@ -14,6 +14,7 @@ from lambdaops.coverage import record_coverage
 from lambdaops.model import Report
 from lambdaops.rows import function_row, sort_rows
 from lambdaops.settings import Settings
+from lambdaops.views import FunctionsView
 
 
 def list_inactive_report(
@@ -49,9 +50,13 @@ def list_inactive_report(
     for check in checks:
         report.findings.extend(check.run(inv, settings))
     record_coverage(report, checks, inv)
-    report.view.update(window_days=days, all_statuses=statuses, show=show)
-    report.view["activity"] = dict(inv.activity)  # why each row has its status (render/status_why.py)
-    report.view["edge"] = edge
+    report.view = FunctionsView(
+        window_days=days,
+        all_statuses=tuple(statuses),
+        show=show,
+        activity=dict(inv.activity),  # why each row has its status (render/status_why.py)
+        edge=edge,
+    )
     if "tags" in parts:
-        report.view["tags"] = inv.tags
+        report.function_tags = inv.tags
     return report

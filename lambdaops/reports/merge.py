@@ -313,7 +313,6 @@ def merge_reports(reports: Sequence[LoadedReport], sort: str | None = None) -> R
         if isinstance(w, str) and not w.startswith("--shard ")
     )
     report.errors.extend(_missing_shards(reports))
-    report.view["merged_from"] = [r.path for r in reports]
     report.coverage = _coverage(reports)
     return report
 

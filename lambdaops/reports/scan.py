@@ -49,6 +49,5 @@ def scan_report(
         report.findings.extend(check.run(inv, settings))
     record_coverage(report, checks, inv)
     report.warnings.extend(runtime_table_warnings([c.id for c in checks], now))
-    report.view["tags"] = inv.tags
-    report.view["checks"] = [c.id for c in checks]
+    report.function_tags = inv.tags
     return report

@@ -13,6 +13,7 @@ from lambdaops.errors import UsageError
 from lambdaops.inventory import AccountSettings
 from lambdaops.model import ChangeStatus, ErrorRecord, Report
 from lambdaops.settings import Settings
+from lambdaops.views import Phase, WriteView
 
 COMMAND = "set-concurrency"
 
@@ -122,9 +123,10 @@ def set_concurrency_report(
                 "floor": write_floor(settings.concurrency_floor, pool.concurrency_limit),
             }
         ]
-    report.view["dry_run"] = dry_run
+    report.view = WriteView(phase=Phase.DRY_RUN if dry_run else Phase.PLAN)
     if dry_run or change.status is not ChangeStatus.PLANNED:
         return report
+    report.view = WriteView(phase=Phase.APPLIED)
     report.changes, apply_errors = apply_changes([change], lambda _a, _r: client)
     report.errors.extend(apply_errors)
     return report

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdaops.inventory import BillingAlarm
+from lambdaops.inventory import BILLING_REGION, BillingAlarm
 from lambdaops.model import scope_arn
 from lambdaops.parts import Part
 
-BILLING_REGION = "us-east-1"  # the billing metric, billing alarms and their topics live only here
 GROUP = "billing"
 NEEDS = frozenset({Part.BILLING})
 

@@ -12,7 +12,7 @@ import functools
 from lambdaops.collect import billing
 from lambdaops.collect.gather import AccountJob, account_collector
 from lambdaops.collect.guard import error_record, guarded
-from lambdaops.inventory import BillingState, Subscription
+from lambdaops.inventory import BILLING_REGION, BillingState, Subscription
 from lambdaops.parts import Part
 
 BUDGETS_REGION = "global"  # Budgets is a global service: its error records say so
@@ -28,7 +28,7 @@ def collect_billing(job: AccountJob) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
     account_id = job.account.account_id
-    region = billing.BILLING_REGION
+    region = BILLING_REGION
     errors = job.inv.errors
     cw = job.client("cloudwatch", region)
 
