@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from lambdaops.analysis.activity import classify_all
-from lambdaops.checks.awslambda.runtime_common import runtime_table_warnings
+from lambdaops.analysis.runtime_use import runtime_table_warnings
 from lambdaops.checks.registry import CheckInfo, all_checks
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.edge import refine_edge_activity

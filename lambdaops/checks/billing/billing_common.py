@@ -5,17 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from lambdaops.inventory import BillingAlarm
-from lambdaops.model import scope_arn
 from lambdaops.parts import Part
 
 BILLING_REGION = "us-east-1"  # the billing metric, billing alarms and their topics live only here
 GROUP = "billing"
 NEEDS = frozenset({Part.BILLING})
-
-
-def account_arn(account_id: str) -> str:
-    """A finding about the account's billing guardrails as a whole (CONTRACT.md: empty resource part)."""
-    return scope_arn("cloudwatch", BILLING_REGION, account_id)
 
 
 def alarm_region(alarm: BillingAlarm) -> str:
