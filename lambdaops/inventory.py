@@ -69,6 +69,21 @@ class InvocationMetrics:
 
 
 @dataclass(frozen=True)
+class EdgeReplicas:
+    """Lambda@Edge, for a us-east-1 function (collected by collect/edge.py; judged in analysis).
+
+    `distributions`: the CloudFront distributions associating it (None: ListDistributions could not
+    be read, so it may be replicated). For an associated function that recorded no invocation in
+    us-east-1, its replicas' Invocations over the window, summed over every enabled region
+    (`window_sum` 0.0: none; None: not measured), and whether every region could be read."""
+
+    distributions: tuple[str, ...] | None
+    window_sum: float | None = None
+    last_invocation: datetime | None = None
+    complete: bool = True  # False: a region (or the list of regions) could not be read
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     concurrency_limit: int
     unreserved: int
@@ -235,6 +250,8 @@ class Inventory:
     # (e.g. the IAM audit), keyed by what derived them: their lifetime is the inventory's, never global.
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     now: datetime | None = None
+    # by function ARN, us-east-1 functions only: Lambda@Edge associations and replica metrics
+    edge: dict[str, EdgeReplicas] = field(default_factory=dict)
 
     def all_functions(self) -> list[FunctionInfo]:
         return [f for scope in sorted(self.functions) for f in self.functions[scope]]
