@@ -1,7 +1,9 @@
 """The JSON report schema (lambdaops/data/report.schema.json) holds for every command's output.
 
 Every command runs against the demo account with `--output json`, and its output must validate
-against the shipped JSON Schema (draft 2020-12). The schema is strict where the contract is
+against the shipped JSON Schema (draft 2020-12). The commands that only read (every plan) read the
+session's served demo account (conftest `demo_server`, seeded once); the one that writes runs in
+its own `--demo` account. The schema is strict where the contract is
 (envelope keys, the status enums, findings, errors, changes), so a new key or status that is not
 documented there fails here.
 """
@@ -43,6 +45,18 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def served(demo_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read the session's demo server (seeded once) instead of seeding a `--demo` account per run."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", demo_server)
+
+
+def _read_only(args: list[str]) -> list[str]:
+    """`args` against the served demo account: `--demo` becomes the demo's regions."""
+    rest = [a for a in args if a != "--demo"]
+    return rest if "--region" in rest else [*rest, "--region", "eu-central-1", "--region", "eu-west-1"]
+
+
 def _json(args: list[str], ok: tuple[int, ...] = (0, 3)) -> dict[str, Any]:
     result = runner.invoke(app, [*args, "--output", "json"], catch_exceptions=False)
     assert result.exit_code in ok, result.output
@@ -72,16 +86,16 @@ COMMANDS = [
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
 def test_every_command_validates(
-    args: list[str], in_tmp: Path, validator: jsonschema.Draft202012Validator
+    args: list[str], in_tmp: Path, served: None, validator: jsonschema.Draft202012Validator
 ) -> None:
     # prune: exit 2, the demo's container-image function cannot be archived completely (refused)
-    _valid(validator, _json(args, ok=(2,) if args[0] == "prune" else (0, 3)))
+    _valid(validator, _json(_read_only(args), ok=(2,) if args[0] == "prune" else (0, 3)))
 
 
 def test_list_inactive_rows_include_throttled_and_it_validates(
-    in_tmp: Path, validator: jsonschema.Draft202012Validator
+    in_tmp: Path, served: None, validator: jsonschema.Draft202012Validator
 ) -> None:
-    data = _json(["list-inactive", "--demo", "--show", "all"])
+    data = _json(_read_only(["list-inactive", "--demo", "--show", "all"]))
     assert "throttled" in {r["status"] for r in data["functions"]}
     _valid(validator, data)
 
@@ -111,7 +125,9 @@ def test_schema_enums_match_the_code() -> None:
     assert set(defs["finding"]["properties"]["status"]["enum"]) == {s.value for s in FindingStatus}
 
 
-def test_schema_rejects_an_undocumented_status(validator: jsonschema.Draft202012Validator) -> None:
-    data = _json(["list-inactive", "--demo"])
+def test_schema_rejects_an_undocumented_status(
+    served: None, validator: jsonschema.Draft202012Validator
+) -> None:
+    data = _json(_read_only(["list-inactive", "--demo"]))
     data["functions"][0]["status"] = "idle-ish"
     assert list(validator.iter_errors(data))
