@@ -49,7 +49,8 @@ def test_role_facts_hold_each_policy_judged_in_policy_order() -> None:
 
 
 def admin_inventory() -> Inventory:
-    return inventory([fn("api", role_arn("app"))], [role("app", (ADMIN_ARN,))], [managed(ADMIN_ARN, ADMIN_DOC)])
+    admin = managed(ADMIN_ARN, ADMIN_DOC)
+    return inventory([fn("api", role_arn("app"))], [role("app", (ADMIN_ARN,))], [admin])
 
 
 def test_facts_are_computed_once_per_inventory_and_kept_in_it(monkeypatch: pytest.MonkeyPatch) -> None:
