@@ -15,7 +15,7 @@ from lambdaops.runtimes import RuntimeInfo, RuntimeState
 if TYPE_CHECKING:
     from datetime import date
 
-    from lambdaops.inventory import FunctionInfo, Inventory
+    from lambdaops.inventory import Inventory
     from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-deprecated-runtime"
@@ -28,16 +28,6 @@ def _block_note(info: RuntimeInfo, today: date) -> str:
     if upd <= today:
         return f"; updates to functions on it are blocked since {upd.isoformat()}"
     return f"; updates to functions on it will be blocked from {upd.isoformat()}"
-
-
-def functions_in_state(
-    inventory: Inventory, settings: Settings, wanted: RuntimeState
-) -> Iterator[tuple[FunctionInfo, RuntimeInfo, date, date]]:
-    """(function, schedule row, today, deprecation date) for functions whose $LATEST runtime is in
-    `wanted` (published versions in use: analysis.runtime_use.subjects_in_state)."""
-    for subject, info, today in subjects_in_state(inventory, settings, wanted):
-        if subject.version is None and info is not None and info.deprecation_date is not None:
-            yield subject.fn, info, today, info.deprecation_date
 
 
 def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
