@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from lambdaops.analysis.iam import functions_by_role, known_accounts
 from lambdaops.model import Severity
 from lambdaops.parts import Part
 
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from lambdaops.inventory import FunctionInfo, RoleInfo
     from lambdaops.model import Finding
     from lambdaops.policy.document import PolicyParseError, Statement
+
+# Facts the IAM checks select from live in lambdaops.analysis.iam; these two are re-exported because
+# checks written against the earlier iam_common import them from here.
+__all__ = ["functions_by_role", "known_accounts"]
 
 GLOBAL = "global"  # IAM is global: role and policy findings carry this region
 GROUP = "audit-iam"
