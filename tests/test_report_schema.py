@@ -1,9 +1,10 @@
 """The JSON report schema (lambdaops/data/report.schema.json) holds for every command's output.
 
 Every command runs against the demo account with `--output json`, and its output must validate
-against the shipped JSON Schema (draft 2020-12). The commands that only read (every plan) read the
-session's served demo account (conftest `demo_server`, seeded once); the one that writes runs in
-its own `--demo` account. The schema is strict where the contract is
+against the shipped JSON Schema (draft 2020-12). The commands that only read (plans included) read
+the session's served demo account (conftest `demo_server`, seeded once); those that write
+(`billing-alarm set` and `set-concurrency` apply by default, `prune --apply`) run in a `--demo`
+account of their own, so no other test sees their changes. The schema is strict where the contract is
 (envelope keys, the status enums, findings, errors, changes), so a new key or status that is not
 documented there fails here.
 """
@@ -51,8 +52,15 @@ def served(demo_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", demo_server)
 
 
+# Commands that change the account they run against (without --dry-run): never on the shared server.
+WRITES = (["billing-alarm", "set"], ["set-concurrency"])
+
+
 def _read_only(args: list[str]) -> list[str]:
-    """`args` against the served demo account: `--demo` becomes the demo's regions."""
+    """`args` against the served demo account: `--demo` becomes the demo's regions (a command that
+    writes keeps its own `--demo` account)."""
+    if any(args[: len(w)] == w for w in WRITES):
+        return args
     rest = [a for a in args if a != "--demo"]
     return rest if "--region" in rest else [*rest, "--region", "eu-central-1", "--region", "eu-west-1"]
 
