@@ -79,6 +79,21 @@ class InvocationMetrics:
 
 
 @dataclass(frozen=True)
+class EdgeReplicas:
+    """Lambda@Edge, for a us-east-1 function (collected by collect/edge.py; judged in analysis).
+
+    `distributions`: the CloudFront distributions associating it (None: ListDistributions could not
+    be read, so it may be replicated). For an associated function that recorded no invocation in
+    us-east-1, its replicas' Invocations over the window, summed over every enabled region
+    (`window_sum` 0.0: none; None: not measured), and whether every region could be read."""
+
+    distributions: tuple[str, ...] | None
+    window_sum: float | None = None
+    last_invocation: datetime | None = None
+    complete: bool = True  # False: a region (or the list of regions) could not be read
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     concurrency_limit: int
     unreserved: int
@@ -287,6 +302,8 @@ class Inventory:
     # enabled | not-enabled (not opted in) | unreadable (an error record says why)
     memory_recommendations: dict[str, MemoryRecommendation] = field(default_factory=dict)
     compute_optimizer: dict[Scope, str] = field(default_factory=dict)
+    # by function ARN, us-east-1 functions only: Lambda@Edge associations and replica metrics
+    edge: dict[str, EdgeReplicas] = field(default_factory=dict)
 
     def all_functions(self) -> list[FunctionInfo]:
         return [f for scope in sorted(self.functions) for f in self.functions[scope]]

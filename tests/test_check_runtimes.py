@@ -212,7 +212,7 @@ def test_versions_are_not_judged_when_aliases_were_not_read() -> None:
 
 def test_stale_table_warning_only_when_runtime_checks_run(monkeypatch: Any) -> None:
     from lambdaops import runtimes
-    from lambdaops.checks.awslambda.runtime_common import runtime_table_warnings
+    from lambdaops.analysis.runtime_use import runtime_table_warnings
 
     fresh = datetime.combine(load_table().as_of, datetime.min.time(), tzinfo=UTC)
     assert runtime_table_warnings(["lambda-runtime-unknown"], fresh) == []

@@ -6,7 +6,6 @@ The server holds the demo account; what the process reports must match what was 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,17 +13,15 @@ import pytest
 from lambdaops.demo.seed import FUNCTIONS, demo_function_names
 from lambdaops.demo.seed_activity import THROTTLED_FUNCTION
 from lambdaops.demo.seed_archive import IMAGE_FUNCTION, VERSIONED
-from lambdaops.demo.server import running_server
 from tests.support.e2e import run_lambdaops
 
 # seed_archive's functions: deployed 200 days ago, never invoked.
 ARCHIVE_CASES = {VERSIONED, IMAGE_FUNCTION}
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with running_server(seed="demo") as url:
-        yield url
+@pytest.fixture
+def endpoint(demo_server: str) -> str:
+    return demo_server  # the session's demo account: these tests only read it
 
 
 def expected_inactive(days: int) -> set[str]:

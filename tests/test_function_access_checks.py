@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from lambdaops.checks.iam import iam_common
 from lambdaops.inventory import AliasInfo, Inventory, UrlConfig, VersionInfo
 from lambdaops.model import Severity
+from lambdaops.policy import exposure
 from lambdaops.settings import Settings
 from tests.test_iam_checks import ACCOUNT, fn, inventory, role, run
 
@@ -78,7 +78,7 @@ def test_modern_public_url_is_public_url_only_never_public_invoke() -> None:
     assert set(found) == {"lambda-public-url"}
     (url,) = found["lambda-public-url"]
     assert url.severity is Severity.HIGH and url.evidence["policy_grants_public"] is True
-    assert iam_common.public_functions(inv) == {F.arn: "function-url"}
+    assert exposure.public_functions(inv) == {F.arn: "function-url"}
 
 
 def test_modern_public_url_without_a_limit_is_public_unlimited() -> None:
@@ -115,7 +115,7 @@ def test_none_url_without_public_grant_is_unreachable_low(doc: Any) -> None:
     (finding,) = found["lambda-url-unreachable"]
     assert finding.severity is Severity.LOW
     assert "403" in finding.message and "delete-function-url-config" in finding.remediation
-    assert iam_common.public_functions(inv) == {}
+    assert exposure.public_functions(inv) == {}
 
 
 def test_none_url_whose_policy_was_not_read_is_still_public() -> None:
@@ -155,7 +155,7 @@ def test_public_grant_on_an_alias_only_is_public_invoke() -> None:
     assert finding.evidence["qualifier"] == "live"
     assert "--qualifier live" in finding.remediation
     assert finding.detail == "resource-policy:live#AllowAnyoneLive"
-    assert iam_common.public_functions(inv) == {F.arn: "resource-policy"}
+    assert exposure.public_functions(inv) == {F.arn: "resource-policy"}
     assert len(run("lambda-public-unlimited", inv)) == 1
 
 

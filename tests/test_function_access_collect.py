@@ -14,10 +14,10 @@ import botocore.client
 import pytest
 from moto import mock_aws
 
-from lambdaops.checks.iam import iam_common
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.gather import gather
 from lambdaops.demo import moto_shims
+from lambdaops.policy import exposure
 from lambdaops.settings import Settings
 from tests.support.fixtures import zip_bytes
 
@@ -84,7 +84,7 @@ def test_qualified_policies_only_for_aliases_and_versions_that_exist(calls: list
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:released"
     assert inv.resource_policies[arn] is None  # the function's own policy is empty on AWS
     assert inv.resource_policies[f"{arn}:live"]["Statement"][0]["Sid"] == "anyone"
-    assert iam_common.public_functions(inv) == {arn: "resource-policy"}
+    assert exposure.public_functions(inv) == {arn: "resource-policy"}
 
 
 def test_url_configs_read_only_where_a_policy_could_make_a_url_public(calls: list[Any]) -> None:
@@ -117,7 +117,7 @@ def test_url_configs_read_only_where_a_policy_could_make_a_url_public(calls: lis
     base = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
     assert inv.function_urls[base + "private"] == [] and inv.function_urls[base + "internal"] == []
     assert [u.auth_type for u in inv.function_urls[base + "public-url"]] == ["NONE"]
-    assert iam_common.public_functions(inv) == {base + "public-url": "function-url"}
+    assert exposure.public_functions(inv) == {base + "public-url": "function-url"}
 
 
 def test_a_url_with_callers_is_read_even_without_a_policy(calls: list[Any]) -> None:

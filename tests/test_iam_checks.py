@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lambdaops.checks.iam import iam_common
+from lambdaops.analysis import iam as iam_facts
 from lambdaops.checks.registry import CheckInfo, check_modules, module_for
 from lambdaops.inventory import (
     FunctionInfo,
@@ -20,6 +20,7 @@ from lambdaops.inventory import (
     UrlConfig,
 )
 from lambdaops.model import Finding, Severity
+from lambdaops.policy import exposure
 from lambdaops.settings import Settings
 from tests.support.inventory import function
 
@@ -296,13 +297,13 @@ def test_unparseable_and_missing_policies_are_findings() -> None:
 
 def test_managed_policy_analysed_once_for_many_roles(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[Any] = []
-    real = iam_common.analyze_policy
+    real = iam_facts.analyze_policy
 
     def counting(doc: Any) -> Any:
         calls.append(doc)
         return real(doc)
 
-    monkeypatch.setattr(iam_common, "analyze_policy", counting)
+    monkeypatch.setattr(iam_facts, "analyze_policy", counting)
     n = 1000
     functions = [fn(f"f{i}", role_arn(f"r{i}")) for i in range(n)]
     roles = [role(f"r{i}", (BASIC_ARN,)) for i in range(n)]
@@ -369,7 +370,7 @@ def test_pinned_invoke_is_not_public() -> None:
         ]
     }
     assert run("lambda-public-invoke", public_inv(resource_policies={F.arn: policy})) == []
-    assert iam_common.public_functions(public_inv(resource_policies={F.arn: policy})) == {}
+    assert exposure.public_functions(public_inv(resource_policies={F.arn: policy})) == {}
 
 
 def test_public_url() -> None:
@@ -377,12 +378,12 @@ def test_public_url() -> None:
     (finding,) = run("lambda-public-url", inv)
     assert finding.severity is Severity.HIGH
     assert finding.evidence["url"] == URL_NONE.url
-    assert iam_common.public_functions(inv) == {F.arn: "function-url"}
+    assert exposure.public_functions(inv) == {F.arn: "function-url"}
 
 
 def test_public_functions_prefers_resource_policy() -> None:
     inv = public_inv(resource_policies={F.arn: PUBLIC_POLICY}, function_urls={F.arn: [URL_NONE]})
-    assert iam_common.public_functions(inv) == {F.arn: "resource-policy"}
+    assert exposure.public_functions(inv) == {F.arn: "resource-policy"}
 
 
 @pytest.mark.parametrize(

@@ -159,8 +159,9 @@ def _expected(document: dict[str, Any]) -> tuple[set[int], set[int], set[int]]:
 
 
 def test_aws_managed_policies_on_execution_roles_end_to_end(aws: None) -> None:
-    from lambdaops.checks.iam.iam_common import findings_for
+    from lambdaops.checks.registry import all_checks
     from lambdaops.inventory import FunctionInfo, Inventory
+    from lambdaops.model import Finding
     from lambdaops.policy.analyze import analyze_policy
     from lambdaops.settings import Settings
 
@@ -201,6 +202,9 @@ def test_aws_managed_policies_on_execution_roles_end_to_end(aws: None) -> None:
     inv = Inventory(accounts=[ACCOUNT], regions=[REGION], functions={(ACCOUNT, REGION): functions})
     inv.iam[ACCOUNT] = details
     settings = Settings()
+
+    def findings_for(check_id: str, inv: Inventory, settings: Settings) -> list[Finding]:
+        return list(all_checks()[check_id].run(inv, settings))
 
     def names(check_id: str) -> dict[str, str]:
         return {f.evidence["policy_name"]: f.severity.label for f in findings_for(check_id, inv, settings)}

@@ -1,7 +1,10 @@
 """The JSON report schema (lambdaops/data/report.schema.json) holds for every command's output.
 
 Every command runs against the demo account with `--output json`, and its output must validate
-against the shipped JSON Schema (draft 2020-12). The schema is strict where the contract is
+against the shipped JSON Schema (draft 2020-12). The commands that only read (plans included) read
+the session's served demo account (conftest `demo_server`, seeded once); those that write
+(`billing-alarm set` and `set-concurrency` apply by default, `prune --apply`) run in a `--demo`
+account of their own, so no other test sees their changes. The schema is strict where the contract is
 (envelope keys, the status enums, findings, errors, changes), so a new key or status that is not
 documented there fails here.
 """
@@ -43,6 +46,25 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def served(demo_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read the session's demo server (seeded once) instead of seeding a `--demo` account per run."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", demo_server)
+
+
+# Commands that change the account they run against (without --dry-run): never on the shared server.
+WRITES = (["billing-alarm", "set"], ["set-concurrency"])
+
+
+def _read_only(args: list[str]) -> list[str]:
+    """`args` against the served demo account: `--demo` becomes the demo's regions (a command that
+    writes keeps its own `--demo` account)."""
+    if any(args[: len(w)] == w for w in WRITES):
+        return args
+    rest = [a for a in args if a != "--demo"]
+    return rest if "--region" in rest else [*rest, "--region", "eu-central-1", "--region", "eu-west-1"]
+
+
 def _json(args: list[str], ok: tuple[int, ...] = (0, 3)) -> dict[str, Any]:
     result = runner.invoke(app, [*args, "--output", "json"], catch_exceptions=False)
     assert result.exit_code in ok, result.output
@@ -72,16 +94,16 @@ COMMANDS = [
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
 def test_every_command_validates(
-    args: list[str], in_tmp: Path, validator: jsonschema.Draft202012Validator
+    args: list[str], in_tmp: Path, served: None, validator: jsonschema.Draft202012Validator
 ) -> None:
     # prune: exit 2, the demo's container-image function cannot be archived completely (refused)
-    _valid(validator, _json(args, ok=(2,) if args[0] == "prune" else (0, 3)))
+    _valid(validator, _json(_read_only(args), ok=(2,) if args[0] == "prune" else (0, 3)))
 
 
 def test_list_inactive_rows_include_throttled_and_it_validates(
-    in_tmp: Path, validator: jsonschema.Draft202012Validator
+    in_tmp: Path, served: None, validator: jsonschema.Draft202012Validator
 ) -> None:
-    data = _json(["list-inactive", "--demo", "--show", "all"])
+    data = _json(_read_only(["list-inactive", "--demo", "--show", "all"]))
     assert "throttled" in {r["status"] for r in data["functions"]}
     _valid(validator, data)
 
@@ -111,7 +133,9 @@ def test_schema_enums_match_the_code() -> None:
     assert set(defs["finding"]["properties"]["status"]["enum"]) == {s.value for s in FindingStatus}
 
 
-def test_schema_rejects_an_undocumented_status(validator: jsonschema.Draft202012Validator) -> None:
-    data = _json(["list-inactive", "--demo"])
+def test_schema_rejects_an_undocumented_status(
+    served: None, validator: jsonschema.Draft202012Validator
+) -> None:
+    data = _json(_read_only(["list-inactive", "--demo"]))
     data["functions"][0]["status"] = "idle-ish"
     assert list(validator.iter_errors(data))

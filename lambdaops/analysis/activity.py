@@ -1,15 +1,18 @@
 """Each function's activity: active, inactive, throttled, new or unknown, from its collected metrics.
 
 The core rule of lambda-inactive and list-inactive. Collect only records the metrics
-(`Inventory.invocations`); `classify_all` judges them once per inventory, before Lambda@Edge
-replicas are looked at (collect/edge.py) and before any check or row reads `Inventory.activity`.
+(`Inventory.invocations`, and for Lambda@Edge functions their replicas' in `Inventory.edge`);
+`classify_all` judges them once per inventory, before any check or row reads `Inventory.activity`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from lambdaops.inventory import Activity, ActivityStatus, FunctionInfo, Inventory
+from lambdaops.inventory import Activity, ActivityStatus, EdgeReplicas, FunctionInfo, Inventory
+
+IDLE = (ActivityStatus.INACTIVE, ActivityStatus.NEW)
 
 
 def classify(
@@ -51,12 +54,47 @@ def classify(
     )
 
 
+def with_edge_replicas(act: Activity, edge: EdgeReplicas, now: datetime) -> Activity:
+    """A us-east-1 function's activity once its Lambda@Edge replicas are counted.
+
+    Replicas run, and are measured, in the regions where CloudFront runs them (collect/edge.py), so
+    an edge function idle in us-east-1 whose replicas ran is `active`. What could not be read never
+    makes a function `inactive`: unreadable distributions (it may be replicated) or replica metrics
+    leave an idle function `unknown` (a new one stays `new`).
+    """
+    if edge.distributions is None:
+        return replace(act, status=ActivityStatus.UNKNOWN) if act.status is ActivityStatus.INACTIVE else act
+    if act.status not in IDLE:
+        return act
+    if edge.window_sum is not None and edge.window_sum > 0 and edge.last_invocation is not None:
+        last = edge.last_invocation
+        return replace(
+            act,
+            status=ActivityStatus.ACTIVE,
+            window_invocations=edge.window_sum,
+            last_invocation=last,
+            days_since_invocation=max(0, (now - last).days),
+        )
+    if not edge.complete and act.status is ActivityStatus.INACTIVE:
+        return replace(act, status=ActivityStatus.UNKNOWN)
+    return act
+
+
 def classify_all(inv: Inventory) -> None:
-    """Fill `inv.activity` from `inv.invocations` (the window is the inventory's: now, window_days)."""
+    """Fill `inv.activity` from `inv.invocations` and `inv.edge` (the window is the inventory's: now,
+    window_days)."""
     assert inv.now is not None
     for fn in inv.all_functions():
         data = inv.invocations.get(fn.arn)
-        if data is not None:
-            inv.activity[fn.arn] = classify(
-                fn, data.window_sum, data.last_invocation, inv.now, inv.window_days, throttles=data.throttles
-            )
+        if data is None:
+            continue
+        act = classify(
+            fn, data.window_sum, data.last_invocation, inv.now, inv.window_days, throttles=data.throttles
+        )
+        edge = inv.edge.get(fn.arn)
+        inv.activity[fn.arn] = act if edge is None else with_edge_replicas(act, edge, inv.now)
+
+
+def edge_associations(inv: Inventory) -> dict[str, list[str]]:
+    """Function ARN -> the CloudFront distributions replicating it (prune keeps these functions)."""
+    return {arn: list(e.distributions) for arn, e in inv.edge.items() if e.distributions}

@@ -26,6 +26,7 @@ from lambdaops.prices import PriceTable
 
 MB_PER_GB = 1024
 FREE_EPHEMERAL_MB = 512  # "512 MB of ephemeral storage is available to each Lambda function at no cost"
+GROUP = "cost"  # the check group (and scan section) the cost checks belong to
 MONTH_SECONDS = 730 * 3600  # the AWS Pricing Calculator's month
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lambdaops.model import Finding, Severity
+from lambdaops.model import Finding, Severity, scope_arn
 from lambdaops.parts import Part
 
 if TYPE_CHECKING:
@@ -100,6 +100,61 @@ class CheckInfo:
             remediation=self.remediation if remediation is None else remediation,
             evidence=evidence,
             detail=detail,
+        )
+
+    def resource_finding(
+        self,
+        *,
+        account_id: str,
+        region: str,
+        resource_arn: str,
+        resource_name: str,
+        message: str,
+        evidence: Mapping[str, Any] | None = None,
+        detail: str = "",
+        severity: Severity | None = None,
+        remediation: str | None = None,
+    ) -> Finding:
+        """A finding of this check about a resource that is not a function (an execution role, a
+        managed policy, a billing alarm; `region="global"` for IAM). Severity and remediation come
+        from this CheckInfo unless one finding has a reason to differ (say why there)."""
+        return Finding(
+            check_id=self.id,
+            severity=self.severity if severity is None else severity,
+            account_id=account_id,
+            region=region,
+            resource_arn=resource_arn,
+            resource_name=resource_name,
+            message=message,
+            remediation=self.remediation if remediation is None else remediation,
+            evidence=dict(evidence or {}),
+            detail=detail,
+        )
+
+    def account_finding(
+        self,
+        account_id: str,
+        region: str,
+        message: str,
+        *,
+        service: str = "lambda",
+        evidence: Mapping[str, Any] | None = None,
+        detail: str = "",
+        severity: Severity | None = None,
+        remediation: str | None = None,
+    ) -> Finding:
+        """A finding of this check about an account's `service` in `region` as a whole (a pool, a
+        quota, a guardrail): CONTRACT.md's ARN with an empty resource part, named by the account."""
+        return self.resource_finding(
+            account_id=account_id,
+            region=region,
+            resource_arn=scope_arn(service, region, account_id),
+            resource_name=account_id,
+            message=message,
+            evidence=evidence,
+            detail=detail,
+            severity=severity,
+            remediation=remediation,
         )
 
     @property

@@ -17,14 +17,16 @@ behaviour lists its `LambdaFunctionAssociations` by version ARN). It names exact
 that have (or keep for a few hours) replicas, at the cost of one call, where the alternatives cost
 more: the replica metrics of every idle us-east-1 function in every region, or one IAM read per
 role to find trust in `edgelambda.amazonaws.com` (which says a function *may* be replicated, not
-that it is). Only for associated functions that look idle in us-east-1 are the replica metrics
-read: one batched `GetMetricData` per enabled region (`ec2:DescribeRegions`).
+that it is). Only for associated functions that recorded no invocation in us-east-1 are the
+replica metrics read: one batched `GetMetricData` per enabled region (`ec2:DescribeRegions`).
+Collect records what it read (`Inventory.edge`); lambdaops.analysis.activity folds it into each
+function's status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -134,52 +136,43 @@ def replica_invocations(
     return out
 
 
-def refine_edge_activity(ctx: Any, inv: Any, now: datetime, days: int) -> dict[str, list[str]]:
-    """Correct the activity of us-east-1 functions CloudFront replicates; returns their associations.
+def record_edge_replicas(ctx: Any, inv: Any, now: datetime, days: int) -> None:
+    """Record Lambda@Edge associations and replica metrics in `inv.edge` (judged in analysis.activity).
 
     Run after gathering `functions` and `invocations`: for each account whose us-east-1 was read,
-    one ListDistributions pass; only if an associated function looks idle in us-east-1, its
-    replicas' Invocations are read in every enabled region. A function whose replicas ran is
-    `active`. Anything unreadable leaves the candidates `unknown`, never `inactive`.
+    one ListDistributions pass; only for an associated function that recorded no invocation and no
+    throttle in us-east-1 are its replicas' Invocations read, in every enabled region. What could not
+    be read is recorded as such (distributions None, complete False), never as zero.
     """
-    from dataclasses import replace
-
     from botocore.exceptions import BotoCoreError, ClientError
 
     from lambdaops.collect.invocations import grid_floor, window_period
     from lambdaops.collect.scope import enabled_regions
-    from lambdaops.inventory import ActivityStatus
+    from lambdaops.inventory import EdgeReplicas
 
-    associated: dict[str, list[str]] = {}
-    idle_states = (ActivityStatus.INACTIVE, ActivityStatus.NEW)
     for account in ctx.accounts:
         account_id = account.account_id
         home = inv.functions.get((account_id, EDGE_HOME))
         if not home:
             continue
         found = list_associations(ctx.client(account, "cloudfront", EDGE_HOME), account_id)
-
-        def unknown(fns: Iterable[Any]) -> None:
-            for fn in fns:
-                act = inv.activity.get(fn.arn)
-                if act is not None and act.status is ActivityStatus.INACTIVE:
-                    inv.activity[fn.arn] = replace(act, status=ActivityStatus.UNKNOWN)
-
         if found.error is not None:
             inv.errors.append(found.error)
-            unknown(home)  # which of them CloudFront replicates is unknown: none may be called idle
+            for fn in home:  # which of them CloudFront replicates is unknown
+                inv.edge[fn.arn] = EdgeReplicas(distributions=None)
             continue
         edge = [fn for fn in home if fn.arn in found.by_function]
         for fn in edge:
-            associated[fn.arn] = sorted(found.by_function[fn.arn])
-        idle = [fn for fn in edge if (a := inv.activity.get(fn.arn)) is not None and a.status in idle_states]
+            inv.edge[fn.arn] = EdgeReplicas(distributions=tuple(sorted(found.by_function[fn.arn])))
+        idle = [fn for fn in edge if _no_calls_at_home(inv.invocations.get(fn.arn))]
         if not idle:
             continue
         try:
             regions = enabled_regions(ctx.client(account, "ec2", EDGE_HOME))
         except (ClientError, BotoCoreError) as exc:
             inv.errors.append(error_record(exc, account_id, GLOBAL, "ec2:DescribeRegions"))
-            unknown(idle)
+            for fn in idle:
+                inv.edge[fn.arn] = replace(inv.edge[fn.arn], complete=False)
             continue
         end = now.replace(second=0, microsecond=0)
         period = window_period(days)
@@ -188,16 +181,20 @@ def refine_edge_activity(ctx: Any, inv: Any, now: datetime, days: int) -> dict[s
         replicas = replica_invocations(clients, [fn.name for fn in idle], start, end, period, account_id)
         inv.errors.extend(replicas.errors)
         for fn in idle:
-            act = inv.activity[fn.arn]
-            if fn.name in replicas.invocations:
-                last = replicas.last[fn.name]
-                inv.activity[fn.arn] = replace(
-                    act,
-                    status=ActivityStatus.ACTIVE,
-                    window_invocations=replicas.invocations[fn.name],
-                    last_invocation=last,
-                    days_since_invocation=max(0, (now - last).days),
-                )
-            elif fn.name in replicas.unreadable and act.status is ActivityStatus.INACTIVE:
-                inv.activity[fn.arn] = replace(act, status=ActivityStatus.UNKNOWN)
-    return associated
+            inv.edge[fn.arn] = replace(
+                inv.edge[fn.arn],
+                window_sum=replicas.invocations.get(fn.name, 0.0),
+                last_invocation=replicas.last.get(fn.name),
+                complete=fn.name not in replicas.unreadable,
+            )
+
+
+def _no_calls_at_home(metrics: Any) -> bool:
+    """Read, and neither an invocation nor a throttle in us-east-1: worth reading its replicas."""
+    return (
+        metrics is not None
+        and metrics.window_sum is not None
+        and metrics.throttles is not None
+        and metrics.window_sum <= 0
+        and metrics.throttles <= 0
+    )

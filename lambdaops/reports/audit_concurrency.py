@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from lambdaops.actions.concurrency import Target, apply_changes, plan_cap_unlimited
-from lambdaops.checks.concurrency.concurrency_common import GROUP, public_functions, public_known
+from lambdaops.analysis.exposure import public_functions, publicly_invokable
 from lambdaops.checks.registry import CheckInfo, select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.gather import gather
@@ -60,7 +60,7 @@ def _function_entry(fn: FunctionInfo, inv: Inventory, public: dict[str, str]) ->
         "throttles": _count(metrics.throttles) if metrics is not None else None,
         "peak_concurrency": _count(metrics.peak_concurrency or 0.0) if metrics is not None else None,
         "metrics_read": metrics is not None,
-        "publicly_invokable": True if reason else (False if public_known(inv, fn) else None),
+        "publicly_invokable": publicly_invokable(inv, fn, reason),
     }
 
 
@@ -143,7 +143,7 @@ def audit_concurrency_report(
     on_done: Callable[[], None] | None = None,
 ) -> Report:
     """Read the pools, reservations, provisioned configs and metrics; run the concurrency checks."""
-    checks = select(group=GROUP)
+    checks = select(group=COMMAND)
     if days is not None:
         settings = settings.replace(concurrency_days=days)
     days = settings.concurrency_days

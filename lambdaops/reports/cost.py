@@ -9,8 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from lambdaops.analysis.activity import classify_all
-from lambdaops.analysis.cost import MONTH_SECONDS, cost_rows, free_tier_credit
-from lambdaops.checks.awslambda.cost_common import GROUP
+from lambdaops.analysis.cost import GROUP, MONTH_SECONDS, cost_rows, free_tier_credit
 from lambdaops.checks.registry import CheckInfo, all_checks, select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.cost_metrics import cost_window

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from lambdaops.analysis.activity import classify_all
+from lambdaops.analysis.activity import classify_all, edge_associations
 from lambdaops.checks.registry import select
 from lambdaops.collect.context import AwsContext
-from lambdaops.collect.edge import refine_edge_activity
+from lambdaops.collect.edge import record_edge_replicas
 from lambdaops.collect.gather import gather
 from lambdaops.coverage import record_coverage
 from lambdaops.model import Report
@@ -32,9 +32,10 @@ def list_inactive_report(
     checks = select(group="list-inactive")
     parts = {"functions", "invocations", *extra_parts}
     inv = gather(ctx, regions, parts, settings, now, days=days, on_done=on_done)
-    classify_all(inv)  # each function's activity, from the collected metrics
     # Lambda@Edge: replicas run (and are measured) outside us-east-1; prune must keep them.
-    edge = refine_edge_activity(ctx, inv, now, days)
+    record_edge_replicas(ctx, inv, now, days)
+    classify_all(inv)  # each function's activity, from the collected metrics
+    edge = edge_associations(inv)
     rows = [function_row(fn, inv) for fn in inv.all_functions()]
     statuses = [r["status"] for r in rows]
     if show == "inactive":

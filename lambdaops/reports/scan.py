@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from lambdaops.analysis.activity import classify_all
-from lambdaops.checks.awslambda.runtime_common import runtime_table_warnings
+from lambdaops.analysis.runtime_use import runtime_table_warnings
 from lambdaops.checks.registry import CheckInfo, all_checks
 from lambdaops.collect.context import AwsContext
-from lambdaops.collect.edge import refine_edge_activity
+from lambdaops.collect.edge import record_edge_replicas
 from lambdaops.collect.gather import expand_parts as inv_parts
 from lambdaops.collect.gather import gather
 from lambdaops.coverage import record_coverage
@@ -32,9 +32,9 @@ def scan_report(
     for check in checks:
         parts |= check.needs
     inv = gather(ctx, regions, parts, settings, now, days=settings.days, on_done=on_done)
-    classify_all(inv)  # each function's activity, from the collected metrics
     if "invocations" in inv_parts(parts):
-        refine_edge_activity(ctx, inv, now, settings.days)  # Lambda@Edge replicas ran elsewhere
+        record_edge_replicas(ctx, inv, now, settings.days)  # Lambda@Edge replicas ran elsewhere
+    classify_all(inv)  # each function's activity, from the collected metrics (and replicas')
     report = Report(
         command="scan",
         generated_at=now,

@@ -8,8 +8,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from lambdaops.collect.edge import refine_edge_activity
-from lambdaops.inventory import Activity, ActivityStatus, FunctionInfo, Inventory
+from lambdaops.analysis.activity import classify_all, edge_associations
+from lambdaops.collect.edge import record_edge_replicas
+from lambdaops.inventory import ActivityStatus, FunctionInfo, Inventory, InvocationMetrics
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 ACCOUNT = "123456789012"
@@ -65,11 +66,18 @@ class _Ctx:
         return self.clients.get(service, _Denied())
 
 
+def refine_edge_activity(ctx: _Ctx, inv: Inventory, now: datetime, days: int) -> dict[str, list[str]]:
+    """What list-inactive does: collect records the replicas, analysis folds them into the status."""
+    record_edge_replicas(ctx, inv, now, days)
+    classify_all(inv)
+    return edge_associations(inv)
+
+
 def _inv(fns: list[FunctionInfo]) -> Inventory:
     inv = Inventory(now=NOW, window_days=10)
     for fn in fns:
         inv.functions.setdefault(fn.scope, []).append(fn)
-        inv.activity[fn.arn] = Activity(ActivityStatus.INACTIVE, 0.0, None, None)
+        inv.invocations[fn.arn] = InvocationMetrics(0.0, None)  # idle where it was measured
     return inv
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from typing import Any
 import pytest
 
 from lambdaops.cli.app import main
-from lambdaops.demo.server import running_server
 from lambdaops.model import Finding, FindingStatus, Severity
 from lambdaops.suppress import apply_status
 from tests.hostile._writes_support import run
@@ -79,15 +77,15 @@ def test_a_tag_never_mutes_findings_about_another_resource(arn: str) -> None:
     assert out.status is FindingStatus.FAIL
 
 
-# One demo account for the module (seeding it is the slow part); scanned like a real account.
+# The session's demo account (seeding it is the slow part; these tests only read it), scanned like a
+# real account.
 SCAN = ["scan", "--region", "eu-west-1", "--region", "eu-central-1", "--check", "lambda-concurrency-zero"]
 SCAN += ["--check", "lambda-public-*"]
 
 
-@pytest.fixture(scope="module")
-def demo_url() -> Iterator[str]:
-    with running_server(seed="demo") as url:
-        yield url
+@pytest.fixture
+def demo_url(demo_server: str) -> str:
+    return demo_server
 
 
 def scan(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any], str]:

@@ -1,13 +1,13 @@
-"""Helpers shared by the cost checks (the `_common` suffix keeps this module out of the catalogue)."""
+"""Helpers shared by the cost checks (it registers no check, so it is not in the catalogue)."""
 
 from __future__ import annotations
 
-from lambdaops.analysis.cost import MONTH_SECONDS, memory_gb
+from lambdaops.analysis.cost import GROUP, MONTH_SECONDS, memory_gb
 from lambdaops.inventory import FunctionInfo
 from lambdaops.prices import PriceTable, load_prices
 from lambdaops.settings import Settings
 
-GROUP = "cost"
+__all__ = ["GROUP", "prices_for", "provisioned_month", "usd"]
 
 
 def prices_for(settings: Settings) -> PriceTable:

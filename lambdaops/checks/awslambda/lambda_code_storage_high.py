@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
-from lambdaops.model import Finding, Severity, scope_arn
+from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
@@ -24,18 +24,13 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         percent = 100.0 * acct.code_size_used / acct.code_size_limit
         if percent < settings.code_storage_warn_percent:
             continue
-        yield Finding(
-            check_id=CHECK_ID,
-            severity=Severity.MEDIUM,
+        yield INFO.account_finding(
             account_id=account_id,
             region=region,
-            resource_arn=scope_arn("lambda", region, account_id),
-            resource_name=account_id,
             message=(
                 f"code storage in {region} is {percent:.0f}% of the quota "
                 f"({acct.code_size_used / 2**30:.1f} of {acct.code_size_limit / 2**30:.0f} GiB)"
             ),
-            remediation=REMEDIATION,
             evidence={
                 "code_size_used_bytes": acct.code_size_used,
                 "code_size_limit_bytes": acct.code_size_limit,

@@ -5,22 +5,47 @@ A grant narrowed by aws:PrincipalOrgID / aws:SourceOrgID stays inside the organi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.analysis.iam import function_facts
 from lambdaops.checks.iam import iam_common
+from lambdaops.checks.iam.iam_common import grant_evidence, note_deny, policy_detail, remove_hint, where
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
+from lambdaops.policy.invoke_access import Reach
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
     from lambdaops.settings import Settings
 
-CHECK_ID = iam_common.CROSS_ACCOUNT
+CHECK_ID = "lambda-cross-account-invoke"
 
 
-def run(inv: Inventory, settings: Settings) -> list[Finding]:
-    return iam_common.findings_for(CHECK_ID, inv, settings)
+def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
+    for fg in function_facts(inv, settings).grants_of(Reach.CROSS_ACCOUNT):
+        g, stmt = fg.grant, fg.grant.statement
+        evidence = grant_evidence(fg)
+        evidence["accounts"] = list(g.principals)
+        message = (
+            f"{where(fg.fn, fg.qualifier)}: resource policy statement {stmt.label} lets account "
+            f"{', '.join(g.principals)} invoke it ({', '.join(g.actions)}); that account is not in this run "
+            "nor in trusted_accounts"
+        )
+        yield INFO.finding(
+            fg.fn,
+            note_deny(fg, evidence, message),
+            evidence=evidence,
+            detail=policy_detail(fg.qualifier, stmt.label),
+            # a Deny statement cancels the grant: kept visible, at info
+            severity=Severity.INFO if g.denied_by else None,
+            # names the statement to remove
+            remediation=(
+                f"If the account is expected, add it to trusted_accounts in lambdaops.toml; otherwise remove "
+                f"the statement ({remove_hint(fg)}) or pin it with an aws:PrincipalOrgID condition."
+            ),
+        )
 
 
 INFO = register(

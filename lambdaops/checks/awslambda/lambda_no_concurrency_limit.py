@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks._findings import function_finding
-from lambdaops.checks.concurrency.concurrency_common import GROUP, public_functions, public_known
+from lambdaops.analysis.exposure import public_functions, publicly_invokable
+from lambdaops.checks.concurrency.concurrency_common import GROUP
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
 from lambdaops.model import Finding, Severity
@@ -27,7 +27,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             continue  # unknown, or limited (a reservation of 0 is a limit too)
         pool = inv.account_settings.get(fn.scope)
         reason = public.get(fn.arn)
-        is_public: bool | None = True if reason else (False if public_known(inv, fn) else None)
+        is_public = publicly_invokable(inv, fn, reason)
         share = (
             f"up to all {pool.unreserved} unreserved concurrent executions of {fn.region}"
             if pool is not None
@@ -39,12 +39,11 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         if reason:
             message += f"; anyone can invoke it ({reason}), so a flood of requests can do exactly that"
         inferred = inv.reserved_inferred.get(fn.scope, False)
-        yield function_finding(
+        yield INFO.finding(
             fn,
-            check_id=CHECK_ID,
-            severity=Severity.HIGH if reason else Severity.LOW,
-            message=message,
-            remediation=REMEDIATION,
+            message,
+            # raised to high when anyone can invoke it: a flood of requests takes the pool
+            severity=Severity.HIGH if reason else None,
             evidence={
                 "reserved_concurrency": None,
                 "publicly_invokable": is_public,

@@ -5,12 +5,16 @@ PrincipalOrgID).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.analysis.iam import function_facts
 from lambdaops.checks.iam import iam_common
+from lambdaops.checks.iam.iam_common import grant_evidence, note_deny, policy_detail, remove_hint, where
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
+from lambdaops.policy.invoke_access import Reach
 
 if TYPE_CHECKING:
     from lambdaops.inventory import Inventory
@@ -19,8 +23,27 @@ if TYPE_CHECKING:
 CHECK_ID = "lambda-public-invoke"
 
 
-def run(inv: Inventory, settings: Settings) -> list[Finding]:
-    return iam_common.findings_for(CHECK_ID, inv, settings)
+def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
+    for fg in function_facts(inv, settings).grants_of(Reach.PUBLIC):
+        stmt = fg.grant.statement
+        evidence = grant_evidence(fg)
+        message = (
+            f"{where(fg.fn, fg.qualifier)}: resource policy statement {stmt.label} lets anyone invoke it "
+            f"({', '.join(fg.grant.actions)}) with no condition pinning the caller"
+        )
+        yield INFO.finding(
+            fg.fn,
+            note_deny(fg, evidence, message),
+            evidence=evidence,
+            detail=policy_detail(fg.qualifier, stmt.label),
+            # a Deny statement cancels the grant: kept visible, at info
+            severity=Severity.INFO if fg.grant.denied_by else None,
+            # names the statement to remove
+            remediation=(
+                f"Remove the statement ({remove_hint(fg)}) or add it back with a SourceArn, "
+                "SourceAccount or PrincipalOrgID condition naming the only allowed caller."
+            ),
+        )
 
 
 INFO = register(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from lambdaops.checks._findings import function_finding
-from lambdaops.checks.awslambda.lambda_deprecated_runtime import runtime_evidence, upgrade_advice
-from lambdaops.checks.awslambda.runtime_common import subjects_in_state
+from lambdaops.analysis.runtime_use import subjects_in_state
+from lambdaops.checks.awslambda.runtime_common import runtime_evidence, subject_finding, upgrade_advice
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
@@ -26,18 +25,14 @@ def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
             continue
         fn, runtime, dep = subject.fn, subject.runtime, info.deprecation_date
         days = (dep - today).days
-        yield subject.qualify(
-            function_finding(
-                fn,
-                check_id=CHECK_ID,
-                severity=INFO.severity,
-                message=(
-                    f"{subject.label} runs on {runtime} ({info.name}), deprecated on {dep.isoformat()} "
-                    f"(in {days} day{'s' if days != 1 else ''}){subject.latest_note()}"
-                ),
-                remediation=upgrade_advice(fn, info, runtime, subject.version),
-                evidence=runtime_evidence(runtime, info),
-            )
+        yield subject_finding(
+            INFO,
+            subject,
+            f"{subject.label} runs on {runtime} ({info.name}), deprecated on {dep.isoformat()} "
+            f"(in {days} day{'s' if days != 1 else ''}){subject.latest_note()}",
+            evidence=runtime_evidence(runtime, info),
+            # names the function (or version), its runtime and the one to move to
+            remediation=upgrade_advice(fn, info, runtime, subject.version),
         )
 
 

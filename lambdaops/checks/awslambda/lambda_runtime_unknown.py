@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from lambdaops.checks._findings import function_finding
-from lambdaops.checks.awslambda.runtime_common import subjects_in_state
+from lambdaops.analysis.runtime_use import subjects_in_state
+from lambdaops.checks.awslambda.runtime_common import subject_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
@@ -28,18 +28,12 @@ def run(inventory: Inventory, settings: Settings) -> Iterator[Finding]:
     # Never "supported" by default: a runtime the table does not list is reported, not assumed fine.
     as_of = load_table().as_of.isoformat()
     for subject, _, _ in subjects_in_state(inventory, settings, RuntimeState.UNKNOWN):
-        yield subject.qualify(
-            function_finding(
-                subject.fn,
-                check_id=CHECK_ID,
-                severity=INFO.severity,
-                message=(
-                    f"{subject.label} runs on {subject.runtime}: not in lambdaops' runtime table dated "
-                    f"{as_of}; update lambdaops{subject.latest_note()}"
-                ),
-                remediation=REMEDIATION,
-                evidence={"runtime": subject.runtime, "table_as_of": as_of},
-            )
+        yield subject_finding(
+            INFO,
+            subject,
+            f"{subject.label} runs on {subject.runtime}: not in lambdaops' runtime table dated "
+            f"{as_of}; update lambdaops{subject.latest_note()}",
+            evidence={"runtime": subject.runtime, "table_as_of": as_of},
         )
 
 

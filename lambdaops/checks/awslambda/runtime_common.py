@@ -1,86 +1,70 @@
-"""What the three runtime checks share: which runtimes to judge ($LATEST and versions in use).
+"""Wording the three runtime checks share: evidence, upgrade advice and a finding per runtime in use.
 
-A function's `$LATEST` is judged on its runtime; so is every published version that an alias, an
-alias's routing or provisioned concurrency still uses when that version runs a different runtime
-(a version keeps the runtime it was published with). Container images are skipped: their runtime
-lives in the image, not in Lambda.
+Which runtimes each function runs ($LATEST and the versions in use) is lambdaops.analysis.runtime_use.
+This module registers no check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from lambdaops.model import Finding
-from lambdaops.runtime_versions import versions_in_use
-from lambdaops.runtimes import RuntimeInfo, RuntimeState, reference_day, runtime_status, table_warning
+from lambdaops.runtimes import RuntimeInfo, load_table
 
 if TYPE_CHECKING:
-    from lambdaops.inventory import FunctionInfo, Inventory
-    from lambdaops.settings import Settings
+    from lambdaops.analysis.runtime_use import RuntimeSubject
+    from lambdaops.checks.registry import CheckInfo
+    from lambdaops.inventory import FunctionInfo
+    from lambdaops.model import Finding
 
 
-@dataclass(frozen=True)
-class RuntimeSubject:
-    """One runtime in use: a function's $LATEST (version None) or a published version in use."""
-
-    fn: FunctionInfo
-    runtime: str
-    version: str | None = None
-    used_by: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        if self.version is None:
-            return self.fn.name
-        return f"{self.fn.name} version {self.version} ({', '.join(self.used_by)})"
-
-    def latest_note(self) -> str:
-        """For a version: where $LATEST stands, so the reader sees that only the version lags."""
-        if self.version is None:
-            return ""
-        return f"; $LATEST is on {self.fn.runtime}" if self.fn.runtime else ""
-
-    def qualify(self, finding: Finding) -> Finding:
-        """A version's finding: same function ARN (tags and suppressions apply), told apart by detail."""
-        if self.version is None:
-            return finding
-        evidence = {**finding.evidence, "version": self.version, "used_by": list(self.used_by)}
-        return replace(finding, detail=f"version:{self.version}", evidence=evidence)
+def subject_finding(
+    info: CheckInfo,
+    subject: RuntimeSubject,
+    message: str,
+    *,
+    evidence: Mapping[str, Any],
+    remediation: str | None = None,
+) -> Finding:
+    """A finding of `info` about one runtime in use: a version's carries its function's ARN (tags and
+    suppressions apply), told apart by detail and evidence."""
+    return info.finding(
+        subject.fn,
+        message,
+        evidence={**evidence, **subject.evidence()},
+        detail=subject.detail,
+        remediation=remediation,
+    )
 
 
-def runtime_subjects(inventory: Inventory) -> Iterator[RuntimeSubject]:
-    for fn in inventory.all_functions():
-        if fn.runtime is not None:
-            yield RuntimeSubject(fn, fn.runtime)
-        used = versions_in_use(inventory, fn)
-        if not used:
-            continue
-        for v in inventory.versions.get(fn.arn, []):
-            if v.version in used and v.runtime is not None and v.runtime != fn.runtime:
-                yield RuntimeSubject(fn, v.runtime, v.version, tuple(used[v.version]))
+def runtime_evidence(runtime: str, info: RuntimeInfo) -> dict[str, object]:
+    """Evidence both runtime checks share: the schedule row and how old the table is."""
+    dep = info.deprecation_date
+    return {
+        "runtime": runtime,
+        "deprecation_date": dep.isoformat() if dep else None,
+        "block_create_date": info.block_create_date.isoformat() if info.block_create_date else None,
+        "block_update_date": info.block_update_date.isoformat() if info.block_update_date else None,
+        "successor": info.successor,
+        "table_as_of": load_table().as_of.isoformat(),
+    }
 
 
-def subjects_in_state(
-    inventory: Inventory, settings: Settings, wanted: RuntimeState
-) -> Iterator[tuple[RuntimeSubject, RuntimeInfo | None, date]]:
-    today = reference_day(inventory.now)
-    for subject in runtime_subjects(inventory):
-        state, info = runtime_status(subject.runtime, today, settings.runtime_warn_days)
-        if state is wanted:
-            yield subject, info, today
-
-
-RUNTIME_CHECKS = frozenset(
-    {"lambda-deprecated-runtime", "lambda-runtime-deprecating-soon", "lambda-runtime-unknown"}
-)
-
-
-def runtime_table_warnings(check_ids: Iterable[str], now: datetime | None) -> list[str]:
-    """The stale-table warning, for a run that judged runtimes with a table over 120 days old."""
-    if not RUNTIME_CHECKS & set(check_ids):
-        return []
-    warning = table_warning(reference_day(now))
-    return [warning] if warning else []
+def upgrade_advice(
+    fn: FunctionInfo, info: RuntimeInfo, runtime: str | None = None, version: str | None = None
+) -> str:
+    target = "a supported runtime"
+    if info.successor:
+        target = f"{info.successor}, the newest runtime for its language"
+    current = runtime or fn.runtime
+    if version is not None:
+        return (
+            f"Version {version} of {fn.name} still runs {current}: publish a version on {target} (update "
+            "the code and dependencies for the new language version, test it), then point the aliases "
+            "and provisioned concurrency that use this version at the new one."
+        )
+    return (
+        f"Move {fn.name} from {current} to {target}: update the code and dependencies for the new "
+        "language version, test it, then change the function's runtime (UpdateFunctionConfiguration "
+        "or your IaC template) and redeploy."
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks.billing.billing_common import GROUP, NEEDS, account_arn
+from lambdaops.checks.billing.billing_common import GROUP, NEEDS
 from lambdaops.checks.registry import CheckInfo, register
-from lambdaops.inventory import Inventory
+from lambdaops.inventory import BILLING_REGION, Inventory
 from lambdaops.model import Finding, Severity
 from lambdaops.settings import Settings
 
@@ -35,15 +35,11 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         )
         if others:
             message += f" (its budgets {', '.join(others)} track usage or commitments, not cost)"
-        yield Finding(
-            check_id=CHECK_ID,
-            severity=Severity.HIGH,
+        yield INFO.account_finding(
             account_id=account_id,
-            region="us-east-1",
-            resource_arn=account_arn(account_id),
-            resource_name=account_id,
+            region=BILLING_REGION,
+            service="cloudwatch",
             message=message,
-            remediation=REMEDIATION,
             evidence={
                 "billing_alarms": 0,
                 "cost_budgets": 0,

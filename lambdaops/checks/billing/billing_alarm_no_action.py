@@ -24,9 +24,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             if alarm.actions_enabled and alarm.alarm_actions:
                 continue
             why = "its actions are disabled" if not alarm.actions_enabled else "it has no ALARM action"
-            yield Finding(
-                check_id=CHECK_ID,
-                severity=Severity.MEDIUM,
+            yield INFO.resource_finding(
                 account_id=account_id,
                 region=alarm_region(alarm),
                 resource_arn=alarm.arn,
@@ -35,7 +33,6 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
                     f"billing alarm {alarm.name} ({scope_label(alarm)}) notifies nobody: {why}, so it only "
                     "changes colour in the console"
                 ),
-                remediation=REMEDIATION,
                 evidence=alarm_evidence(alarm),
             )
 

@@ -92,15 +92,12 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             topics = _check_alarm(state, alarm)
             if topics is None:
                 continue
-            yield Finding(
-                check_id=CHECK_ID,
-                severity=Severity.MEDIUM,
+            yield INFO.resource_finding(
                 account_id=account_id,
                 region=alarm_region(alarm),
                 resource_arn=alarm.arn,
                 resource_name=alarm.name,
                 message=(f"billing alarm {alarm.name} ({scope_label(alarm)}) reaches nobody: {_why(topics)}"),
-                remediation=REMEDIATION,
                 evidence={**alarm_evidence(alarm), "topics": topics},
             )
 

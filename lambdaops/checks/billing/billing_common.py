@@ -5,16 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from lambdaops.inventory import BILLING_REGION, BillingAlarm
-from lambdaops.model import scope_arn
 from lambdaops.parts import Part
 
 GROUP = "billing"
 NEEDS = frozenset({Part.BILLING})
-
-
-def account_arn(account_id: str) -> str:
-    """A finding about the account's billing guardrails as a whole (CONTRACT.md: empty resource part)."""
-    return scope_arn("cloudwatch", BILLING_REGION, account_id)
 
 
 def alarm_region(alarm: BillingAlarm) -> str:

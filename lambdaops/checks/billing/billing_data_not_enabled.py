@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdaops.checks.billing.billing_common import GROUP, NEEDS, account_arn
+from lambdaops.checks.billing.billing_common import GROUP, NEEDS
 from lambdaops.checks.registry import CheckInfo, register
-from lambdaops.inventory import Inventory
+from lambdaops.inventory import BILLING_REGION, Inventory
 from lambdaops.model import Finding, Severity
 from lambdaops.settings import Settings
 
@@ -29,19 +29,15 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             if alarms
             else "a billing alarm would stay INSUFFICIENT_DATA and never fire"
         )
-        yield Finding(
-            check_id=CHECK_ID,
-            severity=Severity.MEDIUM,
+        yield INFO.account_finding(
             account_id=account_id,
-            region="us-east-1",
-            resource_arn=account_arn(account_id),
-            resource_name=account_id,
+            region=BILLING_REGION,
+            service="cloudwatch",
             message=(
                 f"account {account_id} has no AWS/Billing EstimatedCharges metric in us-east-1: billing "
                 "alerts are not enabled (or this is a member account whose payer has not enabled them); "
                 + consequence
             ),
-            remediation=REMEDIATION,
             evidence={"namespace": "AWS/Billing", "metric": "EstimatedCharges", "billing_alarms": alarms},
         )
 

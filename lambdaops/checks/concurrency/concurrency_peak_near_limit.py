@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from lambdaops.checks.concurrency.concurrency_common import CLAIMED_METRIC, GROUP, fmt_count, peak_or_zero
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Inventory
-from lambdaops.model import Finding, Severity, iso, scope_arn
+from lambdaops.model import Finding, Severity, iso
 from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
@@ -27,25 +27,22 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         percent = 100.0 * peak / pool.concurrency_limit
         if percent < settings.peak_warn_percent:
             continue
-        severity = Severity.HIGH if percent >= settings.peak_high_percent else Severity.MEDIUM
+        # medium from peak_warn_percent; high from peak_high_percent, closer to throttling
+        raised = Severity.HIGH if percent >= settings.peak_high_percent else None
         days = settings.concurrency_days
         what = (
             "claimed concurrency (reservations, provisioned and on-demand in use)"
             if metrics.metric_name == CLAIMED_METRIC
             else "concurrent executions"
         )
-        yield Finding(
-            check_id=CHECK_ID,
-            severity=severity,
+        yield INFO.account_finding(
+            severity=raised,
             account_id=account_id,
             region=region,
-            resource_arn=scope_arn("lambda", region, account_id),
-            resource_name=account_id,
             message=(
                 f"{region}: peak {what} reached {fmt_count(peak)} of the {pool.concurrency_limit} limit "
                 f"({percent:.1f}%) in the last {days} days"
             ),
-            remediation=REMEDIATION,
             evidence={
                 "metric": metrics.metric_name,
                 "peak": peak,

@@ -8,7 +8,7 @@ from lambdaops.checks.concurrency.concurrency_common import GROUP
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.concurrency_floor import audit_floor, aws_floor
 from lambdaops.inventory import Inventory
-from lambdaops.model import Finding, Severity, scope_arn
+from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
@@ -46,15 +46,10 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             )
         if provisioned_unreserved:
             message += f", {provisioned_unreserved} of them already held by provisioned concurrency"
-        yield Finding(
-            check_id=CHECK_ID,
-            severity=Severity.HIGH,
+        yield INFO.account_finding(
             account_id=account_id,
             region=region,
-            resource_arn=scope_arn("lambda", region, account_id),
-            resource_name=account_id,
             message=message,
-            remediation=REMEDIATION,
             evidence={
                 "concurrency_limit": pool.concurrency_limit,
                 "unreserved": pool.unreserved,

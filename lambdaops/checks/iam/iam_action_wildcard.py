@@ -4,9 +4,12 @@ reach write or permissions actions, low when it reaches only read and list actio
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.analysis.iam import rule_hits
 from lambdaops.checks.iam import iam_common
+from lambdaops.checks.iam.iam_common import describe_resources, rule_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 
@@ -17,8 +20,17 @@ if TYPE_CHECKING:
 CHECK_ID = "iam-action-wildcard"
 
 
-def run(inv: Inventory, settings: Settings) -> list[Finding]:
-    return iam_common.findings_for(CHECK_ID, inv, settings)
+def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
+    for facts, hit in rule_hits(inv, settings, CHECK_ID):
+        acts = ", ".join(hit.result.actions)
+        res = describe_resources(hit.statement)
+        yield rule_finding(
+            INFO,
+            facts,
+            hit,
+            what=f"allows wildcard actions {acts} on {res}",
+            fix=f"lists the actions out of {acts} that the functions need, on the ARNs they use.",
+        )
 
 
 INFO = register(

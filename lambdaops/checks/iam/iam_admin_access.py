@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.analysis.iam import rule_hits
 from lambdaops.checks.iam import iam_common
+from lambdaops.checks.iam.iam_common import rule_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 
@@ -15,8 +18,18 @@ if TYPE_CHECKING:
 CHECK_ID = "iam-admin-access"
 
 
-def run(inv: Inventory, settings: Settings) -> list[Finding]:
-    return iam_common.findings_for(CHECK_ID, inv, settings)
+def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
+    for facts, hit in rule_hits(inv, settings, CHECK_ID):
+        yield rule_finding(
+            INFO,
+            facts,
+            hit,
+            what="allows every action on every resource (administrator access)",
+            fix=(
+                "grants only the actions and resource ARNs the functions call (IAM Access Analyzer can "
+                "generate one from CloudTrail activity)."
+            ),
+        )
 
 
 INFO = register(

@@ -4,9 +4,12 @@ action it does not name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.analysis.iam import rule_hits
 from lambdaops.checks.iam import iam_common
+from lambdaops.checks.iam.iam_common import describe_resources, rule_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 
@@ -17,8 +20,20 @@ if TYPE_CHECKING:
 CHECK_ID = "iam-notaction-allow"
 
 
-def run(inv: Inventory, settings: Settings) -> list[Finding]:
-    return iam_common.findings_for(CHECK_ID, inv, settings)
+def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
+    for facts, hit in rule_hits(inv, settings, CHECK_ID):
+        res = describe_resources(hit.statement)
+        excepted = ", ".join(hit.statement.not_actions or ())
+        yield rule_finding(
+            INFO,
+            facts,
+            hit,
+            what=f"allows every action except {excepted} (NotAction) on {res}",
+            fix=(
+                "replaces NotAction with an Action list: NotAction grants every current and future "
+                "action it does not name."
+            ),
+        )
 
 
 INFO = register(

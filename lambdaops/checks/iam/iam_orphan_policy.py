@@ -28,9 +28,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             if policy.kind != "customer-managed" or policy.attachment_count != 0:
                 continue
             console = bool(CONSOLE_POLICY.match(policy.name))
-            yield Finding(
-                check_id=CHECK_ID,
-                severity=Severity.LOW,
+            yield INFO.resource_finding(
                 account_id=account_id,
                 region="global",
                 resource_arn=arn,
@@ -39,7 +37,6 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
                     f"customer-managed policy {policy.name} is attached to nothing"
                     + (" (a console-generated Lambda execution policy left behind)" if console else "")
                 ),
-                remediation=REMEDIATION,
                 evidence={"policy_arn": arn, "attachment_count": 0, "console_generated": console},
             )
 

@@ -4,9 +4,12 @@ included, to a service it controls. Medium with an iam:PassedToService condition
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.analysis.iam import rule_hits
 from lambdaops.checks.iam import iam_common
+from lambdaops.checks.iam.iam_common import describe_resources, rule_finding
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 
@@ -17,8 +20,19 @@ if TYPE_CHECKING:
 CHECK_ID = "iam-passrole-wildcard"
 
 
-def run(inv: Inventory, settings: Settings) -> list[Finding]:
-    return iam_common.findings_for(CHECK_ID, inv, settings)
+def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
+    for facts, hit in rule_hits(inv, settings, CHECK_ID):
+        res = describe_resources(hit.statement)
+        yield rule_finding(
+            INFO,
+            facts,
+            hit,
+            what=f"allows iam:PassRole on any role ({res})",
+            fix=(
+                "limits iam:PassRole to the ARNs of the roles the functions must pass, with a "
+                "Condition on iam:PassedToService naming the service that receives them."
+            ),
+        )
 
 
 INFO = register(

@@ -5,9 +5,25 @@ passed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from lambdaops.analysis.iam import (
+    RoleFacts,
+    UnreadablePolicy,
+    UnreadableResourcePolicy,
+    function_facts,
+    role_facts,
+)
 from lambdaops.checks.iam import iam_common
+from lambdaops.checks.iam.iam_common import (
+    error_statement,
+    policy_detail,
+    qualifier_flag,
+    role_evidence,
+    role_finding,
+    where,
+)
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.model import Finding, Severity
 from lambdaops.parts import Part
@@ -19,8 +35,58 @@ if TYPE_CHECKING:
 CHECK_ID = "iam-policy-unparseable"
 
 
-def run(inv: Inventory, settings: Settings) -> list[Finding]:
-    return iam_common.findings_for(CHECK_ID, inv, settings)
+def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
+    for facts in role_facts(inv, settings):
+        for bad in facts.unreadable:
+            yield _role_policy(facts, bad)
+    for broken in function_facts(inv, settings).unreadable:
+        yield _resource_policy(broken)
+
+
+def _role_policy(facts: RoleFacts, bad: UnreadablePolicy) -> Finding:
+    ref, err = bad.policy, bad.error
+    evidence = role_evidence(facts, ref)
+    evidence.update(statement=error_statement(err), actions=[], resources=[], error=err.message)
+    return role_finding(
+        INFO,
+        facts,
+        message=(
+            f"Execution role {facts.role.name}: {ref.described} cannot be evaluated ({err.label}: "
+            f"{err.message}); lambdaops treats it as possibly granting anything"
+        ),
+        evidence=evidence,
+        detail=bad.detail,
+        # names the policy to fix and where its stored text is shown
+        remediation=(
+            f"Fix or replace {ref.described} so it is a valid IAM policy (aws iam "
+            "get-account-authorization-details shows the stored text), then run audit-iam again."
+        ),
+    )
+
+
+def _resource_policy(broken: UnreadableResourcePolicy) -> Finding:
+    f, qualifier, err = broken.fn, broken.qualifier, broken.error
+    evidence: dict[str, object] = {
+        "function_arn": f.arn,
+        "policy_kind": "resource-policy",
+        "statement": error_statement(err),
+        "error": err.message,
+    }
+    if qualifier:
+        evidence["qualifier"] = qualifier
+    return INFO.finding(
+        f,
+        f"{where(f, qualifier)}: its resource-based policy cannot be evaluated ({err.label}: "
+        f"{err.message}); lambdaops treats it as possibly public",
+        evidence=evidence,
+        detail=policy_detail(qualifier, err.label),
+        # the commands that show and replace this function's (or qualifier's) policy
+        remediation=(
+            f"Inspect it with aws lambda get-policy --function-name {f.name}{qualifier_flag(qualifier)}, "
+            "remove the broken statement (aws lambda remove-permission) and add it back with aws lambda "
+            "add-permission."
+        ),
+    )
 
 
 INFO = register(
