@@ -25,6 +25,9 @@ class Part(enum.StrEnum):
     VERSIONS = "versions"  # published versions and aliases
     IAM = "iam"  # GetAccountAuthorizationDetails
     BILLING = "billing"  # alarms, SNS subscriptions, budgets, billing metrics (us-east-1)
+    RUN_METRICS = "run_metrics"  # Errors and Duration, asked for in the invocations part's calls
+    SUBNETS = "subnets"  # DescribeSubnets (the Availability Zones of functions' subnets)
+    INVOKE_CONFIGS = "invoke_configs"  # ListFunctionEventInvokeConfigs, for async-triggered functions
 
 
 def parse_parts(names: frozenset[str] | set[str]) -> frozenset[Part]:

@@ -69,6 +69,14 @@ def scan(
             help="Ignore lambdaops:ignore tags on functions (CI gates; lambdaops.toml entries still apply).",
         ),
     ] = False,
+    compliance: Annotated[
+        str | None,
+        typer.Option(
+            "--compliance",
+            help="Run exactly the checks mapped to this framework's controls (fsbp, cis) and report "
+            "pass/fail per control.",
+        ),
+    ] = None,
 ) -> None:
     """Run every read-only check at once: the scheduled CI hygiene job.
 
@@ -81,12 +89,7 @@ def scan(
     from lambdaops.reports.scan import scan_report
     from lambdaops.suppress import load_baseline
 
-    try:
-        checks = select(check or (), skip_check or ())
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if not checks:
-        raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
+    framework = _framework(compliance)
     reports = parse_report_specs(report, SCAN_FORMATS)
     prints = load_baseline(baseline) if baseline is not None else frozenset()
     for flag, value, hi in (
@@ -104,18 +107,42 @@ def scan(
         strict=strict or None,
         tag_suppressions=False if no_tag_suppressions else None,
     )
+    try:
+        checks = select(check or (), skip_check or (), enabled=settings.enable_checks, framework=framework)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not checks:
+        raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
     with (
         open_run(common, settings, SCAN_FORMATS) as run,
         run.progress(len(run.scope_pairs), "Scanning") as bar,
     ):
         result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
+    result.compliance = framework
     finish(run, result, _scan_table, baseline=prints, reports=reports, write_baseline=write_baseline)
+
+
+def _framework(name: str | None) -> str | None:
+    """--compliance: a framework the catalogue maps (lower-case), or a one-line usage error."""
+    if name is None:
+        return None
+    from lambdaops.checks.registry import frameworks
+
+    known = frameworks()
+    key = name.strip().lower()
+    if key not in known:
+        raise UsageError(f"--compliance: unknown framework {name!r}; use one of {', '.join(sorted(known))}")
+    return key
 
 
 def _scan_table(report: Any, console: Any) -> None:
     from lambdaops.render.table import render_findings_table
 
     render_findings_table(report, console, group_by="auto")
+    if report.compliance is not None:
+        from lambdaops.render.compliance_table import render_compliance_table
+
+        render_compliance_table(report, console)
 
 
 def checks(
@@ -123,7 +150,7 @@ def checks(
         str | None, typer.Option("--output", "-o", help="table, json, csv or markdown.")
     ] = None,
 ) -> None:
-    """Print the catalogue of checks: id, severity, title, remediation."""
+    """Print the catalogue of checks: id, severity, title, remediation, compliance controls."""
     import json
     import sys
 
@@ -138,11 +165,17 @@ def checks(
             "command": c.group,
             "title": c.title,
             "remediation": c.remediation,
+            "controls": ", ".join(c.controls),
+            "enabled": "yes" if c.default_enabled else "no (enable_checks)",
         }
         for c in all_checks().values()
     ]
     if fmt == "json":
-        sys.stdout.write(json.dumps({"checks": rows}, indent=2, sort_keys=True) + "\n")
+        typed = [  # JSON: lists and booleans
+            {**r, "controls": list(c.controls), "enabled": c.default_enabled}
+            for r, c in zip(rows, all_checks().values(), strict=True)
+        ]
+        sys.stdout.write(json.dumps({"checks": typed}, indent=2, sort_keys=True) + "\n")
     elif fmt == "csv":
         import csv
 
@@ -150,9 +183,20 @@ def checks(
         writer.writeheader()
         writer.writerows(rows)
     elif fmt == "markdown":
-        sys.stdout.write("| id | severity | command | title | remediation |\n|---|---|---|---|---|\n")
+        sys.stdout.write(
+            "| id | severity | command | title | remediation | controls | enabled |\n"
+            "|---|---|---|---|---|---|---|\n"
+        )
         for r in rows:
-            cells = (f"`{r['id']}`", r["severity"], r["command"], r["title"], r["remediation"])
+            cells = (
+                f"`{r['id']}`",
+                r["severity"],
+                r["command"],
+                r["title"],
+                r["remediation"],
+                r["controls"],
+                r["enabled"],
+            )
             sys.stdout.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
     else:
         from rich.console import Console
@@ -163,17 +207,29 @@ def checks(
 
         console = Console(soft_wrap=False)
         table = Table(title=f"{len(rows)} checks", title_justify="left", header_style="bold")
-        for col in ("id", "severity", "command", "title", "remediation"):
+        for col in ("id", "severity", "command", "title", "remediation", "controls"):
             table.add_column(col, overflow="fold", no_wrap=col in ("id", "severity", "command"))
         for r in rows:
-            table.add_row(r["id"], r["severity"], r["command"], r["title"], r["remediation"])
+            off = "" if r["enabled"] == "yes" else " (off by default)"
+            table.add_row(
+                r["id"], r["severity"] + off, r["command"], r["title"], r["remediation"], r["controls"]
+            )
         if console.width >= NARROW and fits(console, table):  # prose columns need the room
             console.print(table)
         else:  # narrow terminal or a pipe: a heading per check, title and remediation below it
             entries = [
                 (
                     Text(f"{r['id']}  {r['severity']}  ({r['command']})", style="bold"),
-                    [Text(r["title"]), Text(f"Fix: {r['remediation']}", style="dim")],
+                    [
+                        Text(r["title"]),
+                        Text(f"Fix: {r['remediation']}", style="dim"),
+                        *([Text(f"Controls: {r['controls']}", style="dim")] if r["controls"] else []),
+                        *(
+                            [Text("Off by default: enable_checks in lambdaops.toml")]
+                            if r["enabled"] != "yes"
+                            else []
+                        ),
+                    ],
                 )
                 for r in rows
             ]
