@@ -76,8 +76,8 @@ def test_function_from_api_keeps_names_and_detectors_never_values(caplog: pytest
     assert value not in repr(fn) and value not in caplog.text
     assert (fn.timeout_s, fn.tracing_mode, fn.subnet_ids) == (30, "Active", ("subnet-a", "subnet-b"))
     assert fn.kms_key_arn.endswith("key/k") and fn.dead_letter_arn.endswith(":dlq")  # type: ignore[union-attr]
-    bare = function_from_api({**item, "Environment": None, "TracingConfig": None, "KMSKeyArn": None,
-                              "DeadLetterConfig": None, "VpcConfig": None}, "123456789012", "eu-west-1")  # fmt: skip
+    absent = dict.fromkeys(("Environment", "TracingConfig", "KMSKeyArn", "DeadLetterConfig", "VpcConfig"))
+    bare = function_from_api({**item, **absent}, "123456789012", "eu-west-1")
     assert (bare.env_secrets, bare.tracing_mode, bare.kms_key_arn, bare.dead_letter_arn, bare.subnet_ids) == (
         (),
         "PassThrough",
