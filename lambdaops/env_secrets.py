@@ -32,15 +32,16 @@ class EnvSecret:
     detector: str  # detect-secrets' secret type, e.g. "AWS Access Key", "Secret Keyword"
 
 
+# Each matches the whole value: a reference with anything glued to it is scanned like any other text.
 REFERENCE_PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"^\{\{resolve:(ssm|ssm-secure|secretsmanager):",  # CloudFormation dynamic references
-        r"^arn:aws[a-z-]*:secretsmanager:",  # a Secrets Manager secret's ARN
-        r"^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:parameter/",  # an SSM parameter's ARN
-        r"^arn:aws[a-z-]*:kms:",  # a KMS key or alias ARN
-        r"^(ssm|secretsmanager|ssm-secure):",  # `ssm:/prod/db/password`-style names
-        r"^/aws/reference/secretsmanager/",  # the Parameters and Secrets Lambda extension's path
+        r"\{\{resolve:(ssm|ssm-secure|secretsmanager):[^{}\s]+\}\}",  # CloudFormation dynamic references
+        r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d{12}:secret:[\w/+=.@-]+",  # a Secrets Manager ARN
+        r"arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d{12}:parameter/[\w/.-]+",  # an SSM parameter's ARN
+        r"arn:aws[a-z-]*:kms:[a-z0-9-]*:\d{12}:(key|alias)/[\w/-]+",  # a KMS key or alias ARN
+        r"(ssm|secretsmanager|ssm-secure):[\w/.-]+",  # `ssm:/prod/db/password`-style names
+        r"/aws/reference/secretsmanager/[\w/+=.@-]+",  # the Parameters and Secrets Lambda extension
     )
 )
 # A variable so named holds the name or id of a secret, not the secret (`DB_SECRET_ARN`, `API_KEY_PARAM`):
@@ -71,7 +72,7 @@ def _load_plugins() -> list[Any]:
 
 
 def is_reference(value: str) -> bool:
-    return any(p.search(value.strip()) for p in REFERENCE_PATTERNS)
+    return any(p.fullmatch(value.strip()) for p in REFERENCE_PATTERNS)
 
 
 def _matches(plugin: Any, text: str) -> Iterator[str]:

@@ -53,7 +53,7 @@ def test_references_and_ordinary_values_are_not_secrets(name: str) -> None:
 
 def test_reference_forms() -> None:
     assert is_reference("{{resolve:ssm:/a/b}}")
-    assert is_reference(" arn:aws-us-gov:secretsmanager:us-gov-west-1:1:secret:x ")
+    assert is_reference(" arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:x-AbCdEf ")
     assert not is_reference("hunter2")
 
 
