@@ -286,3 +286,23 @@ def test_compliance_selects_exactly_the_mapped_checks() -> None:
     mapped = {c.id for c in select(["*"]) if any(x.startswith("FSBP ") for x in c.controls)}
     assert {c.id for c in chosen} == mapped
     assert {"lambda-public-invoke", "lambda-deprecated-runtime", "lambda-vpc-single-az"} <= mapped
+
+
+def test_a_url_cached_without_cors_is_read_again(tmp_path: Any) -> None:
+    from lambdaops.collect.parts.access import _cached
+    from lambdaops.collect.revision_cache import POLICY, URLS, RevisionCache
+
+    fn = function("f", revision_id="rev-1")
+    cache = RevisionCache(tmp_path)
+    old = {"url": "u", "auth_type": "AWS_IAM", "qualifier": None}  # written before CORS was kept
+    cache.put(POLICY, fn.arn, "rev-1", None)  # URLs are served from the cache only without a policy
+    cache.put(URLS, fn.arn, "rev-1", [old])
+    reads: list[int] = []
+
+    def read() -> list[UrlConfig]:
+        reads.append(1)
+        return [_url(("*",), True)]
+
+    assert _cached(cache, URLS, fn, read)[0].cors_allow_origins == ("*",)
+    assert _cached(cache, URLS, fn, read)[0].cors_allow_credentials is True
+    assert len(reads) == 1  # read once, then served from the cache
