@@ -101,5 +101,9 @@ def test_scan_compliance_fsbp_runs_the_mapped_checks_and_reports_each_control(
     assert all(c["status"] in ("pass", "fail") for c in controls.values())  # complete: none unknown
     table = run_lambdaops(demo_server, "scan", *REGION, "--compliance", "FSBP", "--no-progress", cwd=tmp_path)
     assert "FSBP Lambda.5" in table.stdout and "fail" in table.stdout
+    markdown = run_lambdaops(
+        demo_server, "scan", *REGION, "--compliance", "fsbp", "-o", "markdown", cwd=tmp_path
+    )
+    assert "| FSBP Lambda.5 | fail |" in markdown.stdout
     bad = run_lambdaops(demo_server, "scan", *REGION, "--compliance", "pci", cwd=tmp_path)
     assert bad.code == 2 and "unknown framework" in bad.stderr and "Traceback" not in bad.stderr
