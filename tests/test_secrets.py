@@ -135,7 +135,8 @@ def test_secret_findings_name_the_variable_never_the_value(
     code, out, err = run(["scan", "--demo", "--check", "lambda-secret-in-environment", "-o", fmt], capsys)
     assert code == 3, err
     for variable in ("STRIPE_SECRET_KEY", "DB_PASSWORD"):
-        assert variable in out, f"-o {fmt} does not name {variable}"
+        shown = variable.replace("_", "\\_") if fmt == "markdown" else variable  # markdown escapes _
+        assert variable in out or shown in out, f"-o {fmt} does not name {variable}"
     assert_clean(f"scan -o {fmt} stdout", out)
     assert_clean(f"scan -o {fmt} stderr", err)
     for value in PLANTED_SECRETS:  # nor a recognisable part of one

@@ -99,7 +99,7 @@ def seed_watchdog(session: Any, account_id: str, now: datetime) -> None:
         VpcConfig={"SubnetIds": [subnets[z] for z in zones[:2]], "SecurityGroupIds": ["sg-0ledger"]},
         TracingConfig={"Mode": "Active"},
         KMSKeyArn=DEMO_KEY_ARN,
-        Environment={"Variables": {"LEDGER_TABLE": "ledger"}},
+        Environment={"Variables": {"LEDGER_TABLE": "journal-entries-prod"}},
         Description="Ledger API, two zones",
     )
     create(CORS_WILDCARD, Description="Partner portal backend")
