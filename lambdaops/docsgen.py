@@ -50,11 +50,22 @@ def checks_page() -> str:
         HEADER,
         "# Checks catalogue\n\n",
         "Every check lambdaops runs (`lambdaops checks` prints the same). Severity is the default; a check\n",
-        "may raise or lower it for one finding and says why in the message.\n\n",
-        "| id | severity | command | title | remediation |\n|---|---|---|---|---|\n",
+        "may raise or lower it for one finding and says why in the message. Controls are the compliance\n",
+        "controls a check implements (`scan --compliance fsbp`, [compliance](compliance.md)); a check\n",
+        "marked *off by default* runs only when `enable_checks` in lambdaops.toml names it\n",
+        "([configuration](configuration.md)).\n\n",
+        "| id | severity | command | title | remediation | controls |\n|---|---|---|---|---|---|\n",
     ]
     for info in all_checks().values():
-        cells = [f"`{info.id}`", info.severity.label, info.group, info.title, info.remediation]
+        off = "" if info.default_enabled else " (off by default)"
+        cells = [
+            f"`{info.id}`",
+            info.severity.label + off,
+            info.group,
+            info.title,
+            info.remediation,
+            ", ".join(info.controls),
+        ]
         rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |\n")
     return "".join(rows)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lambdaops.env_secrets import EnvSecret
 from lambdaops.model import ErrorRecord
 
 Scope = tuple[str, str]  # (account_id, region)
@@ -43,6 +44,15 @@ class FunctionInfo:
     # Architectures[0] and EphemeralStorage.Size from ListFunctions: what `cost` prices by.
     architecture: str = "x86_64"
     ephemeral_storage_mb: int = 512
+    # From the same ListFunctions answer. None: not read (a hand-built or older inventory), which the
+    # checks treat as unknown; "" / () / 0: read, and absent on the function.
+    # The variables whose values look like secrets (name and detector only; lambdaops/env_secrets.py).
+    env_secrets: tuple[EnvSecret, ...] | None = None
+    timeout_s: int | None = None
+    tracing_mode: str | None = None  # TracingConfig.Mode: Active | PassThrough
+    kms_key_arn: str | None = None  # the customer managed key encrypting the environment ("" = AWS's)
+    dead_letter_arn: str | None = None  # DeadLetterConfig.TargetArn ("" = none)
+    subnet_ids: tuple[str, ...] | None = None  # VpcConfig.SubnetIds (() = not in a VPC)
 
     @property
     def scope(self) -> Scope:
@@ -76,6 +86,12 @@ class InvocationMetrics:
     window_sum: float | None  # Invocations over the window; None when unreadable
     last_invocation: datetime | None  # start of the latest bucket with invocations, None if none seen
     throttles: float | None = 0.0  # Throttles over the window; None when unreadable
+    # With the run_metrics part, from the same GetMetricData calls (None: not asked for, or unreadable):
+    # Errors and Invocations over the same span (the window's first grid line to now), and the
+    # longest Duration (milliseconds) in it.
+    errors: float | None = None
+    span_invocations: float | None = None
+    max_duration_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,22 @@ class UrlConfig:
     url: str
     auth_type: str
     qualifier: str | None = None
+    # Cors.AllowOrigins / Cors.AllowCredentials (None: not read, e.g. a cache entry from before they
+    # were kept: unknown).
+    cors_allow_origins: tuple[str, ...] | None = None
+    cors_allow_credentials: bool | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.cors_allow_origins, list):  # read back from the JSON cache
+            object.__setattr__(self, "cors_allow_origins", tuple(self.cors_allow_origins))
+
+
+@dataclass(frozen=True)
+class InvokeConfig:
+    """One event invoke config (asynchronous invocation settings) of a function, alias or version."""
+
+    qualifier: str | None  # None: the unqualified function ($LATEST)
+    on_failure_arn: str | None  # DestinationConfig.OnFailure.Destination
 
 
 @dataclass(frozen=True)
@@ -145,6 +177,7 @@ class VersionInfo:
     code_size_bytes: int
     last_modified: datetime
     runtime: str | None = None  # the version's own runtime (it keeps the one it was published with)
+    env_secrets: tuple[EnvSecret, ...] | None = None  # as FunctionInfo's: a version keeps its environment
 
 
 @dataclass(frozen=True)
@@ -291,6 +324,10 @@ class Inventory:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # by function ARN
     versions: dict[str, list[VersionInfo]] = field(default_factory=dict)  # by unqualified ARN
     aliases: dict[str, list[AliasInfo]] = field(default_factory=dict)
+    # (account, region) -> {subnet id: Availability Zone} for the subnets functions use (DescribeSubnets)
+    subnets: dict[Scope, dict[str, str]] = field(default_factory=dict)
+    # by function ARN: its event invoke configs (read only where an async trigger needs them)
+    invoke_configs: dict[str, list[InvokeConfig]] = field(default_factory=dict)
     errors: list[ErrorRecord] = field(default_factory=list)
     # Facts derived from this inventory, computed once and shared by the checks that select from them
     # (e.g. the IAM audit), keyed by what derived them: their lifetime is the inventory's, never global.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -226,6 +227,8 @@ class Report:
     fail_on: Severity | None = Severity.HIGH  # the run's --fail-on: JUnit fails only at or above it
     # The check catalogue the report was made with (SARIF lists every rule); not in the JSON.
     catalogue: Mapping[str, CatalogueEntry] = field(default_factory=dict)
+    # `scan --compliance FRAMEWORK`: the framework whose controls the JSON reports pass/fail
+    compliance: str | None = None
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(
@@ -248,7 +251,7 @@ class Report:
             "generated_at": iso(self.generated_at),
             "scope": {"accounts": sorted(set(self.accounts)), "regions": sorted(set(self.regions))},
             "functions": self.functions,
-            "findings": [f.to_dict() for f in self.sorted_findings()],
+            "findings": [self._finding_dict(f) for f in self.sorted_findings()],
             "errors": [e.to_dict() for e in self.sorted_errors()],
             "warnings": list(dict.fromkeys(self.warnings)),
             "summary": {
@@ -259,8 +262,54 @@ class Report:
         }
         if self.changes is not None:
             out["changes"] = [c.to_dict() for c in self.changes]
+        if self.compliance is not None:
+            out["compliance"] = compliance_results(self, self.compliance)
         out.update(self.sections)
         return out
+
+    def _finding_dict(self, finding: Finding) -> dict[str, Any]:
+        """A finding with the compliance controls its check implements (from the catalogue)."""
+        out = finding.to_dict()
+        entry = self.catalogue.get(finding.check_id)
+        out["controls"] = list(entry.controls) if entry is not None else []
+        return out
+
+
+def compliance_results(report: Report, framework: str) -> dict[str, Any]:
+    """Pass/fail per control of `framework` ("fsbp"): a control fails when one of its checks has a
+    finding in status fail (muted and baselined findings were accepted); with no failure it passes only
+    when the report is complete (no error records), else it is `unknown` (a gap may hide a failure)."""
+    prefix = framework.lower() + " "
+    checks_of: dict[str, list[str]] = {}
+    for cid, entry in report.catalogue.items():
+        for control in entry.controls:
+            if control.lower().startswith(prefix):
+                checks_of.setdefault(control, []).append(cid)
+    controls = []
+    for control in sorted(checks_of, key=control_sort_key):
+        ids = sorted(checks_of[control])
+        mine = [f for f in report.findings if f.check_id in ids]
+        failed = [f for f in mine if f.status is FindingStatus.FAIL]
+        ran = [cid for cid in ids if cid in report.coverage]
+        status = "fail" if failed else "unknown" if report.errors or not ran else "pass"
+        controls.append(
+            {
+                "control": control,
+                "checks": ids,
+                "status": status,
+                "failed": len(failed),
+                "resources_failed": len({(f.account_id, f.region, f.resource_arn) for f in failed}),
+                "muted": sum(1 for f in mine if f.status is FindingStatus.MUTED),
+                "baselined": sum(1 for f in mine if f.status is FindingStatus.BASELINED),
+            }
+        )
+    counts = {s: sum(1 for c in controls if c["status"] == s) for s in ("pass", "fail", "unknown")}
+    return {"framework": framework.upper(), "controls": controls, "summary": counts}
+
+
+def control_sort_key(control: str) -> tuple[Any, ...]:
+    """ "FSBP Lambda.10" after "FSBP Lambda.2": numbers compare as numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]", control))
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, Any]:

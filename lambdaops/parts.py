@@ -27,6 +27,9 @@ class Part(enum.StrEnum):
     BILLING = "billing"  # alarms, SNS subscriptions, budgets, billing metrics (us-east-1)
     COST_METRICS = "cost_metrics"  # Duration, Invocations and provisioned-concurrency metrics (cost)
     MEMORY_RECOMMENDATIONS = "memory_recommendations"  # Compute Optimizer GetLambdaFunctionRecommendations
+    RUN_METRICS = "run_metrics"  # Errors and Duration, asked for in the invocations part's calls
+    SUBNETS = "subnets"  # DescribeSubnets (the Availability Zones of functions' subnets)
+    INVOKE_CONFIGS = "invoke_configs"  # ListFunctionEventInvokeConfigs, for async-triggered functions
 
 
 def parse_parts(names: frozenset[str] | set[str]) -> frozenset[Part]:

@@ -196,7 +196,11 @@ EXPLANATIONS: dict[str, str] = {
     "lambda:PutFunctionEventInvokeConfig": "restore `--apply`: put the archived retries, maximum event "
     "age and destinations back.",
     "lambda:ListFunctionEventInvokeConfigs": "prune: a function's asynchronous invocation settings "
-    "(retries, maximum event age, destinations) are archived.",
+    "(retries, maximum event age, destinations) are archived; scan (lambda-async-no-failure-destination): "
+    "the on-failure destinations of functions an S3, SNS or EventBridge grant triggers and that have no "
+    "dead-letter queue.",
+    "ec2:DescribeSubnets": "scan (lambda-vpc-single-az): the Availability Zones of the subnets functions "
+    "in a VPC use, 200 subnets a call per region.",
     "lambda:GetLayerVersion": "prune: warn when a layer version a restore needs no longer exists.",
     "ecr:DescribeImages": "prune: warn when a container image's tag no longer resolves to the digest "
     "a restore would deploy.",

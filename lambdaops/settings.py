@@ -75,6 +75,15 @@ class Settings:
     suppressions: tuple[Suppression, ...] = ()
     # --function/--tag/--exclude-tag (collect/function_filter.py); None: every listed function
     function_filter: FunctionFilter | None = None
+    # Checks off by default in the catalogue that this team wants (globs): lambda-tracing-disabled,
+    # lambda-env-no-cmk (CheckInfo.default_enabled).
+    enable_checks: tuple[str, ...] = ()
+    # lambda-error-rate-high: Errors / Invocations over the --days window above this percent, once
+    # the function ran at least this many times (fewer: a handful of failures is not a rate).
+    error_rate_percent: float = 5.0
+    error_rate_min_invocations: int = 100
+    # lambda-timeouts: the longest Duration in the window at or above this percent of the timeout.
+    timeout_near_percent: float = 95.0
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     # cost (docs/cost.md): the window, a price table replacing the shipped one, and the average
@@ -289,6 +298,10 @@ KEYS: dict[str, tuple[str, Any]] = {
     "cost_days": ("cost_days", _int_range(1, MAX_DAYS)),
     "price_file": ("price_file", _price_file),
     "provisioned_idle_percent": ("provisioned_idle_percent", _percent),
+    "enable_checks": ("enable_checks", _str_list),
+    "error_rate_percent": ("error_rate_percent", _percent),
+    "error_rate_min_invocations": ("error_rate_min_invocations", _int_range(1, 1_000_000_000)),
+    "timeout_near_percent": ("timeout_near_percent", _percent),
 }
 # Why a range is what it is, said with a flag's error.
 RANGE_WHY = {

@@ -124,6 +124,26 @@ def test_scan_with_every_report_format_and_demo_flag(
         assert_clean(path.name, text)
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown", "sarif", "junit"])
+def test_secret_findings_name_the_variable_never_the_value(
+    fmt: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lambda-secret-in-environment reports the planted secrets (so the check really ran on them) by
+    variable and detector, in every format, and no format shows any of the values."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LAMBDAOPS_DEBUG", "1")
+    code, out, err = run(["scan", "--demo", "--check", "lambda-secret-in-environment", "-o", fmt], capsys)
+    assert code == 3, err
+    for variable in ("STRIPE_SECRET_KEY", "DB_PASSWORD"):
+        shown = variable.replace("_", "\\_") if fmt == "markdown" else variable  # markdown escapes _
+        assert variable in out or shown in out, f"-o {fmt} does not name {variable}"
+    assert_clean(f"scan -o {fmt} stdout", out)
+    assert_clean(f"scan -o {fmt} stderr", err)
+    for value in PLANTED_SECRETS:  # nor a recognisable part of one
+        for part in (value[:8], value[-8:]):
+            assert part not in out, f"-o {fmt} shows part of a planted secret"
+
+
 def test_the_catalogue_and_the_policy_print_no_secret(capsys: pytest.CaptureFixture[str]) -> None:
     for args in (["checks", "-o", "json"], ["iam-policy", "-o", "json"], ["checks"], ["iam-policy"]):
         code, out, err = run(args, capsys)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lambdaops.model import Finding, Severity, scope_arn
+from lambdaops.model import Finding, Severity, control_sort_key, scope_arn
 from lambdaops.parts import Part
 
 if TYPE_CHECKING:
@@ -72,6 +72,10 @@ class CheckInfo:
     # The compliance controls this check implements, as "<framework> <control>" (e.g.
     # "FSBP Lambda.1", "CIS 1.16"): `checks` lists them, JSON/SARIF/ASFF carry them.
     controls: tuple[str, ...] = ()
+    # False: off unless enabled by config (`enable_checks` in lambdaops.toml), named exactly with
+    # --check, or mapped to the framework `scan --compliance` runs. For checks only some teams want
+    # (tracing, customer managed keys): on for everyone they would be noise.
+    default_enabled: bool = True
 
     def __post_init__(self) -> None:
         unknown = self.needs - PARTS
@@ -157,6 +161,11 @@ class CheckInfo:
             remediation=remediation,
         )
 
+    def controls_of(self, framework: str) -> tuple[str, ...]:
+        """This check's controls of one framework ("fsbp", any case)."""
+        prefix = framework.strip().lower() + " "
+        return tuple(c for c in self.controls if c.lower().startswith(prefix))
+
     @property
     def description(self) -> str:
         """The check module's docstring when it describes this check (`"<check id>: what it finds"`)."""
@@ -187,25 +196,52 @@ def all_checks() -> dict[str, CheckInfo]:
 
 
 def select(
-    patterns: Iterable[str] = (), skip: Iterable[str] = (), group: str | None = None
+    patterns: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    group: str | None = None,
+    enabled: Iterable[str] = (),
+    framework: str | None = None,
 ) -> list[CheckInfo]:
     """Checks matching any of `patterns` (globs; all when empty) and none of `skip`.
 
+    A check off by default (`default_enabled=False`) runs only when `enabled` (globs, from
+    `enable_checks`) matches it, a pattern names it exactly, or it maps to `framework`. With
+    `framework` (e.g. "FSBP"), only the checks mapped to one of its controls are chosen.
     Raises ValueError naming a pattern that matches no check, so a typo never silently runs nothing.
     """
     catalogue = all_checks()
     pats = list(patterns)
     skips = list(skip)
-    for pat in [*pats, *skips]:
+    switched_on = list(enabled)
+    for pat in [*pats, *skips, *switched_on]:
         if not any(fnmatch.fnmatchcase(cid, pat) for cid in catalogue):
             raise ValueError(f"unknown check id {pat!r}; `lambdaops checks` lists them")
     chosen = []
     for cid, info in catalogue.items():
         if group is not None and info.group != group:
             continue
+        if framework is not None and not info.controls_of(framework):
+            continue
         if pats and not any(fnmatch.fnmatchcase(cid, p) for p in pats):
             continue
         if any(fnmatch.fnmatchcase(cid, p) for p in skips):
             continue
+        if not (
+            info.default_enabled
+            or cid in pats
+            or framework is not None
+            or any(fnmatch.fnmatchcase(cid, p) for p in switched_on)
+        ):
+            continue
         chosen.append(info)
     return chosen
+
+
+def frameworks() -> dict[str, list[str]]:
+    """Every compliance framework the catalogue maps (lower-case key, e.g. "fsbp") -> its controls."""
+    out: dict[str, set[str]] = {}
+    for info in all_checks().values():
+        for control in info.controls:
+            name = control.split(" ", 1)[0]
+            out.setdefault(name.lower(), set()).add(control)
+    return {k: sorted(v, key=control_sort_key) for k, v in sorted(out.items())}

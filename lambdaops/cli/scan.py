@@ -69,6 +69,14 @@ def scan(
             help="Ignore lambdaops:ignore tags on functions (CI gates; lambdaops.toml entries still apply).",
         ),
     ] = False,
+    compliance: Annotated[
+        str | None,
+        typer.Option(
+            "--compliance",
+            help="Run exactly the checks mapped to this framework's controls (fsbp, cis) and report "
+            "pass/fail per control.",
+        ),
+    ] = None,
 ) -> None:
     """Run every read-only check at once: the scheduled CI hygiene job.
 
@@ -81,12 +89,7 @@ def scan(
     from lambdaops.reports.scan import scan_report
     from lambdaops.suppress import load_baseline
 
-    try:
-        checks = select(check or (), skip_check or ())
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if not checks:
-        raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
+    framework = _framework(compliance)
     reports = parse_report_specs(report, SCAN_FORMATS)
     prints = load_baseline(baseline) if baseline is not None else frozenset()
     settings = settings_from(
@@ -98,18 +101,42 @@ def scan(
         strict=strict or None,
         tag_suppressions=False if no_tag_suppressions else None,
     )
+    try:
+        checks = select(check or (), skip_check or (), enabled=settings.enable_checks, framework=framework)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not checks:
+        raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
     with (
         open_run(common, settings, SCAN_FORMATS) as run,
         run.progress(len(run.scope_pairs), "Scanning") as bar,
     ):
         result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
+    result.compliance = framework
     finish(run, result, _scan_table, baseline=prints, reports=reports, write_baseline=write_baseline)
+
+
+def _framework(name: str | None) -> str | None:
+    """--compliance: a framework the catalogue maps (lower-case), or a one-line usage error."""
+    if name is None:
+        return None
+    from lambdaops.checks.registry import frameworks
+
+    known = frameworks()
+    key = name.strip().lower()
+    if key not in known:
+        raise UsageError(f"--compliance: unknown framework {name!r}; use one of {', '.join(sorted(known))}")
+    return key
 
 
 def _scan_table(report: Any, console: Any) -> None:
     from lambdaops.render.table import render_findings_table
 
     render_findings_table(report, console, group_by="auto")
+    if report.compliance is not None:
+        from lambdaops.render.compliance_table import render_compliance_table
+
+        render_compliance_table(report, console)
 
 
 @bounded
@@ -118,7 +145,7 @@ def checks(
         str | None, typer.Option("--output", "-o", help="table, json, csv or markdown.")
     ] = None,
 ) -> None:
-    """Print the catalogue of checks: id, severity, title, remediation."""
+    """Print the catalogue of checks: id, severity, title, remediation, compliance controls."""
     import sys
 
     from lambdaops.checks.registry import all_checks

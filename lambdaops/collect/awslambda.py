@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lambdaops.collect.guard import error_record
+from lambdaops.env_secrets import scan_environment
 from lambdaops.inventory import AccountSettings, AliasInfo, FunctionInfo, VersionInfo
 from lambdaops.model import ErrorRecord
 
@@ -37,6 +38,7 @@ def function_from_api(item: Mapping[str, Any], account_id: str, region: str) -> 
     # Only the names of environment variables are kept: their values can be secrets.
     env_names = tuple(sorted((env.get("Variables") or {}).keys()))
     logging_config = item.get("LoggingConfig") or {}
+    vpc = item.get("VpcConfig") or {}
     return FunctionInfo(
         account_id=account_id,
         region=region,
@@ -55,6 +57,14 @@ def function_from_api(item: Mapping[str, Any], account_id: str, region: str) -> 
         revision_id=str(item["RevisionId"]) if item.get("RevisionId") else None,
         architecture=str((item.get("Architectures") or ["x86_64"])[0]),
         ephemeral_storage_mb=int((item.get("EphemeralStorage") or {}).get("Size") or 512),
+        # The values are scanned here, as they are read, and dropped: only the names of the variables
+        # that look like secrets, and the detector, are kept (lambdaops/env_secrets.py).
+        env_secrets=scan_environment(env.get("Variables")),
+        timeout_s=int(item["Timeout"]) if item.get("Timeout") else None,
+        tracing_mode=str((item.get("TracingConfig") or {}).get("Mode") or "PassThrough"),
+        kms_key_arn=str(item.get("KMSKeyArn") or ""),
+        dead_letter_arn=str((item.get("DeadLetterConfig") or {}).get("TargetArn") or ""),
+        subnet_ids=tuple(sorted(str(s) for s in vpc.get("SubnetIds") or ())),
     )
 
 
@@ -100,6 +110,7 @@ def list_functions(
                         code_size_bytes=int(item.get("CodeSize") or 0),
                         last_modified=parse_lambda_time(str(item["LastModified"])),
                         runtime=item.get("Runtime"),
+                        env_secrets=scan_environment((item.get("Environment") or {}).get("Variables")),
                     )
                 )
         marker = page.get("NextMarker")

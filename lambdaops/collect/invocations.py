@@ -19,6 +19,11 @@ signals need no query: `Errors` counts invocations that ran (a subset of `Invoca
 event that is dropped or dead-lettered without ever running was throttled first (or ran and
 errored), which the two queries already see.
 
+With the run_metrics part (lambda-error-rate-high, lambda-timeouts), two more single-bucket queries per
+function ride in the same window calls: `Errors` (Sum) and `Duration` (Maximum) over the same span as
+Throttles. No call is made per function; the window calls hold 4 queries per function instead of 2, so
+a region of N functions needs ceil(4N / 500) window calls instead of ceil(2N / 500).
+
 3. only for functions with nothing in the window: the look-back from the first UTC midnight inside
    the 455-day retention up to the window's first bucket, in daily buckets anchored at midnight (a
    query starting more than 63 days back needs a period that is a multiple of 3600).
@@ -31,8 +36,8 @@ stay equal, and shards run minutes apart merge cleanly.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -40,6 +45,7 @@ from lambdaops.collect.cloudwatch import (
     MAX_DATAPOINTS_PER_CALL,
     MAX_QUERIES_PER_CALL,
     MetricQuery,
+    MetricResult,
     get_metric_data,
 )
 from lambdaops.inventory import FunctionInfo
@@ -61,6 +67,10 @@ class InvocationData:
     # Throttles from the window's first grid line to now (None: unreadable). It may take in up to one
     # bucket before the window start: on the safe side (a function throttled then is not pruned).
     throttles: float | None = 0.0
+    # run_metrics only (None: not asked for, or unreadable): over the span Throttles covers.
+    errors: float | None = None
+    span_invocations: float | None = None
+    max_duration_ms: float | None = None
 
 
 @dataclass
@@ -115,18 +125,44 @@ def _query(fn: FunctionInfo, period: int) -> MetricQuery:
 
 
 THROTTLES_KEY = "throttles:"  # prefixes a function ARN: the key of its Throttles query
+ERRORS_KEY = "errors:"
+DURATION_KEY = "duration:"
 
 
-def _throttles_query(fn: FunctionInfo, start: datetime, end: datetime) -> MetricQuery:
+def _throttles_query(
+    fn: FunctionInfo,
+    start: datetime,
+    end: datetime,
+    key: str = THROTTLES_KEY,
+    metric: str = "Throttles",
+    stat: str = "Sum",
+) -> MetricQuery:
     """One bucket over [start, end): one datapoint per function, whatever the window's length."""
     return MetricQuery(
-        key=THROTTLES_KEY + fn.arn,
+        key=key + fn.arn,
         namespace="AWS/Lambda",
-        metric="Throttles",
+        metric=metric,
         dimensions=(("FunctionName", fn.name),),
-        stat="Sum",
+        stat=stat,
         period=exact_period(start, end - start, end),
     )
+
+
+def _run_queries(fn: FunctionInfo, start: datetime, end: datetime) -> list[MetricQuery]:
+    # Errors: "the number of invocations that result in a function error" (Sum); Duration: processing
+    # time in milliseconds (Maximum). AWS Lambda Developer Guide, "Types of metrics for Lambda
+    # functions", docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html, read 2026-12-06.
+    return [
+        _throttles_query(fn, start, end, ERRORS_KEY, "Errors", "Sum"),
+        _throttles_query(fn, start, end, DURATION_KEY, "Duration", "Maximum"),
+    ]
+
+
+def _single(result: MetricResult, key: str, combine: Callable[[list[float]], float]) -> float | None:
+    if key in result.failed or key not in result.values:
+        return None
+    values = [v for _, v in result.values[key]]
+    return combine(values) if values else 0.0
 
 
 def _latest(points: Sequence[tuple[datetime, float]]) -> datetime | None:
@@ -141,6 +177,7 @@ def collect_invocations(
     days: int,
     account_id: str,
     region: str,
+    run_metrics: bool = False,
 ) -> InvocationResult:
     end = now.replace(second=0, microsecond=0)
     window_start = end - timedelta(days=days)
@@ -150,7 +187,20 @@ def collect_invocations(
     queries = [_query(fn, period) for fn in functions] + [
         _throttles_query(fn, first, end) for fn in functions
     ]
+    if run_metrics:
+        queries += [q for fn in functions for q in _run_queries(fn, first, end)]
     window = get_metric_data(client, queries, first, end, account_id, region)
+    run: dict[str, tuple[float | None, float | None, float | None]] = {}
+    for fn in functions:
+        if not run_metrics:
+            break
+        readable = fn.arn not in window.failed and fn.arn in window.values
+        span = sum(v for _, v in window.values[fn.arn]) if readable else None
+        run[fn.arn] = (
+            _single(window, ERRORS_KEY + fn.arn, sum),
+            span,
+            _single(window, DURATION_KEY + fn.arn, max),
+        )
     errors = list(window.errors)
     calls = window.calls
     out: dict[str, InvocationData] = {}
@@ -219,4 +269,8 @@ def collect_invocations(
     else:
         for fn in idle:
             out[fn.arn] = InvocationData(window_sum=0.0, last_invocation=None, throttles=throttles[fn.arn])
+    if run_metrics:
+        for arn, data in out.items():
+            errs, span, longest = run.get(arn, (None, None, None))
+            out[arn] = replace(data, errors=errs, span_invocations=span, max_duration_ms=longest)
     return InvocationResult(by_arn=out, errors=errors, calls=calls)

@@ -73,11 +73,14 @@ def list_url_configs(client: LambdaClient, function_name: str) -> list[UrlConfig
     try:
         for page in client.get_paginator("list_function_url_configs").paginate(FunctionName=function_name):
             for cfg in page.get("FunctionUrlConfigs", []):
+                cors = cfg.get("Cors") or {}
                 out.append(
                     UrlConfig(
                         url=cfg["FunctionUrl"],
                         auth_type=cfg["AuthType"],
                         qualifier=_qualifier(cfg.get("FunctionArn", "")),
+                        cors_allow_origins=tuple(str(o) for o in cors.get("AllowOrigins") or ()),
+                        cors_allow_credentials=bool(cors.get("AllowCredentials")),
                     )
                 )
     except ClientError as exc:

@@ -17,6 +17,7 @@ from typing import Any
 from lambdaops.demo.seed_access import seed_access
 from lambdaops.demo.seed_cost import seed_cost
 from lambdaops.demo.seed_runtimes import seed_runtimes
+from lambdaops.demo.seed_watchdog import seed_watchdog
 
 ACCOUNT_ID = "123456789012"
 REGIONS = ("eu-central-1", "eu-west-1")
@@ -480,9 +481,17 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
     commands read when no --region is given): FUNCTIONS plus the cases the seed_*.py modules plant.
     Tests count the demo's functions through this, so planting a case touches one place.
     """
-    from lambdaops.demo import seed_access, seed_activity, seed_archive, seed_cost, seed_runtimes
+    from lambdaops.demo import (
+        seed_access,
+        seed_activity,
+        seed_archive,
+        seed_cost,
+        seed_runtimes,
+        seed_watchdog,
+    )
 
     planted = [
+        *((name, seed_watchdog.REGION) for name in seed_watchdog.FUNCTION_NAMES),
         (seed_archive.VERSIONED, seed_archive.VERSIONED_REGION),
         (seed_archive.IMAGE_FUNCTION, seed_archive.IMAGE_REGION),
         *((name, seed_runtimes.REGION) for name in seed_runtimes.FUNCTION_NAMES),
@@ -586,6 +595,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     seed_ignore_tags(session)
     seed_activity.seed_throttled(session, account_id, now)
     seed_activity.seed_edge(session, account_id, now)
+    seed_watchdog(session, account_id, now)  # issue 17, the security watchdog: demo/seed_watchdog.py
 
 
 def _seed_public_url(session: Any) -> None:

@@ -179,6 +179,24 @@ def _checks(report: Report) -> list[str]:
     ]
 
 
+def _compliance(report: Report) -> list[str]:
+    """`scan --compliance`: pass/fail per control."""
+    from lambdaops.model import compliance_results
+
+    if report.compliance is None:
+        return []
+    result = compliance_results(report, report.compliance)
+    rows = [[c["control"], c["status"], c["failed"], ", ".join(c["checks"])] for c in result["controls"]]
+    counts = result["summary"]
+    return [
+        "",
+        f"### {md_escape(result['framework'])} controls: {counts['pass']} passed, {counts['fail']} failed, "
+        f"{counts['unknown']} unknown",
+        "",
+        *_table(["Control", "Status", "Failed", "Checks"], rows, ["---", "---", "---:", "---"]),
+    ]
+
+
 def _errors(report: Report) -> list[str]:
     errors = report.sorted_errors()
     if not errors:
@@ -288,5 +306,6 @@ def render_markdown(report: Report) -> str:
     if report.findings or findings_command:
         lines += ["", "### Summary", "", *_summary(report.findings), *_findings(report)]
     lines += _checks(report)
+    lines += _compliance(report)
     lines += _errors(report)
     return "\n".join(lines).rstrip() + "\n"

@@ -49,7 +49,14 @@ def rule_name(check_id: str) -> str:
 
 
 def _rule(
-    check_id: str, severity: Severity, title: str, *, full: str, remediation: str, group: str
+    check_id: str,
+    severity: Severity,
+    title: str,
+    *,
+    full: str,
+    remediation: str,
+    group: str,
+    controls: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     service = check_id.split("-", 1)[0]
     help_markdown = f"**{title}**\n\nDefault severity: {severity.label}.\n\n**Remediation:** {remediation}"
@@ -62,7 +69,9 @@ def _rule(
         "defaultConfiguration": {"level": sarif_level(severity)},
         "properties": {
             "security-severity": SECURITY_SEVERITY[severity],
-            "tags": sorted({"security", "lambdaops", group, service}),
+            "tags": sorted({"security", "lambdaops", group, service, *controls}),
+            # the compliance controls the check implements ("FSBP Lambda.1", "CIS 1.16")
+            "controls": list(controls),
         },
     }
 
@@ -75,6 +84,7 @@ def _catalogue_rule(info: CatalogueEntry) -> dict[str, Any]:
         full=info.description,
         remediation=info.remediation,
         group=info.group,
+        controls=tuple(info.controls),
     )
 
 

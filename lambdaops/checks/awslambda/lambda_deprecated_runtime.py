@@ -60,5 +60,6 @@ INFO = register(
         needs=frozenset({Part.FUNCTIONS, Part.VERSIONS}),
         run=run,
         group="scan",
+        controls=("FSBP Lambda.2",),  # AWS Security Hub User Guide, controls for Lambda/IAM, read 2026-12-06
     )
 )

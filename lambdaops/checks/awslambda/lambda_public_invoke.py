@@ -58,5 +58,6 @@ INFO = register(
         needs=frozenset({Part.FUNCTIONS, Part.RESOURCE_POLICIES}),
         run=run,
         group=iam_common.GROUP,
+        controls=("FSBP Lambda.1",),  # AWS Security Hub User Guide, controls for Lambda/IAM, read 2026-12-06
     )
 )

@@ -44,5 +44,9 @@ INFO = register(
         needs=iam_common.ROLE_NEEDS,
         run=run,
         group=iam_common.GROUP,
+        controls=(
+            "FSBP IAM.1",
+            "CIS 1.16",
+        ),  # AWS Security Hub User Guide, controls for Lambda/IAM, read 2026-12-06
     )
 )

@@ -45,5 +45,6 @@ INFO = register(
         needs=iam_common.ROLE_NEEDS,
         run=run,
         group=iam_common.GROUP,
+        controls=("FSBP IAM.21",),  # AWS Security Hub User Guide, controls for Lambda/IAM, read 2026-12-06
     )
 )

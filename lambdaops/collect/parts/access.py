@@ -99,7 +99,12 @@ def _cached(cache: RevisionCache | None, kind: str, fn: Any, read: Any) -> Any:
     """The read, served from the (function ARN, RevisionId) cache when it can be (revision_cache:
     URL configurations only, and only for functions found without a policy in this run)."""
     if kind == URLS:
-        return read_through(cache, kind, fn.arn, fn.revision_id, read, _urls_to_json, _urls_from_json)
+        urls = read_through(cache, kind, fn.arn, fn.revision_id, read, _urls_to_json, _urls_from_json)
+        if cache is not None and any(u.cors_allow_origins is None for u in urls):
+            # cached by a version that did not keep the CORS settings: read again, once
+            urls = read()
+            cache.put(kind, fn.arn, fn.revision_id, _urls_to_json(urls))
+        return urls
     return read_through(cache, kind, fn.arn, fn.revision_id, read)
 
 

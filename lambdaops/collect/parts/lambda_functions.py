@@ -60,12 +60,29 @@ def _invocations(job: RegionJob) -> None:
     if not functions:
         return
     days = job.inv.window_days
-    result = collect_invocations(job.client("cloudwatch"), functions, job.now, days, account_id, job.region)
+    # Errors and Duration ride in the same calls when a check needs them (the run_metrics part).
+    run_metrics = Part.RUN_METRICS in job.parts
+    result = collect_invocations(
+        job.client("cloudwatch"), functions, job.now, days, account_id, job.region, run_metrics=run_metrics
+    )
     job.inv.errors.extend(result.errors)
     # The metrics only: which function is inactive is analysis.activity's judgement, not collect's.
     for fn in functions:
         data = result.by_arn[fn.arn]
-        job.inv.invocations[fn.arn] = InvocationMetrics(data.window_sum, data.last_invocation, data.throttles)
+        job.inv.invocations[fn.arn] = InvocationMetrics(
+            data.window_sum,
+            data.last_invocation,
+            data.throttles,
+            errors=data.errors,
+            span_invocations=data.span_invocations,
+            max_duration_ms=data.max_duration_ms,
+        )
+
+
+@region_collector(Part.RUN_METRICS, needs={Part.INVOCATIONS}, concurrent=True)
+def _run_metrics(job: RegionJob) -> None:
+    """Nothing to read: Errors and Duration are asked for in the invocations part's own GetMetricData
+    calls (no call of their own). Declared so a check can need them and the invocations part sees it."""
 
 
 @region_collector(Part.VERSIONS, needs={Part.FUNCTIONS}, concurrent=True)

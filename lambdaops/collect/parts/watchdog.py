@@ -1,0 +1,62 @@
+"""The `subnets` and `invoke_configs` parts (issue 17, the security watchdog checks)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from lambdaops.collect.fanout import run_all
+from lambdaops.collect.gather import RegionJob, region_collector
+from lambdaops.collect.guard import guarded
+from lambdaops.collect.invoke_configs import list_invoke_configs
+from lambdaops.collect.subnets import subnet_zones
+from lambdaops.parts import Part
+from lambdaops.policy.async_triggers import async_grants
+
+PER_FUNCTION_WORKERS = 8
+
+
+@region_collector(Part.SUBNETS, needs={Part.FUNCTIONS}, concurrent=True)
+def _subnets(job: RegionJob) -> None:
+    """One DescribeSubnets pass per region (200 subnets a call) for the subnets functions name; no
+    call at all in a region where no function is in a VPC."""
+    account_id = job.account.account_id
+    wanted = {s for fn in job.inv.functions.get((account_id, job.region), []) for s in fn.subnet_ids or ()}
+    if not wanted:
+        job.inv.subnets[(account_id, job.region)] = {}
+        return
+    zones = guarded(
+        job.inv.errors,
+        account_id,
+        job.region,
+        "ec2:DescribeSubnets",
+        partial(subnet_zones, job.client("ec2"), wanted),
+    )
+    if zones is not None:
+        job.inv.subnets[(account_id, job.region)] = zones
+
+
+@region_collector(Part.INVOKE_CONFIGS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES})
+def _invoke_configs(job: RegionJob) -> None:
+    """ListFunctionEventInvokeConfigs only for functions an asynchronous service may trigger (S3, SNS,
+    EventBridge, ... in the resource policy already read) and that have no dead-letter queue: the
+    others need no call (no trigger: nothing to lose; a DLQ: failures are kept)."""
+    account_id = job.account.account_id
+    client = job.client("lambda")
+    functions = job.inv.functions.get((account_id, job.region), [])
+    needed = [
+        fn
+        for fn in functions
+        if fn.dead_letter_arn == ""
+        and async_grants(job.inv.resource_policies, fn.arn)  # None (unknown) and {} skip
+    ]
+
+    def one(fn: Any) -> tuple[str, Any]:
+        read = partial(list_invoke_configs, client, fn.name)
+        return fn.arn, guarded(
+            job.inv.errors, account_id, job.region, "lambda:ListFunctionEventInvokeConfigs", read
+        )
+
+    for arn, configs in run_all(needed, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)):
+        if configs is not None:
+            job.inv.invoke_configs[arn] = configs
