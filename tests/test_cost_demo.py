@@ -36,7 +36,9 @@ def _snapshot() -> dict[str, Any]:
                 continue
             dims = {d.name: d.value for d in datum.dimensions}
             ts = datum.timestamp if datum.timestamp.tzinfo else datum.timestamp.replace(tzinfo=UTC)
-            points.append((region, datum.name, dims, ts, float(datum.value)))
+            # Duration is seeded as StatisticValues (one sample per invocation): its Sum counts
+            value = datum.value if hasattr(datum, "value") else datum.sum
+            points.append((region, datum.name, dims, ts, float(value)))
         client = boto3.client("lambda", region_name=region)
         for page in client.get_paginator("list_functions").paginate():
             for item in page["Functions"]:

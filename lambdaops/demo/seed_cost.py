@@ -121,13 +121,29 @@ def _datum(
     return {"MetricName": metric, "Dimensions": dims, "Timestamp": when, "Value": value}
 
 
+def _duration_datum(name: str, when: datetime, invocations: float, per_invocation_ms: float) -> dict[str, Any]:
+    """Duration as Lambda reports it: one sample per invocation, so the period's Sum is
+    invocations x duration and its Maximum is one invocation's duration (a single `Value` of the
+    sum would read as one invocation lasting that long: lambda-timeouts would fire on it)."""
+    datum = _datum(name, "Duration", when, 0.0)
+    del datum["Value"]
+    datum["StatisticValues"] = {
+        "SampleCount": invocations,
+        "Sum": invocations * per_invocation_ms,
+        "Minimum": per_invocation_ms,
+        "Maximum": per_invocation_ms,
+    }
+    datum["Unit"] = "Milliseconds"
+    return datum
+
+
 def cost_datapoints(fn: CostFunction, now: datetime) -> list[dict[str, Any]]:
     """Every datapoint seeded for `fn` (the test recomputes the cost from these)."""
     data: list[dict[str, Any]] = []
     for day in _day_starts(now):
         if fn.per_day:
             data.append(_datum(fn.name, "Invocations", day, fn.per_day))
-            data.append(_datum(fn.name, "Duration", day, fn.per_day * fn.duration_ms))
+            data.append(_duration_datum(fn.name, day, fn.per_day, fn.duration_ms))
         for qualifier in fn.provisioned:
             if fn.per_day and fn.provisioned_share:
                 data.append(
@@ -157,7 +173,7 @@ def duration_datapoints(batches: Mapping[str, Iterable[dict[str, Any]]]) -> dict
             if d["MetricName"] == "Invocations":
                 name = d["Dimensions"][0]["Value"]
                 out.setdefault(region, []).append(
-                    _datum(name, "Duration", d["Timestamp"], d["Value"] * DURATION_MS)
+                    _duration_datum(name, d["Timestamp"], d["Value"], DURATION_MS)
                 )
     return out
 
