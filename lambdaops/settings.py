@@ -23,6 +23,9 @@ from lambdaops.rates import RateLimit, parse_max_rps
 
 DEFAULT_CONFIG_NAME = "lambdaops.toml"
 MAX_DAYS = 455  # CloudWatch keeps hourly data 455 days: nothing older can be dated
+# IAM reports last-accessed data for at least the last 400 days (GenerateServiceLastAccessedDetails,
+# IAM API Reference, read 2026-12-06): a longer unused window could never be observed.
+UNUSED_DAYS_MAX = 400
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ class Settings:
     suppressions: tuple[Suppression, ...] = ()
     # --function/--tag/--exclude-tag (collect/function_filter.py); None: every listed function
     function_filter: FunctionFilter | None = None
+    # least-privilege / iam-unused-*: a permission unused this many days is proposed for removal
+    # (never more than IAM's tracking period, 400 days: lambdaops/policy/tracking.py).
+    unused_days: int = 90
+    # least-privilege --role: only these execution roles (names or ARNs); () = every role in scope
+    role_filter: tuple[str, ...] = ()
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -265,6 +273,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     "external_id": ("external_id", _opt_str),
     "tag_suppressions": ("tag_suppressions", _bool),
     "tag_suppressions_max_severity": ("tag_suppressions_max_severity", _severity),
+    "unused_days": ("unused_days", _int_range(1, UNUSED_DAYS_MAX)),
 }
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
 
