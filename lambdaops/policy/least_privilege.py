@@ -103,6 +103,27 @@ class Proposal:
         return level, "; ".join(parts)
 
 
+def role_selected(role_arn: str, wanted: Sequence[str]) -> bool:
+    """`--role` names a role by name or ARN; nothing named: every role."""
+    return not wanted or any(w in (role_arn, role_arn.rsplit("/", 1)[-1]) for w in wanted)
+
+
+def grants_of(policies: Sequence[SourcePolicy], service: str) -> list[tuple[SourcePolicy, Statement]]:
+    """The Allow statements (with their policy) that grant something of `service`."""
+    out: list[tuple[SourcePolicy, Statement]] = []
+    for pol in policies:
+        try:
+            doc = parse_policy(pol.document, kind="identity")
+        except PolicyParseError:
+            continue
+        out.extend((pol, s) for s in doc.statements if s.is_allow and service in _services_of(s))
+    return out
+
+
+def canonical(action: str) -> str:
+    return _canonical(action)
+
+
 def _few(names: Sequence[str], shown: int = 6) -> str:
     if len(names) <= shown:
         return ", ".join(names)

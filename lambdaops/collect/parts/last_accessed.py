@@ -6,11 +6,7 @@ from lambdaops.collect.context import GLOBAL_REGION
 from lambdaops.collect.gather import AccountJob, account_collector
 from lambdaops.collect.last_accessed import collect_last_accessed
 from lambdaops.parts import Part
-
-
-def role_selected(role_arn: str, wanted: tuple[str, ...]) -> bool:
-    """`--role` names a role by name or ARN; nothing named: every role."""
-    return not wanted or any(w in (role_arn, role_arn.rsplit("/", 1)[-1]) for w in wanted)
+from lambdaops.policy.least_privilege import role_selected
 
 
 # Needs IAM so that the analysis has the roles' policies next to their use; the reports are read for
