@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lambdaops.demo.seed_access import seed_access
+from lambdaops.demo.seed_leastpriv import seed_least_privilege
 from lambdaops.demo.seed_runtimes import seed_runtimes
 
 ACCOUNT_ID = "123456789012"
@@ -479,7 +480,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
     commands read when no --region is given): FUNCTIONS plus the cases the seed_*.py modules plant.
     Tests count the demo's functions through this, so planting a case touches one place.
     """
-    from lambdaops.demo import seed_access, seed_activity, seed_archive, seed_runtimes
+    from lambdaops.demo import seed_access, seed_activity, seed_archive, seed_leastpriv, seed_runtimes
 
     planted = [
         (seed_archive.VERSIONED, seed_archive.VERSIONED_REGION),
@@ -489,6 +490,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
         (seed_activity.THROTTLED_FUNCTION, seed_activity.THROTTLED_REGION),
         (seed_activity.EDGE_ACTIVE, seed_activity.EDGE_REGION),
         (seed_activity.EDGE_IDLE, seed_activity.EDGE_REGION),
+        (seed_leastpriv.FUNCTION_NAME, seed_leastpriv.REGION),
     ]
     wanted = REGIONS if region is None else (region,)
     every = [(f.name, f.region) for f in FUNCTIONS] + planted
@@ -583,6 +585,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     seed_ignore_tags(session)
     seed_activity.seed_throttled(session, account_id, now)
     seed_activity.seed_edge(session, account_id, now)
+    seed_least_privilege(session, account_id, now, _zip)  # least-privilege: demo/seed_leastpriv.py
 
 
 def _seed_public_url(session: Any) -> None:

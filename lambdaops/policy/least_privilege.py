@@ -116,7 +116,7 @@ def grants_of(policies: Sequence[SourcePolicy], service: str) -> list[tuple[Sour
             doc = parse_policy(pol.document, kind="identity")
         except PolicyParseError:
             continue
-        out.extend((pol, s) for s in doc.statements if s.is_allow and service in _services_of(s))
+        out.extend((pol, s) for s in doc.statements if s.is_allow and service in services_of(s))
     return out
 
 
@@ -160,7 +160,7 @@ def _statement_grants(stmt: Statement, action: str) -> bool:
     return not any(action_matches(p, action) for p in stmt.action_patterns)
 
 
-def _services_of(stmt: Statement) -> set[str]:
+def services_of(stmt: Statement) -> set[str]:
     """Every service namespace the statement may grant something of."""
     out: set[str] = set()
     if stmt.actions is None:
@@ -334,7 +334,7 @@ def propose(
             else:
                 allows.append(stmt)
 
-    services = sorted(set().union(*(_services_of(s) for s in allows)) if allows else set())
+    services = sorted(set().union(*(services_of(s) for s in allows)) if allows else set())
     verdicts: dict[str, ServiceVerdict] = {}
     keep_of: dict[str, set[str] | None] = {}
     for svc in services:
@@ -344,7 +344,7 @@ def propose(
     statements: list[dict[str, Any]] = []
     for stmt in allows:
         actions: list[str] = []
-        for svc in sorted(_services_of(stmt)):
+        for svc in sorted(services_of(stmt)):
             keep = keep_of.get(svc)
             if keep is None:
                 actions.extend(_whole_service(stmt, svc))
