@@ -12,6 +12,7 @@ from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.iam_policy import iam_policy
+from lambdaops.cli.least_privilege import least_privilege
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.merge import merge
 from lambdaops.cli.prune import prune, prune_versions, restore
@@ -56,6 +57,7 @@ app.add_typer(billing_app, name="billing-alarm")
 app.command("prune")(prune)
 app.command("restore")(restore)
 app.command("prune-versions")(prune_versions)
+app.command("least-privilege")(least_privilege)
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
@@ -73,6 +75,7 @@ COMMANDS = (
     "prune",
     "restore",
     "prune-versions",
+    "least-privilege",
 )
 
 

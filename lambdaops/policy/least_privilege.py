@@ -243,9 +243,8 @@ def _canonical(action: str) -> str:
 
 
 def _statement_json(stmt: Statement, actions: Sequence[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"Effect": stmt.effect}
-    if stmt.sid is not None:
-        out["Sid"] = stmt.sid
+    out: dict[str, Any] = {} if stmt.sid is None else {"Sid": stmt.sid}
+    out["Effect"] = stmt.effect
     out["Action"] = list(actions)
     if stmt.not_resources is not None:
         out["NotResource"] = list(stmt.not_resources)
@@ -258,9 +257,8 @@ def _statement_json(stmt: Statement, actions: Sequence[str]) -> dict[str, Any]:
 
 def raw_statement(stmt: Statement) -> dict[str, Any]:
     """A parsed statement written back as JSON (Deny statements are copied this way)."""
-    out: dict[str, Any] = {"Effect": stmt.effect}
-    if stmt.sid is not None:
-        out["Sid"] = stmt.sid
+    out: dict[str, Any] = {} if stmt.sid is None else {"Sid": stmt.sid}
+    out["Effect"] = stmt.effect
     if stmt.actions is not None:
         out["Action"] = list(stmt.actions)
     else:
