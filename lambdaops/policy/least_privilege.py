@@ -73,6 +73,7 @@ class Proposal:
     services: list[ServiceVerdict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     reason: str = ""  # why there is no proposal, or why nothing could be removed
+    usage_read: bool = True  # False: IAM's report for the role was not read (nothing can be judged)
 
     @property
     def enough(self) -> bool:
@@ -84,7 +85,7 @@ class Proposal:
 
     def confidence(self) -> tuple[str, str]:
         """(level, statement): how far the proposal can be trusted, in one sentence."""
-        if self.document is None or not self.enough:
+        if self.document is None or not self.enough or not self.usage_read:
             return "none", self.reason
         by_action = [v.service for v in self.services if v.mode == "action" and v.status == "used"]
         by_service = [v.service for v in self.services if v.mode == "service" and v.status == "used"]
@@ -190,7 +191,7 @@ def _whole_service(stmt: Statement, service: str) -> list[str]:
     if stmt.actions is None:
         if not any(glob_match(split_action(p)[0], service) for p in stmt.action_patterns):
             return [f"{service}:*"]  # NotAction excludes nothing of this service: all of it is granted
-        return _granted(stmt, service)
+        return [_canonical(a) for a in _granted(stmt, service)]
     out = []
     for shown in stmt.actions:
         svc_pattern, name = split_action(shown)
@@ -365,6 +366,7 @@ def propose(
         tuple(pol for pol, _ in parsed if pol.arn not in keep_managed),
         services=[verdicts[s] for s in services],
         reason=base.reason,
+        usage_read=usage is not None,
     )
     current = [s for _, stmts in parsed for s in stmts]
     proposal.problems = never_wider(current, proposal.document or {})
