@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from lambdaops.inventory import RoleUsage, ServiceLastUsed
-from lambdaops.policy.least_privilege import SourcePolicy, never_wider, propose
 from lambdaops.policy.catalog import service_actions
 from lambdaops.policy.document import parse_policy
+from lambdaops.policy.least_privilege import SourcePolicy, never_wider, propose
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 OLD = NOW - timedelta(days=300)
@@ -27,7 +27,7 @@ OBJECTS = "arn:aws:s3:::reports/*"
 TABLE = "arn:aws:dynamodb:eu-west-1:123456789012:table/t"
 QUEUE = "arn:aws:sqs:eu-west-1:123456789012:q"
 BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-BASELINE = {
+BASELINE: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -187,7 +187,7 @@ def test_a_proposal_never_grants_what_today_does_not(seed: int) -> None:
 
 
 def test_never_wider_catches_a_wider_proposal() -> None:
-    """The checker the engine relies on is not vacuous: it fails a wider resource, a lost Deny, a new action."""
+    """The checker the engine relies on is not vacuous: a wider resource, a lost Deny, a new action."""
     current = list(
         parse_policy(
             doc(
@@ -226,7 +226,9 @@ def test_action_level_service_keeps_used_tracked_and_untracked_actions_only() ->
 
 
 def test_a_tracked_action_used_before_the_window_is_removed() -> None:
-    current = doc({"Effect": "Allow", "Action": ["ec2:DescribeInstances", "ec2:RunInstances"], "Resource": "*"})
+    current = doc(
+        {"Effect": "Allow", "Action": ["ec2:DescribeInstances", "ec2:RunInstances"], "Resource": "*"}
+    )
     used = usage(
         ec2=(
             NOW - timedelta(days=2),

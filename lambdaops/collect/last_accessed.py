@@ -156,7 +156,7 @@ def collect_last_accessed(
                     del pending[arn]
             if not pending:
                 break
-            if clock() >= deadline:
+            if clock() + delay > deadline:  # the next poll would come after the deadline
                 for arn in sorted(pending):
                     errors.append(
                         ErrorRecord(
