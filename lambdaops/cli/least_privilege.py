@@ -41,7 +41,7 @@ def least_privilege(
     never wider. Nothing is changed in AWS: apply the policy through your infrastructure code.
     Use --function (a common option) to start from functions instead of roles.
     """
-    from lambdaops.cli.runner import finish, info, open_run, settings_from, validate_days
+    from lambdaops.cli.runner import finish, info, open_run, settings_from
     from lambdaops.errors import UsageError
     from lambdaops.reports.least_privilege import least_privilege_report
     from lambdaops.settings import UNUSED_DAYS_MAX
@@ -52,9 +52,13 @@ def least_privilege(
             raise UsageError(f"--role {r!r}: give a role name or ARN")
     if write_policies is not None and write_policies.exists() and not write_policies.is_dir():
         raise UsageError(f"--write-policies {write_policies}: not a directory")
+    if days is not None and not 1 <= days <= UNUSED_DAYS_MAX:
+        raise UsageError(
+            f"--days must be from 1 to {UNUSED_DAYS_MAX} (IAM reports at most {UNUSED_DAYS_MAX} days of use), got {days}"
+        )
     settings = settings_from(
         common,
-        unused_days=validate_days("--days", days, 1, UNUSED_DAYS_MAX),
+        unused_days=days,
         role_filter=roles or None,
     )
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
