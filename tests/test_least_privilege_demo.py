@@ -46,7 +46,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]
 def _entry(report: dict[str, Any]) -> dict[str, Any]:
     (entry,) = report["least_privilege"]
     assert entry["role_name"] == planted.ROLE_NAME
-    return entry
+    return dict(entry)
 
 
 def test_the_planted_role_keeps_only_what_it_could_have_used_on_the_named_bucket(

@@ -54,7 +54,8 @@ def least_privilege(
         raise UsageError(f"--write-policies {write_policies}: not a directory")
     if days is not None and not 1 <= days <= UNUSED_DAYS_MAX:
         raise UsageError(
-            f"--days must be from 1 to {UNUSED_DAYS_MAX} (IAM reports at most {UNUSED_DAYS_MAX} days of use), got {days}"
+            f"--days must be from 1 to {UNUSED_DAYS_MAX} (IAM reports at most {UNUSED_DAYS_MAX} days "
+            f"of use), got {days}"
         )
     settings = settings_from(
         common,
