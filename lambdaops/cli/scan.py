@@ -61,6 +61,10 @@ def scan(
     floor: Annotated[
         int | None, typer.Option("--floor", help="Minimum unreserved concurrency (100).")
     ] = None,
+    unused_days: Annotated[
+        int | None,
+        typer.Option("--unused-days", help="iam-unused-* window: unused this many days, 1-400 (90)."),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="IAM: conditions do not lower severity.")] = False,
     no_tag_suppressions: Annotated[
         bool,
@@ -79,6 +83,7 @@ def scan(
     from lambdaops.cli.runner import finish, open_run, settings_from, validate_days
     from lambdaops.render import SCAN_FORMATS
     from lambdaops.reports.scan import scan_report
+    from lambdaops.settings import UNUSED_DAYS_MAX
     from lambdaops.suppress import load_baseline
 
     try:
@@ -102,6 +107,7 @@ def scan(
         keep_versions=keep_versions,
         concurrency_floor=floor,
         strict=strict or None,
+        unused_days=validate_days("--unused-days", unused_days, lo=1, hi=UNUSED_DAYS_MAX),
         tag_suppressions=False if no_tag_suppressions else None,
     )
     with (
