@@ -14,6 +14,8 @@ Reference describes them (read 2026-12-06):
   IAM tracks per action carry `TrackedActionsLastAccessed` for the *tracked* actions used, and only
   those: a seeded S3 `GetObject` (a data event) shows in the service's date, never as an action, as
   on AWS. Pages with `MaxItems`/`Marker`/`IsTruncated`. An unknown JobId answers `NoSuchEntity`.
+  A role in `FAILED_ROLES` gets `JobStatus` `FAILED` with an `Error`, as IAM answers a job it
+  could not complete.
 
 Usage is seeded with `seed_usage(account_id, role_arn, {namespace: (last_used, {action: when})})`
 (lambdaops/demo/seed_leastpriv.py) and kept on moto's IAM backend, so moto's reset clears it.
@@ -32,6 +34,7 @@ from typing import Any
 _lock = threading.Lock()
 _done = threading.Event()
 IN_PROGRESS_POLLS = 0  # how many times a new job answers IN_PROGRESS before COMPLETED
+FAILED_ROLES: set[str] = set()  # role ARNs whose jobs answer FAILED (tests of the gap it leaves)
 
 Usage = Mapping[str, tuple[datetime | None, Mapping[str, datetime]]]
 
@@ -182,6 +185,11 @@ def _get(self: Any) -> Any:
     if job["polls_left"] > 0:
         job["polls_left"] -= 1
         return ActionResult({**body, "JobStatus": "IN_PROGRESS", "ServicesLastAccessed": []})
+    if job["arn"] in FAILED_ROLES:
+        error = {"Code": "InternalFailure", "Message": "the report could not be generated"}
+        return ActionResult(
+            {**body, "JobStatus": "FAILED", "JobCompletionDate": job["created"], "Error": error}
+        )
     entries = _entries(self.backend, job)
     max_items = int(self._get_param("MaxItems") or 100)
     start = int(self._get_param("Marker") or 0)
