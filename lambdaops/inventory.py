@@ -208,12 +208,36 @@ class RoleInfo:
     name: str
     inline_policies: tuple[InlinePolicy, ...]
     attached_policy_arns: tuple[str, ...]
+    created: datetime | None = None  # the role's CreateDate: how long its use could be observed
 
 
 @dataclass(frozen=True)
 class IamDetails:
     roles: dict[str, RoleInfo]  # by role ARN
     policies: dict[str, ManagedPolicy]  # by policy ARN
+
+
+@dataclass(frozen=True)
+class ServiceLastUsed:
+    """One service a role's policies grant, as IAM's last-accessed report (GetServiceLastAccessedDetails)
+    describes it: when the role last used it, and (action-level report) its tracked actions."""
+
+    namespace: str  # the service prefix, lower case ("s3")
+    name: str
+    last_used: datetime | None  # None: not used within IAM's tracking period
+    # action name (lower case, "s3:createbucket") -> when last used (None: tracked, not used); None: the
+    # report carried no action detail for this service (service-level job, or nothing tracked)
+    actions: dict[str, datetime | None] | None = None
+
+
+@dataclass(frozen=True)
+class RoleUsage:
+    """IAM's last-accessed report for one role (collect/last_accessed.py)."""
+
+    role_arn: str
+    services: dict[str, ServiceLastUsed]  # by namespace
+    job_type: str  # ACTION_LEVEL | SERVICE_LEVEL
+    generated_at: datetime | None  # JobCompletionDate
 
 
 @dataclass(frozen=True)
@@ -328,6 +352,7 @@ class Inventory:
     subnets: dict[Scope, dict[str, str]] = field(default_factory=dict)
     # by function ARN: its event invoke configs (read only where an async trigger needs them)
     invoke_configs: dict[str, list[InvokeConfig]] = field(default_factory=dict)
+    last_accessed: dict[str, RoleUsage] = field(default_factory=dict)  # by role ARN (IAM last-accessed)
     errors: list[ErrorRecord] = field(default_factory=list)
     # Facts derived from this inventory, computed once and shared by the checks that select from them
     # (e.g. the IAM audit), keyed by what derived them: their lifetime is the inventory's, never global.

@@ -30,6 +30,7 @@ class Part(enum.StrEnum):
     RUN_METRICS = "run_metrics"  # Errors and Duration, asked for in the invocations part's calls
     SUBNETS = "subnets"  # DescribeSubnets (the Availability Zones of functions' subnets)
     INVOKE_CONFIGS = "invoke_configs"  # ListFunctionEventInvokeConfigs, for async-triggered functions
+    LAST_ACCESSED = "last_accessed"  # IAM's last-accessed report per execution role (least-privilege)
 
 
 def parse_parts(names: frozenset[str] | set[str]) -> frozenset[Part]:

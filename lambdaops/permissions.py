@@ -137,6 +137,10 @@ EXPLANATIONS: dict[str, str] = {
     # iam
     "iam:GetAccountAuthorizationDetails": "Every role with its inline and attached policies in a few "
     "pages, for audit-iam; far fewer calls than per-role reads.",
+    "iam:GenerateServiceLastAccessedDetails": "least-privilege and the iam-unused-* checks: start IAM's "
+    "last-accessed job (action level) for each execution role in scope; it changes nothing.",
+    "iam:GetServiceLastAccessedDetails": "least-privilege and the iam-unused-* checks: read each role's "
+    "last-accessed details (which services and actions it used, and when).",
     # billing guardrails (us-east-1)
     "cloudwatch:DescribeAlarms": "billing-alarm check/set: the existing alarms on the `EstimatedCharges` "
     "metric (filtered client-side).",

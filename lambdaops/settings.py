@@ -23,6 +23,9 @@ from lambdaops.rates import RateLimit, parse_max_rps
 
 DEFAULT_CONFIG_NAME = "lambdaops.toml"
 MAX_DAYS = 455  # CloudWatch keeps hourly data 455 days: nothing older can be dated
+# IAM reports last-accessed data for at least the last 400 days (GenerateServiceLastAccessedDetails,
+# IAM API Reference, read 2026-12-06): a longer unused window could never be observed.
+UNUSED_DAYS_MAX = 400
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ class Settings:
     error_rate_min_invocations: int = 100
     # lambda-timeouts: the longest Duration in the window at or above this percent of the timeout.
     timeout_near_percent: float = 95.0
+    # least-privilege / iam-unused-*: a permission unused this many days is proposed for removal
+    # (never more than IAM's tracking period, 400 days: lambdaops/policy/tracking.py).
+    unused_days: int = 90
+    # least-privilege --role: only these execution roles (names or ARNs); () = every role in scope
+    role_filter: tuple[str, ...] = ()
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     # cost (docs/cost.md): the window, a price table replacing the shipped one, and the average
@@ -302,11 +310,13 @@ KEYS: dict[str, tuple[str, Any]] = {
     "error_rate_percent": ("error_rate_percent", _percent),
     "error_rate_min_invocations": ("error_rate_min_invocations", _int_range(1, 1_000_000_000)),
     "timeout_near_percent": ("timeout_near_percent", _percent),
+    "unused_days": ("unused_days", _int_range(1, UNUSED_DAYS_MAX)),
 }
 # Why a range is what it is, said with a flag's error.
 RANGE_WHY = {
     "days": f"CloudWatch keeps {MAX_DAYS} days",
     "concurrency_days": f"CloudWatch keeps {MAX_DAYS} days",
+    "unused_days": f"IAM reports at most {UNUSED_DAYS_MAX} days of use",
 }
 # The flag that sets a key, where it is not `--` + the key with dashes.
 FLAG_NAMES = {"concurrency_floor": "--floor", "concurrency_days": "--days", "regions": "--region"}

@@ -14,6 +14,7 @@ from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.cost import cost
 from lambdaops.cli.demo import demo_app
 from lambdaops.cli.iam_policy import iam_policy
+from lambdaops.cli.least_privilege import least_privilege
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.merge import merge
 from lambdaops.cli.prune import prune, prune_versions, restore
@@ -60,6 +61,7 @@ app.command("restore")(restore)
 app.command("prune-versions")(prune_versions)
 app.command("cost")(cost)
 app.add_typer(demo_app, name="demo")
+app.command("least-privilege")(least_privilege)
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
@@ -79,6 +81,7 @@ COMMANDS = (
     "prune-versions",
     "cost",
     "demo serve",
+    "least-privilege",
 )
 
 

@@ -74,7 +74,14 @@ def info(message: str) -> None:
 
 
 # Settings keys whose flag values are plain numbers: validated here by the settings' own parsers.
-_NUMBER_KEYS = ("days", "concurrency_days", "concurrency_floor", "keep_versions", "runtime_warn_days")
+_NUMBER_KEYS = (
+    "days",
+    "concurrency_days",
+    "concurrency_floor",
+    "keep_versions",
+    "runtime_warn_days",
+    "unused_days",
+)
 
 
 def settings_from(common: Common, **command_flags: Any) -> Settings:

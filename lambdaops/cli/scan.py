@@ -61,6 +61,10 @@ def scan(
     floor: Annotated[
         int | None, typer.Option("--floor", help="Minimum unreserved concurrency (100).")
     ] = None,
+    unused_days: Annotated[
+        int | None,
+        typer.Option("--unused-days", help="iam-unused-* window: unused this many days, 1-400 (90)."),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="IAM: conditions do not lower severity.")] = False,
     no_tag_suppressions: Annotated[
         bool,
@@ -99,6 +103,7 @@ def scan(
         keep_versions=keep_versions,
         concurrency_floor=floor,
         strict=strict or None,
+        unused_days=unused_days,
         tag_suppressions=False if no_tag_suppressions else None,
     )
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lambdaops.inventory import IamDetails, InlinePolicy, ManagedPolicy, RoleInfo
@@ -39,6 +40,13 @@ def policy_kind(arn: str) -> str:
     return "aws-managed" if arn.split(":")[4:5] == ["aws"] else "customer-managed"
 
 
+def _aware(moment: Any) -> datetime | None:
+    """A role's CreateDate (boto3: an aware datetime); None when IAM did not say."""
+    if not isinstance(moment, datetime):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _default_document(policy: dict[str, Any]) -> Any:
     versions = policy.get("PolicyVersionList") or []
     for version in versions:
@@ -66,6 +74,7 @@ def collect_iam(client: IAMClient, account_id: str) -> IamDetails:
                     for p in role.get("RolePolicyList", [])
                 ),
                 attached_policy_arns=tuple(p["PolicyArn"] for p in role.get("AttachedManagedPolicies", [])),
+                created=_aware(role.get("CreateDate")),
             )
         for policy in page.get("Policies", []):
             arn = policy["Arn"]

@@ -57,6 +57,9 @@ Shims, and why each exists:
 * Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
   not exist (``lambdaops.demo.scale_shims``).
 
+* IAM ``GenerateServiceLastAccessedDetails`` / ``GetServiceLastAccessedDetails``: not implemented
+  by moto; answered from seeded usage (``lambdaops.demo.last_accessed_shim``).
+
 * Functions' ``RevisionId`` (missing from ListFunctions, and not moved by permission changes) and
   ``GetFunction`` hiding a reservation of 0 (``lambdaops.demo.revision_shim``).
 
@@ -195,6 +198,7 @@ def install() -> None:
         from lambdaops.demo import (
             edge_shim,
             invoke_config_shim,
+            last_accessed_shim,
             policy_shim,
             qualified_policy_shim,
             revision_shim,
@@ -209,6 +213,7 @@ def install() -> None:
         invoke_config_shim.install()  # event invoke configs per qualifier
         qualified_policy_shim.install()
         revision_shim.install()
+        last_accessed_shim.install()  # IAM's last-accessed reports, from seeded usage
         _installed.set()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from lambdaops.demo.seed_access import seed_access
 from lambdaops.demo.seed_cost import seed_cost
+from lambdaops.demo.seed_leastpriv import seed_least_privilege
 from lambdaops.demo.seed_runtimes import seed_runtimes
 from lambdaops.demo.seed_watchdog import seed_watchdog
 
@@ -486,6 +487,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
         seed_activity,
         seed_archive,
         seed_cost,
+        seed_leastpriv,
         seed_runtimes,
         seed_watchdog,
     )
@@ -500,6 +502,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
         (seed_activity.EDGE_ACTIVE, seed_activity.EDGE_REGION),
         (seed_activity.EDGE_IDLE, seed_activity.EDGE_REGION),
         *((fn.name, fn.region) for fn in seed_cost.COST_FUNCTIONS),
+        (seed_leastpriv.FUNCTION_NAME, seed_leastpriv.REGION),
     ]
     wanted = REGIONS if region is None else (region,)
     every = [(f.name, f.region) for f in FUNCTIONS] + planted
@@ -596,6 +599,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     seed_activity.seed_throttled(session, account_id, now)
     seed_activity.seed_edge(session, account_id, now)
     seed_watchdog(session, account_id, now)  # issue 17, the security watchdog: demo/seed_watchdog.py
+    seed_least_privilege(session, account_id, now, _zip)  # least-privilege: demo/seed_leastpriv.py
 
 
 def _seed_public_url(session: Any) -> None:

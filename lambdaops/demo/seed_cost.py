@@ -121,7 +121,9 @@ def _datum(
     return {"MetricName": metric, "Dimensions": dims, "Timestamp": when, "Value": value}
 
 
-def _duration_datum(name: str, when: datetime, invocations: float, per_invocation_ms: float) -> dict[str, Any]:
+def _duration_datum(
+    name: str, when: datetime, invocations: float, per_invocation_ms: float
+) -> dict[str, Any]:
     """Duration as Lambda reports it: one sample per invocation, so the period's Sum is
     invocations x duration and its Maximum is one invocation's duration (a single `Value` of the
     sum would read as one invocation lasting that long: lambda-timeouts would fire on it)."""

@@ -90,3 +90,26 @@ def _actions_of(service: str) -> dict[str, ActionFacts]:
             scopable=bool(details.get("resourceTypes")),
         )
     return out
+
+
+@cache
+def resource_types(service: str, action: str) -> frozenset[str]:
+    """The resource types one action can be scoped to (lower case; empty for an unknown action)."""
+    service = service.lower()
+    if service not in service_names():
+        return frozenset()
+    data = _data()
+    for name in data.actions.get_actions_for_service(service):
+        if str(name).lower() == action.lower():
+            details = data.actions.get_action_details(service, name)
+            return frozenset(str(t.get("name", "")).lower() for t in details.get("resourceTypes") or ())
+    return frozenset()
+
+
+@cache
+def spelled(service: str) -> Mapping[str, str]:
+    """Action name (lower case) -> as AWS's reference spells it ("getobject" -> "GetObject")."""
+    service = service.lower()
+    if service not in service_names():
+        return {}
+    return {str(n).lower(): str(n) for n in _data().actions.get_actions_for_service(service)}
