@@ -25,6 +25,7 @@ class Part(enum.StrEnum):
     VERSIONS = "versions"  # published versions and aliases
     IAM = "iam"  # GetAccountAuthorizationDetails
     BILLING = "billing"  # alarms, SNS subscriptions, budgets, billing metrics (us-east-1)
+    CODE = "code"  # GetFunction/GetLayerVersion, the packages downloaded and read, OSV (audit-code)
 
 
 def parse_parts(names: frozenset[str] | set[str]) -> frozenset[Part]:

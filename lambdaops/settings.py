@@ -77,6 +77,11 @@ class Settings:
     function_filter: FunctionFilter | None = None
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # audit-code: a local OSV export (None: OSV's API), the API's base URL (None: $LAMBDAOPS_OSV_URL or
+    # https://api.osv.dev), and a cap on one package's download (bytes).
+    osv_db: Path | None = None
+    osv_url: str | None = None
+    code_max_download_bytes: int = 300 * 1024 * 1024
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
