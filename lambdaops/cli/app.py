@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_code import audit_code
 from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
@@ -56,6 +57,7 @@ app.add_typer(billing_app, name="billing-alarm")
 app.command("prune")(prune)
 app.command("restore")(restore)
 app.command("prune-versions")(prune_versions)
+app.command("audit-code")(audit_code)
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
@@ -73,6 +75,7 @@ COMMANDS = (
     "prune",
     "restore",
     "prune-versions",
+    "audit-code",
 )
 
 

@@ -66,6 +66,8 @@ class _Region:
             return
         with self.lock:
             self.job.inv.code_packages[at.code_sha256] = got
+        if got.refused:  # never read, so never judged: a gap in the report, not a clean bill
+            self.error("lambdaops:ReadPackage", "PackageRefused", f"{what}: package refused: {got.refused}")
 
     def layer(self, arn: str) -> None:
         with self.lock:
