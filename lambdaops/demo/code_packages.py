@@ -61,7 +61,12 @@ def python_app() -> bytes:
         "settings.py": f'REGION = "eu-west-1"\nAWS_ACCESS_KEY_ID = "{EXAMPLE_KEY_ID}"\n',
         "requirements.txt": "requests==2.19.0\nurllib3==1.26.4\nboto3>=1.28\n",
     }
-    for name, version in (("requests", "2.19.0"), ("urllib3", "1.26.4"), ("boto3", "1.28.0"), ("botocore", "1.31.0")):
+    for name, version in (
+        ("requests", "2.19.0"),
+        ("urllib3", "1.26.4"),
+        ("boto3", "1.28.0"),
+        ("botocore", "1.31.0"),
+    ):
         files.update(dist_info(name, version))
     files["botocore/data/endpoints.json"] = filler("botocore-data", 200_000)
     return build_zip(files)

@@ -42,7 +42,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         versions = sorted(entry["versions"])
         yield INFO.finding(
             entry["fn"],
-            f"{entry['fn'].name}'s code holds a {kind} in {path} line {entry['hit'].line} "
+            f"{entry['fn'].name}'s code holds a secret ({kind}) in {path} line {entry['hit'].line} "
             f"(versions {', '.join(versions)}); the value is not shown",
             evidence={"path": path, "line": entry["hit"].line, "kind": kind, "versions": versions},
             detail=f"{path}\x1f{kind}",
@@ -56,7 +56,7 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             region=parts[3],
             resource_arn=arn,
             resource_name=f"layer {parts[6]}:{parts[7]}",
-            message=f"layer {parts[6]}:{parts[7]} holds a {kind} in {path} line {entry['hit'].line}; "
+            message=f"layer {parts[6]}:{parts[7]} holds a secret ({kind}) in {path} line {entry['hit'].line}; "
             "the value is not shown",
             remediation=INFO.remediation,
             evidence={
