@@ -49,15 +49,22 @@ def _maven(version: str) -> Any:
     tokens = re.findall(r"\d+|[A-Za-z]+", version.lower())
     if not tokens:
         return None
-    out: list[tuple[int, int, str]] = []
+    items: list[tuple[int, int, str]] = []
     for tok in tokens:
         if tok.isdigit():
-            out.append((1, int(tok), ""))
+            items.append((1, int(tok), ""))
         else:
             rank = _MAVEN_QUALIFIERS.get(tok)
-            out.append((0, rank, "") if rank is not None else (0, 8, tok))
-    while out and (out[-1] == (1, 0, "") or out[-1] == (0, 6, "")):
-        out.pop()  # 1.0 == 1 == 1.0.0 == 1-ga
+            items.append((0, rank, "") if rank is not None else (0, 8, tok))
+    release = (0, 6, "")
+    # Maven's normalisation: zeros and release qualifiers just before a qualifier or the end are
+    # dropped (1.0 == 1 == 1.0.0 == 1-ga; 2.9.0-alpha1 == 2.9-alpha-1).
+    out: list[tuple[int, int, str]] = []
+    for item in [*items, release]:
+        if item[0] == 0:
+            while out and (out[-1] == (1, 0, "") or out[-1] == release):
+                out.pop()
+        out.append(item)
     return tuple(out)
 
 
