@@ -65,12 +65,18 @@ def test_node_lockfiles_v1_v2_v3_yarn_pnpm_and_installed_manifests(tmp_path: Pat
     }
     assert {(d.name, d.version) for d in package_lock(v1, "l")} == {("a", "1.0.0"), ("b", "2.0.0")}
     assert {(d.name, d.version) for d in package_lock(v3, "l")} == {("@scope/c", "3.0.0"), ("d", "4.0.0")}
-    yarn = '# yarn lockfile v1\n\n"left-pad@^1.0.0", left-pad@~1.3:\n  version "1.3.0"\n  resolved "x"\n\n"@babel/core@npm:^7.0.0":\n  version: 7.22.5\n'
+    yarn = (
+        '# yarn lockfile v1\n\n"left-pad@^1.0.0", left-pad@~1.3:\n  version "1.3.0"\n  resolved "x"\n\n'
+        '"@babel/core@npm:^7.0.0":\n  version: 7.22.5\n'
+    )
     assert {(d.name, d.version) for d in yarn_lock(yarn, "y")} == {
         ("left-pad", "1.3.0"),
         ("@babel/core", "7.22.5"),
     }
-    pnpm = "lockfileVersion: '6.0'\n\npackages:\n\n  /ms@2.1.2:\n    resolution: {integrity: x}\n  /@types/node@20.1.0:\n    dev: true\n"
+    pnpm = (
+        "lockfileVersion: '6.0'\n\npackages:\n\n  /ms@2.1.2:\n    resolution: {integrity: x}\n"
+        "  /@types/node@20.1.0:\n    dev: true\n"
+    )
     assert {(d.name, d.version) for d in pnpm_lock(pnpm, "p")} == {("ms", "2.1.2"), ("@types/node", "20.1.0")}
     data = cp.build_zip(
         {
@@ -88,7 +94,9 @@ def test_jars_inside_the_zip_and_an_unpacked_uber_jar(tmp_path: Path) -> None:
         {
             "lib/guava-20.0.jar": cp.jar("com.google.guava", "guava", "20.0"),
             "lib/not-a-jar.jar": b"garbage",
-            "META-INF/maven/org.example/app/pom.properties": "groupId=org.example\nartifactId=app\nversion=1.0\n",
+            "META-INF/maven/org.example/app/pom.properties": (
+                "groupId=org.example\nartifactId=app\nversion=1.0\n"
+            ),
         }
     )
     contents = _scan(tmp_path, data)

@@ -56,8 +56,8 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             region=parts[3],
             resource_arn=arn,
             resource_name=f"layer {parts[6]}:{parts[7]}",
-            message=f"layer {parts[6]}:{parts[7]} holds a secret ({kind}) in {path} line {entry['hit'].line}; "
-            "the value is not shown",
+            message=f"layer {parts[6]}:{parts[7]} holds a secret ({kind}) in {path} "
+            f"line {entry['hit'].line}; the value is not shown",
             remediation=INFO.remediation,
             evidence={
                 "path": path,
