@@ -126,7 +126,7 @@ def test_offline_export_finds_exactly_the_known_advisories(code_account: Account
     again_code, again, _ = audit("--osv-db", str(osv_export))  # the package cache of the first run
     assert again_code == 3 and vulns(again) == EXPECTED
     assert again["code"]["downloads"] == 0 and again["code"]["cache_hits"] == 5
-    fresh_code, fresh, _ = audit("--osv-db", str(osv_export), "--no-cache")
+    _, fresh, _ = audit("--osv-db", str(osv_export), "--no-cache")
     assert fresh["code"]["downloads"] == 5 and vulns(fresh) == EXPECTED
 
 
