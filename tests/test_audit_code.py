@@ -234,3 +234,13 @@ def test_iam_policy_covers_the_new_reads() -> None:
     result = runner.invoke(app, ["iam-policy", "-o", "json"], catch_exceptions=False)
     actions = {a for s in json.loads(result.stdout)["Statement"] for a in s["Action"]}
     assert {"lambda:GetFunction", "lambda:GetLayerVersion"} <= actions
+
+
+def test_scan_runs_code_checks_only_with_code(code_account: Account, osv_export: Path) -> None:
+    base = ["scan", "--region", REGION, "-o", "json"]
+    without = runner.invoke(app, base, catch_exceptions=False)
+    assert not any(f["check_id"].startswith("code-") for f in json.loads(without.stdout)["findings"])
+    asked = runner.invoke(app, [*base, "--check", "code-*"])
+    assert asked.exit_code == 2 and "--with-code" in asked.stderr
+    both = runner.invoke(app, [*base, "--with-code", "--osv-db", str(osv_export)], catch_exceptions=False)
+    assert vulns(json.loads(both.stdout)) == EXPECTED

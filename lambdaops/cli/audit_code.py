@@ -26,6 +26,19 @@ def validate_osv_url(url: str | None) -> str | None:
     return url
 
 
+def code_checks_wanted(checks: list[Any], with_code: bool, explicit: bool) -> list[Any]:
+    """scan runs audit-code's checks only with --with-code: they download every package, which a
+    nightly job opts into. Asking for one by --check without the flag is a usage error, not silence."""
+    from lambdaops.parts import Part
+
+    if with_code:
+        return checks
+    code = [c for c in checks if Part.CODE in c.needs]
+    if explicit and code:
+        raise UsageError(f"{code[0].id} downloads code packages: add --with-code (or run audit-code)")
+    return [c for c in checks if Part.CODE not in c.needs]
+
+
 def announcer() -> Any:
     """On a terminal, the bytes about to be downloaded are said first (stderr); piped, silence."""
     from lambdaops.cli.runner import info, stderr_is_tty

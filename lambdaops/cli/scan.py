@@ -69,6 +69,17 @@ def scan(
             help="Ignore lambdaops:ignore tags on functions (CI gates; lambdaops.toml entries still apply).",
         ),
     ] = False,
+    with_code: Annotated[
+        bool,
+        typer.Option(
+            "--with-code",
+            help="Also run audit-code's checks (downloads every function's code package; see audit-code).",
+        ),
+    ] = False,
+    osv_db: Annotated[
+        Path | None,
+        typer.Option("--osv-db", help="With --with-code: a local OSV export instead of OSV's API."),
+    ] = None,
 ) -> None:
     """Run every read-only check at once: the scheduled CI hygiene job.
 
@@ -85,6 +96,9 @@ def scan(
         checks = select(check or (), skip_check or ())
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    from lambdaops.cli.audit_code import code_checks_wanted, validate_osv_db
+
+    checks = code_checks_wanted(checks, with_code, explicit=bool(check))
     if not checks:
         raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
     reports = parse_report_specs(report, SCAN_FORMATS)
@@ -103,11 +117,17 @@ def scan(
         concurrency_floor=floor,
         strict=strict or None,
         tag_suppressions=False if no_tag_suppressions else None,
+        osv_db=validate_osv_db(osv_db),
     )
     with (
         open_run(common, settings, SCAN_FORMATS) as run,
         run.progress(len(run.scope_pairs), "Scanning") as bar,
     ):
+        if with_code:
+            from lambdaops.cli.audit_code import announcer
+            from lambdaops.reports.audit_code import prepare
+
+            prepare(run.ctx, run.settings, announcer())
         result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
     finish(run, result, _scan_table, baseline=prints, reports=reports, write_baseline=write_baseline)
 

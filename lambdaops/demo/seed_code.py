@@ -1,10 +1,10 @@
 """Demo plantings for audit-code (issue 19): functions whose packages carry known advisories.
 
-In REGION, each busy (so never inactive) and tagged as managed:
+In REGION, each busy (so never inactive), tagged as managed, with a role of its own and no policy:
 - `orders-api` (python3.12): requests 2.19.0 and urllib3 1.26.4, boto3/botocore that the runtime
   provides, an access key id in settings.py; layer `common-yaml` (PyYAML 5.3.1); version 1 published
   with the same code behind the alias `live` (read once: one CodeSha256).
-- `catalog-web` (nodejs20.x): lodash 4.17.15 and @aws-sdk/client-s3 (the runtime provides SDK v3).
+- `catalog-web` (nodejs22.x): lodash 4.17.15 and @aws-sdk/client-s3 (the runtime provides SDK v3).
 - `billing-batch` (java21): jackson-databind 2.9.8 and commons-text 1.9 in lib/*.jar.
 
 `lambdaops audit-code --demo --osv-db lambdaops/demo/data/osv` then finds seven advisories (see
@@ -29,26 +29,23 @@ _TAGS = {"ManagedBy": "terraform", "team": "commerce"}
 
 
 def seed_code(session: Any, now: datetime) -> None:
-    from lambdaops.demo.seed import ASSUME_LAMBDA, LOGS_ONLY
+    from lambdaops.demo.seed import ASSUME_LAMBDA
 
     iam = session.client("iam", region_name="us-east-1")
     client = session.client("lambda", region_name=REGION)
-    role = iam.create_role(RoleName="commerce-code-role", AssumeRolePolicyDocument=json.dumps(ASSUME_LAMBDA))
-    iam.put_role_policy(
-        RoleName="commerce-code-role", PolicyName="logs", PolicyDocument=json.dumps(LOGS_ONLY)
-    )
     layer = client.publish_layer_version(
         LayerName=LAYER,
         Content={"ZipFile": code_packages.python_layer()},
         CompatibleRuntimes=["python3.12"],
     )["LayerVersionArn"]
-    specs = (
+    specs: tuple[tuple[str, str, str, bytes, list[str]], ...] = (
         (PYTHON_FUNCTION, "python3.12", "handler.handler", code_packages.python_app(), [layer]),
-        (NODE_FUNCTION, "nodejs20.x", "index.handler", code_packages.node_app(), []),
+        (NODE_FUNCTION, "nodejs22.x", "index.handler", code_packages.node_app(), []),
         (JAVA_FUNCTION, "java21", "com.example.Handler::handleRequest", code_packages.java_app(), []),
     )
     metrics: list[dict[str, Any]] = []
     for name, runtime, handler, package, layers in specs:
+        role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(ASSUME_LAMBDA))
         client.create_function(
             FunctionName=name,
             Runtime=runtime,
