@@ -175,3 +175,18 @@ def test_sizes_sdks_and_dead_weight(tmp_path: Path) -> None:
     hits = contents.secrets  # type: ignore[attr-defined]
     assert [(h.path, h.line, h.kind) for h in hits] == [("settings.py", 2, "AWS Access Key")]
     assert cp.EXAMPLE_KEY_ID not in json.dumps([h.__dict__ for h in hits])
+
+
+def test_secrets_are_looked_for_in_the_owners_files_only(tmp_path: Path) -> None:
+    key = f'KEY = "{cp.EXAMPLE_KEY_ID}"\n'
+    prefix = "python/lib/python3.12/site-packages/"
+    data = cp.build_zip(
+        {
+            **cp.dist_info("vendored", "1.0", prefix=prefix),
+            f"{prefix}vendored/fixtures.py": key,  # a dependency's test fixture: not the owner's secret
+            "node_modules/lib/test.js": key,
+            "python/own_config.py": key,  # the layer owner's own module
+        }
+    )
+    hits = _scan(tmp_path, data).secrets  # type: ignore[attr-defined]
+    assert [h.path for h in hits] == ["python/own_config.py"]

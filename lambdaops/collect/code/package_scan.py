@@ -80,7 +80,8 @@ def _owner_texts(pkg: Package, third_party: set[str]) -> Iterator[tuple[str, str
         if budget <= 0:
             return
         name = entry.name
-        if "node_modules/" in name or name.split("/", 1)[0] in third_party or top_dir(name) in third_party:
+        parts = name.split("/")
+        if "node_modules" in parts or any("/".join(parts[:i]) in third_party for i in range(1, len(parts))):
             continue
         if ".dist-info/" in name or ".egg-info/" in name or not secrets_scan.is_candidate(name):
             continue
