@@ -106,7 +106,9 @@ def test_offline_export_finds_exactly_the_known_advisories(code_account: Account
     requests = next(f for f in report["findings"] if f["evidence"].get("package") == "requests")
     # one finding lists every function version carrying the package
     assert requests["evidence"]["functions"] == ["orders-copy:$LATEST", "orders:$LATEST", "orders:1"]
-    assert requests["resource_arn"] == "pkg:pypi/requests@2.19.0" and requests["region"] == "global"
+    assert requests["resource_arn"] == "arn:aws:lambda::123456789012:" and requests["region"] == "global"
+    assert requests["resource_name"] == "requests 2.19.0"
+    assert requests["evidence"]["purl"] == "pkg:pypi/requests@2.19.0"
     assert requests["evidence"]["aliases"] == ["CVE-2018-18074"] and requests["severity"] == "medium"
     yaml = next(f for f in report["findings"] if f["evidence"].get("package") == "pyyaml")
     assert yaml["evidence"]["layers"] == [

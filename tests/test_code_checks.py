@@ -56,7 +56,7 @@ def test_one_finding_per_advisory_package_version_listing_every_function() -> No
         # idna was never looked up (OSV unreachable): unknown, never a finding
     }
     found = list(code_vulnerable_dependency.run(inv, Settings()))  # type: ignore[arg-type]
-    assert [(f.detail, f.severity) for f in found] == [
+    assert [(f.detail.split("\x1f")[0], f.severity) for f in found] == [
         ("GHSA-1", Severity.CRITICAL),
         ("GHSA-2", Severity.MEDIUM),
     ]
@@ -64,7 +64,8 @@ def test_one_finding_per_advisory_package_version_listing_every_function() -> No
     assert first.evidence["functions"] == ["a:$LATEST", "a:1", "b:$LATEST"]  # b through the layer
     assert first.evidence["layers"] == [LAYER] and first.evidence["fixed_versions"] == ["9.9"]
     assert "upgrade to 9.9" in first.message and "No fix" in found[1].remediation
-    assert first.resource_arn == "pkg:pypi/requests@2.19.0" and first.region == "global"
+    assert first.resource_arn == "arn:aws:lambda::123456789012:" and first.region == "global"
+    assert first.evidence["purl"] == "pkg:pypi/requests@2.19.0" and first.resource_name == "requests 2.19.0"
 
 
 def test_refused_or_missing_packages_are_never_judged() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from lambdaops.checks.code.code_common import shown, uses_by_package
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import Advisory, Dependency, Inventory, dependency_key
-from lambdaops.model import Finding, Severity
+from lambdaops.model import Finding, Severity, scope_arn
 from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
@@ -57,7 +57,9 @@ def _finding(account: str, dep: Dependency, adv: Advisory, uses: list[Any], path
         severity=SEVERITIES.get(adv.severity, Severity.MEDIUM),  # the advisory's own severity
         account_id=account,
         region=GLOBAL,
-        resource_arn=dep.purl,
+        # Not one AWS resource: the account-level ARN form (CONTRACT.md); the package is in the
+        # name, the detail and the evidence (purl), so the fingerprint is stable as functions change.
+        resource_arn=scope_arn("lambda", "", account),
         resource_name=f"{dep.name} {dep.version}",
         message=(
             f"{dep.name} {dep.version} ({dep.ecosystem}) is affected by {ids}: "
@@ -87,7 +89,7 @@ def _finding(account: str, dep: Dependency, adv: Advisory, uses: list[Any], path
             "layers": layers,
             "found_in": paths,
         },
-        detail=adv.id,
+        detail=f"{adv.id}\x1f{dep.purl}",
     )
 
 
