@@ -246,3 +246,19 @@ def test_scan_runs_code_checks_only_with_code(code_account: Account, osv_export:
     assert asked.exit_code == 2 and "--with-code" in asked.stderr
     both = runner.invoke(app, [*base, "--with-code", "--osv-db", str(osv_export)], catch_exceptions=False)
     assert vulns(json.loads(both.stdout)) == EXPECTED
+
+
+def test_the_bytes_are_stated_before_downloading_on_a_terminal(
+    code_account: Account, osv_export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lambdaops.cli.runner as cli_runner
+
+    monkeypatch.setattr(cli_runner, "stderr_is_tty", lambda: True)
+    code, _, stderr = audit("--osv-db", str(osv_export), "--no-progress")
+    assert code == 3
+    stated = [ln for ln in stderr.splitlines() if "to download" in ln]
+    assert len(stated) == 1 and f"123456789012 {REGION}: reading the code of 5 function(s)" in stated[0]
+    assert "(and those of their 1 published versions" in stated[0] and "MB to download" in stated[0]
+    monkeypatch.setattr(cli_runner, "stderr_is_tty", lambda: False)
+    _, _, piped = audit("--osv-db", str(osv_export))
+    assert "to download" not in piped  # piped (the nightly job): silent
