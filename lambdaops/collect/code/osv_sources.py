@@ -158,9 +158,8 @@ def lookup_online(base: str, deps: Iterable[Dependency], workers: int = 8) -> di
                 pages += 1
                 if not token or pages >= MAX_PAGES:
                     break
-                result = (
-                    _call(f"{base}/v1/querybatch", {"queries": [_query(dep, str(token))]})["results"] or [{}]
-                )[0]
+                more = _call(f"{base}/v1/querybatch", {"queries": [_query(dep, str(token))]}).get("results")
+                result = more[0] if isinstance(more, list) and more else {}
     all_ids = sorted(set().union(*ids_of.values())) if ids_of else []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(all_ids) or 1))) as pool:
         records = dict(
