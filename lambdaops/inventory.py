@@ -320,6 +320,70 @@ class MemoryRecommendation:
     lookback_days: float | None = None
 
 
+@dataclass(frozen=True)
+class Dependency:
+    """One third-party package found inside a code package (collect/code/readers)."""
+
+    ecosystem: str  # OSV's ecosystem name: PyPI, npm, Maven, Go, NuGet
+    name: str
+    version: str
+    purl: str
+    source: str  # the file inside the package it was read from
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    """A secret a detector found in a package's file: where and what kind, never the value."""
+
+    path: str
+    line: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class PackageContents:
+    """What one code package (function code or layer version) carries, read once per CodeSha256."""
+
+    code_sha256: str
+    size_bytes: int  # zipped (CodeSize)
+    unzipped_bytes: int = 0
+    entries: int = 0
+    dependencies: tuple[Dependency, ...] = ()
+    top_dirs: tuple[tuple[str, int], ...] = ()  # the largest top-level directories, bytes unzipped
+    runtime_sdks: tuple[tuple[str, int], ...] = ()  # (SDK a runtime may provide, bytes) shipped
+    dead_weight: tuple[tuple[str, int, int], ...] = ()  # (kind: tests|docs|source maps, files, bytes)
+    secrets: tuple[SecretHit, ...] = ()
+    refused: str | None = None  # why the package was not read (unsafe, unreadable): nothing above
+    notes: tuple[str, ...] = ()  # limits met while reading (e.g. a Go binary without build info)
+
+
+@dataclass(frozen=True)
+class DeployedCode:
+    """One function version's deployed code: what audit-code reads (collect/parts/code.py)."""
+
+    function_arn: str  # unqualified
+    qualifier: str  # $LATEST or a version number
+    package_type: str  # Zip | Image
+    code_sha256: str | None
+    code_size: int
+    runtime: str | None
+    layers: tuple[str, ...] = ()  # layer version ARNs
+    aliases: tuple[str, ...] = ()  # aliases pointing at this version
+
+
+@dataclass(frozen=True)
+class Advisory:
+    """One OSV advisory affecting one (ecosystem, package, version)."""
+
+    id: str
+    aliases: tuple[str, ...]
+    summary: str
+    severity: str  # critical|high|medium|low|unknown
+    cvss: str | None  # the CVSS vector the severity was computed from, if any
+    fixed: tuple[str, ...]  # versions that fix it for this package (empty: no fix published)
+    url: str
+
+
 @dataclass
 class Inventory:
     """Everything collected for one run; dict keys say which scope each part covers."""
@@ -366,6 +430,18 @@ class Inventory:
     compute_optimizer: dict[Scope, str] = field(default_factory=dict)
     # by function ARN, us-east-1 functions only: Lambda@Edge associations and replica metrics
     edge: dict[str, EdgeReplicas] = field(default_factory=dict)
+    # audit-code (Part.CODE): each function version's code by qualified ARN, each layer version's
+    # CodeSha256 by its ARN, each package's contents by CodeSha256, and the OSV advisories of each
+    # dependency by `dependency_key` (absent: not looked up).
+    code: dict[str, DeployedCode] = field(default_factory=dict)
+    layer_code: dict[str, str] = field(default_factory=dict)
+    code_packages: dict[str, PackageContents] = field(default_factory=dict)
+    advisories: dict[str, tuple[Advisory, ...]] = field(default_factory=dict)
 
     def all_functions(self) -> list[FunctionInfo]:
         return [f for scope in sorted(self.functions) for f in self.functions[scope]]
+
+
+def dependency_key(dep: Dependency) -> str:
+    """The key of `Inventory.advisories`: ecosystem, name and version."""
+    return f"{dep.ecosystem}\x1f{dep.name}\x1f{dep.version}"

@@ -31,6 +31,7 @@ class Part(enum.StrEnum):
     SUBNETS = "subnets"  # DescribeSubnets (the Availability Zones of functions' subnets)
     INVOKE_CONFIGS = "invoke_configs"  # ListFunctionEventInvokeConfigs, for async-triggered functions
     LAST_ACCESSED = "last_accessed"  # IAM's last-accessed report per execution role (least-privilege)
+    CODE = "code"  # GetFunction/GetLayerVersion, the packages downloaded and read, OSV (audit-code)
 
 
 def parse_parts(names: frozenset[str] | set[str]) -> frozenset[Part]:

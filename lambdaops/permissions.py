@@ -170,7 +170,8 @@ EXPLANATIONS: dict[str, str] = {
     "GetFunction, whose rate quota is 100/s, rather than GetFunctionConcurrency's shared 15/s); "
     "prune: a function's full configuration and a presigned link to its code "
     "package, archived (and checked against CodeSha256) before the function is deleted; restore: "
-    "wait until the recreated function is active.",
+    "wait until the recreated function is active; audit-code: each function version's CodeSha256, "
+    "layers and a presigned link to its code package, read (never run) for dependencies and secrets.",
     "lambda:GetFunctionConfiguration": "restore: wait until each republished version is active.",
     "lambda:ListTags": "prune: a function's tags are archived (GetFunction returns a tagged "
     "function's tags only with this permission).",
@@ -205,7 +206,8 @@ EXPLANATIONS: dict[str, str] = {
     "dead-letter queue.",
     "ec2:DescribeSubnets": "scan (lambda-vpc-single-az): the Availability Zones of the subnets functions "
     "in a VPC use, 200 subnets a call per region.",
-    "lambda:GetLayerVersion": "prune: warn when a layer version a restore needs no longer exists.",
+    "lambda:GetLayerVersion": "prune: warn when a layer version a restore needs no longer exists; "
+    "audit-code: each layer version's CodeSha256 and a presigned link to its package.",
     "ecr:DescribeImages": "prune: warn when a container image's tag no longer resolves to the digest "
     "a restore would deploy.",
     "budgets:ModifyBudget": "billing-alarm set `--budget`: create or update the budget, its "

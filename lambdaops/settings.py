@@ -99,6 +99,11 @@ class Settings:
     cost_days: int = 30
     price_file: Path | None = None
     provisioned_idle_percent: float = 20.0
+    # audit-code: a local OSV export (None: OSV's API), the API's base URL (None: $LAMBDAOPS_OSV_URL or
+    # https://api.osv.dev), and a cap on one package's download (bytes).
+    osv_db: Path | None = None
+    osv_url: str | None = None
+    code_max_download_bytes: int = 300 * 1024 * 1024
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

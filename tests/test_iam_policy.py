@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from lambdaops import permissions
 from lambdaops.cli.app import app
+from lambdaops.demo.code_packages import OSV_EXPORT
 from lambdaops.policy.analyze import (
     ACTION_WILDCARD,
     ADMIN_ACCESS,
@@ -198,7 +199,18 @@ def test_the_read_policy_is_exactly_what_a_full_scan_calls(in_tmp: Path) -> None
         # scan runs every read-only check (list-inactive's, audit-iam's, audit-concurrency's,
         # billing-alarm check's); --all-regions adds ec2:DescribeRegions (tested below).
         with RECORDER.scope() as needed:
-            result = invoke("scan", "--region", "eu-central-1", "--region", "eu-west-1", "-o", "json")
+            result = invoke(
+                "scan",
+                "--region",
+                "eu-central-1",
+                "--region",
+                "eu-west-1",
+                "-o",
+                "json",
+                "--with-code",
+                "--osv-db",
+                str(OSV_EXPORT),  # audit-code's reads too
+            )
         assert result.exit_code == 3, result.stderr
         assert json.loads(result.stdout)["errors"] == []
     lower = {a.lower() for a in needed}

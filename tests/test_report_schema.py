@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lambdaops.cli.app import app
+from lambdaops.demo.code_packages import OSV_EXPORT
 from lambdaops.inventory import ActivityStatus
 from lambdaops.model import ChangeStatus, FindingStatus, Severity
 
@@ -89,6 +90,8 @@ COMMANDS = [
     ["billing-alarm", "set", "--demo", "--email", "ops@example.com", "--threshold", "500"],
     ["billing-alarm", "remove", "--demo"],
     ["set-concurrency", "image-resize", "--reserved", "160", "--region", "eu-central-1", "--demo"],
+    ["audit-code", "--demo", "--region", "eu-central-1", "--osv-db", str(OSV_EXPORT)],
+    ["scan", "--demo", "--region", "eu-central-1", "--with-code", "--osv-db", str(OSV_EXPORT)],
 ]
 
 

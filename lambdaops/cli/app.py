@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import typer
 
 from lambdaops import __version__
+from lambdaops.cli.audit_code import audit_code
 from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
@@ -62,6 +63,7 @@ app.command("prune-versions")(prune_versions)
 app.command("cost")(cost)
 app.add_typer(demo_app, name="demo")
 app.command("least-privilege")(least_privilege)
+app.command("audit-code")(audit_code)
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
@@ -82,6 +84,7 @@ COMMANDS = (
     "cost",
     "demo serve",
     "least-privilege",
+    "audit-code",
 )
 
 

@@ -81,6 +81,17 @@ def scan(
             "pass/fail per control.",
         ),
     ] = None,
+    with_code: Annotated[
+        bool,
+        typer.Option(
+            "--with-code",
+            help="Also run audit-code's checks (downloads every function's code package; see audit-code).",
+        ),
+    ] = False,
+    osv_db: Annotated[
+        Path | None,
+        typer.Option("--osv-db", help="With --with-code: a local OSV export instead of OSV's API."),
+    ] = None,
 ) -> None:
     """Run every read-only check at once: the scheduled CI hygiene job.
 
@@ -88,6 +99,7 @@ def scan(
     (lambdaops.toml), `lambdaops:ignore` tags and a baseline keep accepted findings out of the exit code.
     """
     from lambdaops.checks.registry import select
+    from lambdaops.cli.audit_code import code_checks_wanted, validate_osv_db
     from lambdaops.cli.runner import finish, open_run, settings_from
     from lambdaops.render import SCAN_FORMATS
     from lambdaops.reports.scan import scan_report
@@ -105,17 +117,24 @@ def scan(
         strict=strict or None,
         unused_days=unused_days,
         tag_suppressions=False if no_tag_suppressions else None,
+        osv_db=validate_osv_db(osv_db),
     )
     try:
         checks = select(check or (), skip_check or (), enabled=settings.enable_checks, framework=framework)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    checks = code_checks_wanted(checks, with_code, explicit=bool(check))
     if not checks:
         raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
     with (
         open_run(common, settings, SCAN_FORMATS) as run,
         run.progress(len(run.scope_pairs), "Scanning") as bar,
     ):
+        if with_code:
+            from lambdaops.cli.audit_code import announcer
+            from lambdaops.reports.audit_code import prepare
+
+            prepare(run.ctx, run.settings, announcer())
         result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
     result.compliance = framework
     finish(run, result, _scan_table, baseline=prints, reports=reports, write_baseline=write_baseline)

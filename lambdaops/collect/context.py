@@ -97,6 +97,8 @@ class AwsContext:
     # context by hand); the cache of per-function reads keyed by RevisionId (None: no cache).
     pacer: Pacer | None = None
     cache: RevisionCache | None = None
+    # Run-wide state the region jobs share (audit-code's packages, read once per CodeSha256 per run).
+    shared: dict[str, Any] = field(default_factory=dict)
     _clients: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -486,6 +486,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
         seed_access,
         seed_activity,
         seed_archive,
+        seed_code,
         seed_cost,
         seed_leastpriv,
         seed_runtimes,
@@ -497,6 +498,7 @@ def demo_function_names(region: str | None = None) -> frozenset[str]:
         (seed_archive.VERSIONED, seed_archive.VERSIONED_REGION),
         (seed_archive.IMAGE_FUNCTION, seed_archive.IMAGE_REGION),
         *((name, seed_runtimes.REGION) for name in seed_runtimes.FUNCTION_NAMES),
+        *((name, seed_code.REGION) for name in seed_code.FUNCTION_NAMES),
         *((name, seed_access.ACCESS_REGION) for name in seed_access.ACCESS_FUNCTIONS),
         (seed_activity.THROTTLED_FUNCTION, seed_activity.THROTTLED_REGION),
         (seed_activity.EDGE_ACTIVE, seed_activity.EDGE_REGION),
@@ -514,7 +516,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     import boto3
     from moto.awslambda.models import lambda_backends
 
-    from lambdaops.demo import moto_shims, seed_activity
+    from lambdaops.demo import moto_shims, seed_activity, seed_code
     from lambdaops.demo.seed_archive import seed_archive_cases
     from lambdaops.demo.seed_tags import seed_ignore_tags
 
@@ -600,6 +602,7 @@ def seed_demo(now: datetime | None = None, account_id: str = ACCOUNT_ID) -> None
     seed_activity.seed_edge(session, account_id, now)
     seed_watchdog(session, account_id, now)  # issue 17, the security watchdog: demo/seed_watchdog.py
     seed_least_privilege(session, account_id, now, _zip)  # least-privilege: demo/seed_leastpriv.py
+    seed_code.seed_code(session, now)  # audit-code's packages: lambdaops/demo/seed_code.py
 
 
 def _seed_public_url(session: Any) -> None:

@@ -22,6 +22,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "audit-iam": COMMON_FORMATS,
     "checks": COMMON_FORMATS,
     "scan": SCAN_FORMATS,
+    "audit-code": SCAN_FORMATS,
 }
 
 

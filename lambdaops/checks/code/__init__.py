@@ -1,0 +1,1 @@
+"""Checks on the code functions run (`code-*`): vulnerable dependencies, dead weight, secrets."""
