@@ -272,8 +272,12 @@ def finish(
     baseline: frozenset[str] = frozenset(),
     reports: Sequence[tuple[str, Path]] = (),
     write_baseline: Path | None = None,
+    history: Sequence[Any] = (),
 ) -> None:
-    """Apply suppressions and the baseline, write the report(s), and exit with the contract's code."""
+    """Apply suppressions and the baseline, write the report(s), and exit with the contract's code.
+
+    `history`: earlier reports (lambdaops/reports/history.py Snapshots) to compare with, for the
+    HTML report's new / fixed / trend."""
     import typer
 
     from lambdaops.fileio import write_atomic
@@ -299,6 +303,10 @@ def finish(
         skipped_tags=skipped_tags,
     )
     report.warnings.extend(skipped_tags)
+    if history or any(fmt == "html" for fmt, _ in reports):
+        from lambdaops.reports.history import compare
+
+        report.view["history"] = compare(report, history)
     for fmt, path in reports:
         write_atomic(path, render(report, fmt))
     if write_baseline is not None:

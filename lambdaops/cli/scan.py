@@ -38,7 +38,17 @@ def scan(
     report: Annotated[
         list[str] | None,
         typer.Option(
-            "--report", help="Also write FORMAT=PATH (repeatable), e.g. sarif=out.sarif json=out.json."
+            "--report",
+            help="Also write FORMAT=PATH (repeatable), e.g. sarif=out.sarif json=out.json html=report.html; "
+            "also asff, ocsf (Security Hub).",
+        ),
+    ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help="An earlier JSON report (repeatable): the HTML report shows new and fixed since the latest, "
+            "and findings over time.",
         ),
     ] = None,
     baseline: Annotated[
@@ -77,7 +87,8 @@ def scan(
     """
     from lambdaops.checks.registry import select
     from lambdaops.cli.runner import finish, open_run, settings_from, validate_days
-    from lambdaops.render import SCAN_FORMATS
+    from lambdaops.render import REPORT_FORMATS, SCAN_FORMATS
+    from lambdaops.reports.history import load_history
     from lambdaops.reports.scan import scan_report
     from lambdaops.suppress import load_baseline
 
@@ -87,7 +98,8 @@ def scan(
         raise UsageError(str(exc)) from None
     if not checks:
         raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
-    reports = parse_report_specs(report, SCAN_FORMATS)
+    reports = parse_report_specs(report, REPORT_FORMATS)
+    history = load_history(previous or [])
     prints = load_baseline(baseline) if baseline is not None else frozenset()
     for flag, value, hi in (
         ("--runtime-warn-days", runtime_warn_days, 3650),
@@ -109,7 +121,15 @@ def scan(
         run.progress(len(run.scope_pairs), "Scanning") as bar,
     ):
         result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
-    finish(run, result, _scan_table, baseline=prints, reports=reports, write_baseline=write_baseline)
+    finish(
+        run,
+        result,
+        _scan_table,
+        baseline=prints,
+        reports=reports,
+        write_baseline=write_baseline,
+        history=history,
+    )
 
 
 def _scan_table(report: Any, console: Any) -> None:

@@ -51,4 +51,8 @@ def scan_report(
     report.warnings.extend(runtime_table_warnings([c.id for c in checks], now))
     report.view["tags"] = inv.tags
     report.view["checks"] = [c.id for c in checks]
+    if inv.account_settings:  # the pools, for the HTML report's chart (not in the JSON: scan's stays as is)
+        from lambdaops.reports.audit_concurrency import pool_sections
+
+        report.view["pools"] = pool_sections(inv, settings)
     return report
