@@ -11,6 +11,7 @@ from lambdaops import __version__
 from lambdaops.cli.audit_concurrency import audit_concurrency
 from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
+from lambdaops.cli.export import export_app
 from lambdaops.cli.iam_policy import iam_policy
 from lambdaops.cli.list_inactive import list_inactive
 from lambdaops.cli.merge import merge
@@ -56,6 +57,7 @@ app.add_typer(billing_app, name="billing-alarm")
 app.command("prune")(prune)
 app.command("restore")(restore)
 app.command("prune-versions")(prune_versions)
+app.add_typer(export_app, name="export")
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (

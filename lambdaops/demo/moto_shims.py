@@ -57,6 +57,9 @@ Shims, and why each exists:
 * Lambda ``ListFunctions`` in pages of at most 50, and STS ``AssumeRole`` refusing a role that does
   not exist (``lambdaops.demo.scale_shims``).
 
+* Security Hub ``GetFindings`` filters and pages, ``BatchImportFindings`` keeps the customer's fields,
+  ``BatchUpdateFindings`` (``lambdaops.demo.securityhub_shim``).
+
 * Functions' ``RevisionId`` (missing from ListFunctions, and not moved by permission changes) and
   ``GetFunction`` hiding a reservation of 0 (``lambdaops.demo.revision_shim``).
 
@@ -209,6 +212,9 @@ def install() -> None:
         invoke_config_shim.install()  # event invoke configs per qualifier
         qualified_policy_shim.install()
         revision_shim.install()
+        from lambdaops.demo import securityhub_shim
+
+        securityhub_shim.install()  # GetFindings filters and pages, BatchUpdateFindings
         _installed.set()
 
 

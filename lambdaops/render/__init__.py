@@ -47,11 +47,13 @@ def check_format(command: str, fmt: str) -> str:
 
 
 def _renderers() -> dict[str, Callable[[Report], str]]:
+    from lambdaops.render.asff import render_asff
     from lambdaops.render.csv_report import render_csv
     from lambdaops.render.html_report import render_html
     from lambdaops.render.json_report import render_json
     from lambdaops.render.junit import render_junit
     from lambdaops.render.markdown_report import render_markdown
+    from lambdaops.render.ocsf import render_ocsf
     from lambdaops.render.sarif import render_sarif
 
     return {
@@ -61,6 +63,8 @@ def _renderers() -> dict[str, Callable[[Report], str]]:
         "sarif": render_sarif,
         "junit": render_junit,
         "html": render_html,
+        "asff": render_asff,
+        "ocsf": render_ocsf,
     }
 
 
