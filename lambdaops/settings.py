@@ -75,6 +75,10 @@ class Settings:
     suppressions: tuple[Suppression, ...] = ()
     # --function/--tag/--exclude-tag (collect/function_filter.py); None: every listed function
     function_filter: FunctionFilter | None = None
+    # --notify KIND without a target: where it goes (secrets: registered with redact when read)
+    slack_webhook_url: str | None = None
+    teams_webhook_url: str | None = None
+    sns_topic_arn: str | None = None
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -265,6 +269,9 @@ KEYS: dict[str, tuple[str, Any]] = {
     "external_id": ("external_id", _opt_str),
     "tag_suppressions": ("tag_suppressions", _bool),
     "tag_suppressions_max_severity": ("tag_suppressions_max_severity", _severity),
+    "slack_webhook_url": ("slack_webhook_url", _opt_str),
+    "teams_webhook_url": ("teams_webhook_url", _opt_str),
+    "sns_topic_arn": ("sns_topic_arn", _opt_str),
 }
 SUPPRESS_KEYS = {"check", "reason", "accounts", "regions", "resource", "expires"}
 
@@ -400,4 +407,6 @@ def build_settings(
     from lambdaops.redact import register_secret
 
     register_secret(merged.get("external_id"))  # a shared secret with the role's trust policy
+    register_secret(merged.get("slack_webhook_url"))  # whoever has a webhook URL can post with it
+    register_secret(merged.get("teams_webhook_url"))
     return Settings(suppressions=suppressions, config_path=path, **merged)

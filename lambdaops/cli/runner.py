@@ -273,6 +273,8 @@ def finish(
     reports: Sequence[tuple[str, Path]] = (),
     write_baseline: Path | None = None,
     history: Sequence[Any] = (),
+    notify: Sequence[Any] = (),
+    report_url: str | None = None,
 ) -> None:
     """Apply suppressions and the baseline, write the report(s), and exit with the contract's code.
 
@@ -307,6 +309,11 @@ def finish(
         from lambdaops.reports.history import compare
 
         report.view["history"] = compare(report, history)
+    if notify:  # before the files are written, so a failed notification is in their warnings too
+        from lambdaops.reports.notify import send_all
+
+        code = int(exit_code_for(report, run.settings.fail_on))
+        report.warnings.extend(send_all(notify, report, code, report_url, run.ctx))
     for fmt, path in reports:
         write_atomic(path, render(report, fmt))
     if write_baseline is not None:

@@ -51,6 +51,18 @@ def scan(
             "and findings over time.",
         ),
     ] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            help="After the run, one message to slack=WEBHOOK_URL, teams=WEBHOOK_URL or sns=TOPIC_ARN "
+            "(repeatable); the kind alone takes the target from LAMBDAOPS_SLACK_WEBHOOK_URL etc.",
+        ),
+    ] = None,
+    report_url: Annotated[
+        str | None,
+        typer.Option("--report-url", help="Where the HTML report will be (a link in the --notify message)."),
+    ] = None,
     baseline: Annotated[
         Path | None,
         typer.Option("--baseline", help="Mark findings whose fingerprint is in FILE as baselined."),
@@ -116,20 +128,27 @@ def scan(
         strict=strict or None,
         tag_suppressions=False if no_tag_suppressions else None,
     )
+    from lambdaops.reports.notify import parse_notify
+
+    targets = parse_notify(notify or [], settings)
     with (
         open_run(common, settings, SCAN_FORMATS) as run,
         run.progress(len(run.scope_pairs), "Scanning") as bar,
     ):
         result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
-    finish(
-        run,
-        result,
-        _scan_table,
-        baseline=prints,
-        reports=reports,
-        write_baseline=write_baseline,
-        history=history,
-    )
+        bar.stop()
+        # inside the run: an SNS notification goes through its AWS context (in --demo, the emulation)
+        finish(
+            run,
+            result,
+            _scan_table,
+            baseline=prints,
+            reports=reports,
+            write_baseline=write_baseline,
+            history=history,
+            notify=targets,
+            report_url=report_url,
+        )
 
 
 def _scan_table(report: Any, console: Any) -> None:
