@@ -75,6 +75,7 @@ COMMANDS = (
     "prune",
     "restore",
     "prune-versions",
+    "export security-hub",
 )
 
 
