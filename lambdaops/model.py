@@ -225,6 +225,12 @@ class Report:
     # check id -> (resources it looked at, their kind): the checks that ran (lambdaops/coverage.py)
     coverage: dict[str, tuple[int, str]] = field(default_factory=dict)
     fail_on: Severity | None = Severity.HIGH  # the run's --fail-on: JUnit fails only at or above it
+    # New and fixed findings against earlier reports (`--previous`, reports/history.compare); the
+    # HTML report and notifications show them. Not in the JSON.
+    history: dict[str, Any] | None = None
+    # Each region's concurrency pool for the HTML report's chart when the command's JSON has no
+    # `pools` section (scan). Not in the JSON.
+    chart_pools: list[dict[str, Any]] = field(default_factory=list)
     # The check catalogue the report was made with (SARIF lists every rule); not in the JSON.
     catalogue: Mapping[str, CatalogueEntry] = field(default_factory=dict)
     # `scan --compliance FRAMEWORK`: the framework whose controls the JSON reports pass/fail

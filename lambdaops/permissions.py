@@ -213,6 +213,13 @@ EXPLANATIONS: dict[str, str] = {
     "budgets:ModifyBudget": "billing-alarm set `--budget`: create or update the budget, its "
     "notifications and subscribers (CreateBudget, UpdateBudget, CreateNotification, "
     "CreateSubscriber).",
+    "sns:Publish": "scan `--notify sns=TOPIC_ARN`: publish the run's summary to the topic.",
+    "securityhub:GetFindings": "export security-hub: the lambdaops findings already in Security Hub, "
+    "so unchanged ones are not imported again and fixed ones are resolved.",
+    "securityhub:BatchImportFindings": "export security-hub `--apply`: import new and changed findings "
+    "(batches of 100) and archive fixed ones.",
+    "securityhub:BatchUpdateFindings": "export security-hub `--apply`: set the workflow of fixed "
+    "findings to RESOLVED.",
 }
 
 

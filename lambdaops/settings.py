@@ -92,6 +92,10 @@ class Settings:
     unused_days: int = 90
     # least-privilege --role: only these execution roles (names or ARNs); () = every role in scope
     role_filter: tuple[str, ...] = ()
+    # --notify KIND without a target: where it goes (secrets: registered with redact when read)
+    slack_webhook_url: str | None = None
+    teams_webhook_url: str | None = None
+    sns_topic_arn: str | None = None
     config_path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     # cost (docs/cost.md): the window, a price table replacing the shipped one, and the average
@@ -316,6 +320,9 @@ KEYS: dict[str, tuple[str, Any]] = {
     "error_rate_min_invocations": ("error_rate_min_invocations", _int_range(1, 1_000_000_000)),
     "timeout_near_percent": ("timeout_near_percent", _percent),
     "unused_days": ("unused_days", _int_range(1, UNUSED_DAYS_MAX)),
+    "slack_webhook_url": ("slack_webhook_url", _opt_str),
+    "teams_webhook_url": ("teams_webhook_url", _opt_str),
+    "sns_topic_arn": ("sns_topic_arn", _opt_str),
 }
 # Why a range is what it is, said with a flag's error.
 RANGE_WHY = {
@@ -482,4 +489,6 @@ def build_settings(
     from lambdaops.redact import register_secret
 
     register_secret(merged.get("external_id"))  # a shared secret with the role's trust policy
+    register_secret(merged.get("slack_webhook_url"))  # whoever has a webhook URL can post with it
+    register_secret(merged.get("teams_webhook_url"))
     return Settings(suppressions=suppressions, config_path=path, **merged)

@@ -14,6 +14,7 @@ from lambdaops.cli.audit_iam import audit_iam
 from lambdaops.cli.billing_alarm import billing_app
 from lambdaops.cli.cost import cost
 from lambdaops.cli.demo import demo_app
+from lambdaops.cli.export import export_app
 from lambdaops.cli.iam_policy import iam_policy
 from lambdaops.cli.least_privilege import least_privilege
 from lambdaops.cli.list_inactive import list_inactive
@@ -64,6 +65,7 @@ app.command("cost")(cost)
 app.add_typer(demo_app, name="demo")
 app.command("least-privilege")(least_privilege)
 app.command("audit-code")(audit_code)
+app.add_typer(export_app, name="export")
 
 # Every command path, for the generated reference and the test that each one is documented.
 COMMANDS = (
@@ -85,6 +87,7 @@ COMMANDS = (
     "demo serve",
     "least-privilege",
     "audit-code",
+    "export security-hub",
 )
 
 

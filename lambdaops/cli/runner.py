@@ -297,8 +297,14 @@ def finish(
     baseline: frozenset[str] = frozenset(),
     reports: Sequence[tuple[str, Path]] = (),
     write_baseline: Path | None = None,
+    history: Sequence[Any] = (),
+    notify: Sequence[Any] = (),
+    report_url: str | None = None,
 ) -> None:
-    """Apply suppressions and the baseline, write the report(s), and exit with the contract's code."""
+    """Apply suppressions and the baseline, write the report(s), and exit with the contract's code.
+
+    `history`: earlier reports (lambdaops/reports/history.py Snapshots) to compare with, for the
+    HTML report's new / fixed / trend."""
     import typer
 
     from lambdaops.fileio import write_atomic
@@ -324,6 +330,15 @@ def finish(
         skipped_tags=skipped_tags,
     )
     report.warnings.extend(skipped_tags)
+    if history or any(fmt == "html" for fmt, _ in reports):
+        from lambdaops.reports.history import compare
+
+        report.history = compare(report, history)
+    if notify:  # before the files are written, so a failed notification is in their warnings too
+        from lambdaops.reports.notify import send_all
+
+        code = int(exit_code_for(report, run.settings.fail_on))
+        report.warnings.extend(send_all(notify, report, code, report_url, run.ctx))
     for fmt, path in reports:
         write_atomic(path, render(report, fmt))
     if write_baseline is not None:

@@ -38,8 +38,30 @@ def scan(
     report: Annotated[
         list[str] | None,
         typer.Option(
-            "--report", help="Also write FORMAT=PATH (repeatable), e.g. sarif=out.sarif json=out.json."
+            "--report",
+            help="Also write FORMAT=PATH (repeatable), e.g. sarif=out.sarif json=out.json html=report.html; "
+            "also asff, ocsf (Security Hub).",
         ),
+    ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help="An earlier JSON report (repeatable): the HTML report shows new and fixed since the latest, "
+            "and findings over time.",
+        ),
+    ] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            help="After the run, one message to slack=WEBHOOK_URL, teams=WEBHOOK_URL or sns=TOPIC_ARN "
+            "(repeatable); the kind alone takes the target from LAMBDAOPS_SLACK_WEBHOOK_URL etc.",
+        ),
+    ] = None,
+    report_url: Annotated[
+        str | None,
+        typer.Option("--report-url", help="Where the HTML report will be (a link in the --notify message)."),
     ] = None,
     baseline: Annotated[
         Path | None,
@@ -101,12 +123,14 @@ def scan(
     from lambdaops.checks.registry import select
     from lambdaops.cli.audit_code import code_checks_wanted, validate_osv_db
     from lambdaops.cli.runner import finish, open_run, settings_from
-    from lambdaops.render import SCAN_FORMATS
+    from lambdaops.render import REPORT_FORMATS, SCAN_FORMATS
+    from lambdaops.reports.history import load_history
     from lambdaops.reports.scan import scan_report
     from lambdaops.suppress import load_baseline
 
     framework = _framework(compliance)
-    reports = parse_report_specs(report, SCAN_FORMATS)
+    reports = parse_report_specs(report, REPORT_FORMATS)
+    history = load_history(previous or [])
     prints = load_baseline(baseline) if baseline is not None else frozenset()
     settings = settings_from(
         common,
@@ -126,6 +150,9 @@ def scan(
     checks = code_checks_wanted(checks, with_code, explicit=bool(check))
     if not checks:
         raise UsageError("--check/--skip-check leave no check to run; `lambdaops checks` lists them")
+    from lambdaops.reports.notify import parse_notify
+
+    targets = parse_notify(notify or [], settings)
     with (
         open_run(common, settings, SCAN_FORMATS) as run,
         run.progress(len(run.scope_pairs), "Scanning") as bar,
@@ -136,8 +163,20 @@ def scan(
 
             prepare(run.ctx, run.settings, announcer())
         result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
-    result.compliance = framework
-    finish(run, result, _scan_table, baseline=prints, reports=reports, write_baseline=write_baseline)
+        result.compliance = framework
+        bar.stop()
+        # inside the run: an SNS notification goes through its AWS context (in --demo, the emulation)
+        finish(
+            run,
+            result,
+            _scan_table,
+            baseline=prints,
+            reports=reports,
+            write_baseline=write_baseline,
+            history=history,
+            notify=targets,
+            report_url=report_url,
+        )
 
 
 def _framework(name: str | None) -> str | None:

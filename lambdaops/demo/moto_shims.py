@@ -59,6 +59,8 @@ Shims, and why each exists:
 
 * IAM ``GenerateServiceLastAccessedDetails`` / ``GetServiceLastAccessedDetails``: not implemented
   by moto; answered from seeded usage (``lambdaops.demo.last_accessed_shim``).
+* Security Hub ``GetFindings`` filters and pages, ``BatchImportFindings`` keeps the customer's fields,
+  ``BatchUpdateFindings`` (``lambdaops.demo.securityhub_shim``).
 
 * Functions' ``RevisionId`` (missing from ListFunctions, and not moved by permission changes) and
   ``GetFunction`` hiding a reservation of 0 (``lambdaops.demo.revision_shim``).
@@ -214,6 +216,9 @@ def install() -> None:
         qualified_policy_shim.install()
         revision_shim.install()
         last_accessed_shim.install()  # IAM's last-accessed reports, from seeded usage
+        from lambdaops.demo import securityhub_shim
+
+        securityhub_shim.install()  # GetFindings filters and pages, BatchUpdateFindings
         _installed.set()
 
 

@@ -13,6 +13,9 @@ from lambdaops.model import Report
 COMMON_FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
 SCAN_FORMATS: tuple[str, ...] = (*COMMON_FORMATS, "sarif", "junit")
 MACHINE_FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "sarif", "junit")
+# Written only as files (`scan --report FORMAT=PATH`): a page for people and Security Hub's formats.
+FILE_FORMATS: tuple[str, ...] = ("html", "asff", "ocsf")
+REPORT_FORMATS: tuple[str, ...] = (*SCAN_FORMATS, *FILE_FORMATS)
 
 # What `--output` accepts per command (CONTRACT.md: every command has the common four, scan adds two).
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -45,10 +48,13 @@ def check_format(command: str, fmt: str) -> str:
 
 
 def _renderers() -> dict[str, Callable[[Report], str]]:
+    from lambdaops.render.asff import render_asff
     from lambdaops.render.csv_report import render_csv
+    from lambdaops.render.html_report import render_html
     from lambdaops.render.json_report import render_json
     from lambdaops.render.junit import render_junit
     from lambdaops.render.markdown_report import render_markdown
+    from lambdaops.render.ocsf import render_ocsf
     from lambdaops.render.sarif import render_sarif
 
     return {
@@ -57,6 +63,9 @@ def _renderers() -> dict[str, Callable[[Report], str]]:
         "markdown": render_markdown,
         "sarif": render_sarif,
         "junit": render_junit,
+        "html": render_html,
+        "asff": render_asff,
+        "ocsf": render_ocsf,
     }
 
 

@@ -50,4 +50,8 @@ def scan_report(
     record_coverage(report, checks, inv)
     report.warnings.extend(runtime_table_warnings([c.id for c in checks], now))
     report.function_tags = inv.tags
+    if inv.account_settings:  # the pools, for the HTML report's chart (not in the JSON: scan's stays as is)
+        from lambdaops.reports.audit_concurrency import pool_sections
+
+        report.chart_pools = pool_sections(inv, settings)
     return report
