@@ -381,7 +381,11 @@ def test_url_configs_are_paginated() -> None:
         )
         urls = list_url_configs(client, "f")
         stub.assert_no_pending_responses()
-    assert urls == [UrlConfig(URL_A, "NONE", None), UrlConfig(URL_B, "AWS_IAM", "live")]
+    # read with CORS (lambda-url-cors-wildcard): none configured here
+    assert urls == [
+        UrlConfig(URL_A, "NONE", None, cors_allow_origins=(), cors_allow_credentials=False),
+        UrlConfig(URL_B, "AWS_IAM", "live", cors_allow_origins=(), cors_allow_credentials=False),
+    ]
 
 
 def test_url_configs_not_found_and_refused() -> None:

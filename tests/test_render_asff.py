@@ -50,7 +50,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_demo_asff_meets_the_required_fields(demo: dict[str, Any]) -> None:
     jsonschema.Draft7Validator(schema("asff-required.schema.json")).validate(demo["asff"])
     findings = demo["json"]["findings"]
-    assert len(demo["asff"]) == len(findings) == 156
+    assert len(demo["asff"]) == len(findings) > 100  # one ASFF finding per lambdaops finding
     assert [a["Id"] for a in demo["asff"]] == [f"lambdaops/{f['fingerprint']}" for f in findings]
     by_id = {a["Id"]: a for a in demo["asff"]}
     for f in findings:

@@ -176,6 +176,14 @@ def test_every_command_that_takes_apply_takes_dry_run_and_y(path: str) -> None:
 
 def test_the_write_commands_are_the_ones_the_contract_names() -> None:
     takes_apply = set(_takes_apply())
-    assert takes_apply == {"prune", "prune-versions", "restore", "audit-concurrency", "billing-alarm remove"}
+    # export security-hub (issue 21) came after the contract's list: a bulk write, plan unless --apply
+    assert takes_apply == {
+        "prune",
+        "prune-versions",
+        "restore",
+        "audit-concurrency",
+        "billing-alarm remove",
+        "export security-hub",
+    }
     for single in ("billing-alarm set", "set-concurrency"):
         assert "--dry-run" in _options(single) and "--apply" not in _options(single)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import ApplyOption, Common, DryRunOption, YesOption, apply_flag, with_common
 
 export_app = typer.Typer(
     help="Send a JSON report's findings to another tool (Security Hub).", no_args_is_help=True
@@ -21,10 +21,9 @@ def security_hub(
         Path,
         typer.Argument(metavar="REPORT.json", help="A JSON report of scan (or merge).", show_default=False),
     ],
-    apply: Annotated[
-        bool, typer.Option("--apply", help="Make the changes (default: show the plan).")
-    ] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before applying.")] = False,
+    apply: ApplyOption = False,
+    dry_run: DryRunOption = False,
+    yes: YesOption = False,
     global_region: Annotated[
         str,
         typer.Option(
@@ -56,7 +55,7 @@ def security_hub(
             run.ctx,
             source,
             run.now,
-            apply=apply,
+            apply=apply_flag(apply, dry_run),
             global_region=global_region,
             confirm=lambda summary: confirm_apply(summary, yes),
         )

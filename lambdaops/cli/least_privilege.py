@@ -60,29 +60,11 @@ def least_privilege(
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         report = least_privilege_report(run.ctx, run.regions, run.settings, run.now, on_done=bar.advance)
     if write_policies is not None:
-        written = _write_policies(report, write_policies)
+        from lambdaops.reports.least_privilege import write_policy_files
+
+        written = write_policy_files(report, write_policies)
         info(f"{written} proposed policy file(s) written to {write_policies} (nothing changed in AWS)")
     finish(run, report, _table)
-
-
-def _write_policies(report: Any, directory: Path) -> int:
-    import json
-
-    from lambdaops.errors import UsageError
-    from lambdaops.fileio import write_atomic
-
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--write-policies {directory}: {exc.strerror or exc}") from None
-    count = 0
-    for entry in report.sections.get("least_privilege", []):
-        if entry.get("policy") is None:
-            continue
-        path = directory / f"{entry['account_id']}-{entry['role_name']}.json"
-        write_atomic(path, json.dumps(entry["policy"], indent=2) + "\n")
-        count += 1
-    return count
 
 
 def _table(report: Any, console: Any) -> None:

@@ -216,7 +216,8 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             FailOn | None,
             typer.Option(
                 "--fail-on",
-                help="Exit 3 on a finding at or above: info|low|medium|high|critical|none (default high).",
+                help="Exit 3 on a finding at or above: info, low, medium, high, critical or none "
+                "(default high).",
                 rich_help_panel=OUT,
                 case_sensitive=False,
                 show_default=False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from lambdaops.analysis.least_privilege import RoleProposal, role_proposals
@@ -164,3 +165,23 @@ def least_privilege_report(
                 f"--role {wanted}: no function in scope uses this role; nothing proposed for it"
             )
     return report
+
+
+def write_policy_files(report: Report, directory: Path) -> int:
+    """`--write-policies DIR`: one proposed policy per role, `<account>-<role>.json` (local files
+    only: nothing changes in AWS). Returns how many were written."""
+    from lambdaops.errors import UsageError
+    from lambdaops.fileio import write_atomic
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--write-policies {directory}: {exc.strerror or exc}") from None
+    count = 0
+    for entry in report.sections.get("least_privilege", []):
+        if entry.get("policy") is None:
+            continue
+        path = directory / f"{entry['account_id']}-{entry['role_name']}.json"
+        write_atomic(path, json.dumps(entry["policy"], indent=2) + "\n")
+        count += 1
+    return count

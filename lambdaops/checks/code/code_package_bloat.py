@@ -93,16 +93,14 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             continue
         parts = arn.split(":")
         evidence["used_by"] = sorted(layer_users.get(arn, set()))
-        yield Finding(
-            check_id=INFO.id,
-            severity=severity,
+        yield INFO.resource_finding(
+            severity=severity,  # judged: low for an SDK the runtime provides, info for the rest
             account_id=parts[4],
             region=parts[3],
             resource_arn=arn,
             resource_name=f"layer {parts[6]}:{parts[7]}",
             message=f"layer {parts[6]}:{parts[7]} ({package.unzipped_bytes / MB:.1f} MB unzipped) "
             + "; ".join(reasons),
-            remediation=INFO.remediation,
             evidence=evidence,
         )
 

@@ -49,16 +49,13 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
         )
     for (arn, path, kind), entry in sorted(per_layer.items()):
         parts = arn.split(":")
-        yield Finding(
-            check_id=INFO.id,
-            severity=INFO.severity,
+        yield INFO.resource_finding(
             account_id=parts[4],
             region=parts[3],
             resource_arn=arn,
             resource_name=f"layer {parts[6]}:{parts[7]}",
             message=f"layer {parts[6]}:{parts[7]} holds a secret ({kind}) in {path} "
             f"line {entry['hit'].line}; the value is not shown",
-            remediation=INFO.remediation,
             evidence={
                 "path": path,
                 "line": entry["hit"].line,

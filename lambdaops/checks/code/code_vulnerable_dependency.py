@@ -52,8 +52,7 @@ def _finding(account: str, dep: Dependency, adv: Advisory, uses: list[Any], path
     layers = sorted({u.via for u in uses if u.via != "code"})
     fix = f"upgrade to {' or '.join(adv.fixed)} or later" if adv.fixed else "no fixed version is published"
     ids = ", ".join([adv.id, *adv.aliases])
-    return Finding(
-        check_id=INFO.id,
+    return INFO.resource_finding(
         severity=SEVERITIES.get(adv.severity, Severity.MEDIUM),  # the advisory's own severity
         account_id=account,
         region=GLOBAL,

@@ -37,13 +37,11 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             more = f" and {len(unused) - SHOWN} more" if len(unused) > SHOWN else ""
             shown = ", ".join(unused[:SHOWN]) + more
             yield role_finding(
-                CHECK_ID,
-                INFO.severity,
+                INFO,
                 rp,
                 v,
                 f"Execution role {rp.role.name} uses {v.service} but not {len(unused)} of the tracked "
                 f"actions it is granted there, for {p.days} days: {shown}",
-                INFO.remediation,
                 {"unused_actions": unused, "untracked_actions_kept": len(v.kept_untracked)},
             )
 

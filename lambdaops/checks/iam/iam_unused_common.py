@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from lambdaops.analysis.least_privilege import RoleProposal
-from lambdaops.model import Finding, Severity
+from lambdaops.checks.registry import CheckInfo
+from lambdaops.model import Finding
 from lambdaops.policy.least_privilege import ServiceVerdict, grants_of
 
 GROUP = "least-privilege"
@@ -23,12 +24,10 @@ def day(moment: Any) -> str | None:
 
 
 def role_finding(
-    check_id: str,
-    severity: Severity,
+    info: CheckInfo,
     rp: RoleProposal,
     verdict: ServiceVerdict,
     message: str,
-    remediation: str,
     extra: dict[str, Any],
 ) -> Finding:
     grants = grants_of(rp.proposal.replaces, verdict.service)
@@ -50,15 +49,12 @@ def role_finding(
         "observed_days": rp.proposal.observed_days,
         **extra,
     }
-    return Finding(
-        check_id=check_id,
-        severity=severity,
+    return info.resource_finding(
         account_id=rp.account_id,
         region=GLOBAL,
         resource_arn=rp.role.arn,
         resource_name=rp.role.name,
         message=message,
-        remediation=remediation,
         evidence=evidence,
         detail=verdict.service,
     )

@@ -32,13 +32,11 @@ def run(inv: Inventory, settings: Settings) -> Iterator[Finding]:
             if v.status != "unused" or not v.granted:
                 continue
             yield role_finding(
-                CHECK_ID,
-                INFO.severity,
+                INFO,
                 rp,
                 v,
                 f"Execution role {rp.role.name} is granted {v.service} ({len(v.granted)} action(s)) and "
                 f"has not used it for {p.days} days: {used_phrase(v, p.observed_days)}",
-                INFO.remediation,
                 {"granted_actions": len(v.granted)},
             )
 
