@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lambdaops.cli.options import Common, with_common
+from lambdaops.cli.options import BaselineOption, Common, WriteBaselineOption, with_common
 from lambdaops.errors import UsageError
 
 
@@ -67,13 +67,8 @@ def audit_code(
         Path | None,
         typer.Option("--sbom", help="Write one CycloneDX JSON SBOM per function version into DIR."),
     ] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option("--baseline", help="Mark findings whose fingerprint is in FILE as baselined."),
-    ] = None,
-    write_baseline: Annotated[
-        Path | None, typer.Option("--write-baseline", help="Write the current failing fingerprints to FILE.")
-    ] = None,
+    baseline: BaselineOption = None,
+    write_baseline: WriteBaselineOption = None,
 ) -> None:
     """Audit the code each function runs: dependencies, known vulnerabilities, dead weight, secrets.
 

@@ -333,6 +333,14 @@ NOT_CONFIRMED = "not confirmed: nothing was changed"  # a warning, so it is in t
 ApplyOption = Annotated[bool, typer.Option("--apply", help=APPLY_HELP)]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help=YES_HELP)]
+# scan and audit-code: accepted findings by fingerprint (suppress.load_baseline)
+BaselineOption = Annotated[
+    Path | None,
+    typer.Option("--baseline", help="Mark findings whose fingerprint is in FILE as baselined."),
+]
+WriteBaselineOption = Annotated[
+    Path | None, typer.Option("--write-baseline", help="Write the current failing fingerprints to FILE.")
+]
 
 
 def apply_flag(apply: bool, dry_run: bool) -> bool:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lambdaops.cli.options import Common, bounded, with_common
+from lambdaops.cli.options import BaselineOption, Common, WriteBaselineOption, bounded, with_common
 from lambdaops.errors import UsageError
 
 
@@ -63,13 +63,8 @@ def scan(
         str | None,
         typer.Option("--report-url", help="Where the HTML report will be (a link in the --notify message)."),
     ] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option("--baseline", help="Mark findings whose fingerprint is in FILE as baselined."),
-    ] = None,
-    write_baseline: Annotated[
-        Path | None, typer.Option("--write-baseline", help="Write the current failing fingerprints to FILE.")
-    ] = None,
+    baseline: BaselineOption = None,
+    write_baseline: WriteBaselineOption = None,
     days: Annotated[
         int | None, typer.Option("--days", help="Idle window for lambda-inactive (1-455).")
     ] = None,
