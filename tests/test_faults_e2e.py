@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 from botocore.retries.quota import RetryQuota
+from botocore.retries.standard import RetryQuotaChecker
 
 from lambdaops.collect.context import MAX_ATTEMPTS, Account, AwsContext, Timeouts
 from lambdaops.demo.seed import demo_function_names
@@ -270,10 +271,13 @@ def test_a_thousand_calls_with_a_fifth_failing_lose_none(
     # machine would cost one too, and is retried the same way)
     assert sent >= calls + sum(injected.values())
     assert sum(injected.values()) > calls * TRANSIENT * 0.8
-    # standard mode's retry quota (500 tokens; 5 per throttled retry, 14 per other retry, paid back
-    # on success) never ran dry: no retry was refused, with room to spare.
+    # standard mode's retry quota (500 tokens; 5 per throttled retry, 14 per other retry; a success
+    # pays back only its last retry's cost, so a call retried twice keeps 14) never ran dry: no retry
+    # was refused, and at its lowest it still held the price of another retry. How low it goes is
+    # timing (16 threads retrying at once; on a loaded machine honest answers past the 0.75 s read
+    # timeout are retried too): CI measured 229 of 500, so no tighter margin is claimed.
     assert quota.refused == 0
-    assert quota.lowest > RetryQuota.INITIAL_CAPACITY // 2
+    assert quota.lowest >= RetryQuotaChecker._RETRY_COST
 
 
 @pytest.mark.usefixtures("no_backoff")
