@@ -61,6 +61,9 @@ class Settings:
     read_timeout: float = 30.0
     # Client-side pacing below AWS's API rate quotas (None: AWS's documented rates); see quotas.py.
     max_rps: RateLimit | None = None
+    # False only for --demo: its emulated account lives in this process and has no quotas to keep
+    # within, so pacing it would only slow the demo down (the quota proxy tests pace real processes).
+    paced: bool = True
     # The per-function read cache (revision_cache.py): off with cache = false / --no-cache.
     cache: bool = True
     cache_dir: Path | None = None

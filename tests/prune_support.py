@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -127,11 +128,14 @@ def api_calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
         calls.append(model.name)
         calls.qualified.append(f"{IAM_PREFIX.get(service, service)}:{model.name}")
 
+    hooking = threading.Lock()  # worker threads share a cached client: hook it once, not once each
+
     def client(self: AwsContext, account: Any, service: str, region: str) -> Any:
         built = original(self, account, service, region)
-        if not getattr(built, "_prune_test_hooked", False):
-            built.meta.events.register("before-call.*.*", lambda **kw: record(kw["model"]))
-            built._prune_test_hooked = True
+        with hooking:
+            if not getattr(built, "_prune_test_hooked", False):
+                built.meta.events.register("before-call.*.*", lambda **kw: record(kw["model"]))
+                built._prune_test_hooked = True
         return built
 
     monkeypatch.setattr(AwsContext, "client", client)

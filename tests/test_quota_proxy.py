@@ -118,10 +118,14 @@ def test_paced_collectors_stay_within_the_quotas_unpaced_ones_collide(
     demo_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At a fifth of AWS's rates (so the demo's 20 functions a region exceed a bucket): without the
-    pacer the per-function reads are throttled (botocore retries them, so nothing is lost); with a
-    pacer set to the same fifth, nothing is throttled. The answers are the same."""
+    pacer the per-function reads are throttled, and botocore's retries may run out (eight threads
+    racing for three tokens a second: a call can lose ten times running), which is then a reported
+    gap, never a silent hole; with a pacer set to the same fifth, the throttling all but stops (the
+    issue's bar: under 2% of calls, here on a loaded machine too) and nothing is lost."""
     answers = {}
     throttled = {}
+    calls = {}
+    errors = {}
     for label, pacer in (("unpaced", None), ("paced", Pacer(RateLimit(percent=20)))):
         with AwsProxy(demo_server, quotas="aws", quota_scale=0.2) as proxy:
             monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
@@ -129,15 +133,25 @@ def test_paced_collectors_stay_within_the_quotas_unpaced_ones_collide(
             inv = _collect(AwsContext(accounts=[account], workers=8, pacer=pacer))
             RECORDER.add_external(proxy.counts(), origin="test_quota_proxy")
             throttled[label] = sum(proxy.throttled().values())
-        assert inv.errors == []
-        # every function's policy (aliases' and versions' too) and every function's URLs (looked up, or
-        # known not to matter from the policies)
-        assert {arn for arn in inv.resource_policies if arn.count(":") == 6} == set(inv.function_urls)
-        assert len(inv.function_urls) == len(demo_function_names())
+            calls[label] = sum(proxy.counts().values())
+        errors[label] = inv.errors
         answers[label] = (inv.resource_policies, inv.function_urls)
+    # unpaced: whatever is missing is an error record naming the throttling, nothing else
+    assert {(e.code, e.message) for e in errors["unpaced"]} <= {("TooManyRequestsException", "Rate exceeded")}
     assert throttled["unpaced"] > 0
-    assert throttled["paced"] == 0
-    assert answers["paced"] == answers["unpaced"]
+    # paced: complete, every function's policy (aliases' and versions' too) and every function's URLs
+    # (looked up, or known not to matter from the policies)
+    assert errors["paced"] == []
+    policies, urls = answers["paced"]
+    assert {arn for arn in policies if arn.count(":") == 6} == set(urls)
+    assert len(urls) == len(demo_function_names())
+    assert throttled["paced"] * 50 < calls["paced"] and throttled["paced"] < throttled["unpaced"]
+    # and what the unpaced run did read is the same
+    unpaced_policies, unpaced_urls = answers["unpaced"]
+    assert all(policies[arn] == policy for arn, policy in unpaced_policies.items())
+    assert all(urls[arn] == url for arn, url in unpaced_urls.items())
+    if not errors["unpaced"]:
+        assert answers["unpaced"] == answers["paced"]
 
 
 SCAN = ("scan", "-o", "json", "--no-progress", "--region", "eu-central-1", "--region", "eu-west-1")

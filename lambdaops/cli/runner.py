@@ -274,8 +274,9 @@ def open_run(common: Common, settings: Settings, formats: Sequence[str] = BASE_F
     output = resolve_output(common.output, formats, common.output_file)
     with ExitStack() as stack:
         if common.demo:
-            # The demo account needs no profile, and is new every run: nothing worth caching.
-            settings = settings.replace(profile=None, cache=False)
+            # The demo account needs no profile, and is new every run: nothing worth caching. It
+            # lives in this process and has no API quotas: pacing it would only slow the demo.
+            settings = settings.replace(profile=None, cache=False, paced=False)
             from lambdaops.demo import DEMO_NOTICE, demo_account
 
             info(DEMO_NOTICE)

@@ -186,7 +186,7 @@ def resolve_scope(
     # One pacer for the whole run (quotas.py): the identity and organization calls too.
     from lambdaops.collect.quotas import Pacer
 
-    pacer = Pacer(settings.max_rps)
+    pacer = Pacer(settings.max_rps, enabled=settings.paced)
     base_account = identify(base, timeouts, pacer)
 
     explicit = parse_accounts(common.accounts, "--accounts") or list(settings.accounts)

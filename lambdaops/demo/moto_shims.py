@@ -65,6 +65,9 @@ Shims, and why each exists:
 * Functions' ``RevisionId`` (missing from ListFunctions, and not moved by permission changes) and
   ``GetFunction`` hiding a reservation of 0 (``lambdaops.demo.revision_shim``).
 
+* Speed only: IAM's AWS managed policies are loaded into the commercial partition's backend alone,
+  parsed once per process (``lambdaops.demo.iam_managed_shim``).
+
 Checked and left alone: ``GetFunctionConcurrency`` returns ``ReservedConcurrentExecutions: 0`` for a
 function reserved at 0, and ``PutMetricData`` keeps datapoints with old timestamps, so the index sees
 them.
@@ -219,6 +222,9 @@ def install() -> None:
         from lambdaops.demo import securityhub_shim
 
         securityhub_shim.install()  # GetFindings filters and pages, BatchUpdateFindings
+        from lambdaops.demo import iam_managed_shim
+
+        iam_managed_shim.install()  # speed: managed policies parsed once, commercial partition only
         _installed.set()
 
 

@@ -81,6 +81,7 @@ def serve(
     if seed == "demo":
         # The demo roles attach AWS-managed policies, which moto only knows when told to load them.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # lambdaops reads no image
     moto_shims.install()
     from lambdaops.demo import code_shim, compute_optimizer_shim
 
