@@ -17,6 +17,9 @@ class RateLimit:
 
     cap: float | None = None
     percent: float | None = None
+    # ``off``: no pacing at all. Only for an emulator endpoint (AWS_ENDPOINT_URL: LocalStack, moto),
+    # which has no quotas; against AWS the pacing is what keeps deployments from being throttled.
+    off: bool = False
 
     def apply(self, rate: float) -> float:
         if self.percent is not None:
@@ -26,21 +29,27 @@ class RateLimit:
         return rate
 
     def __str__(self) -> str:
+        if self.off:
+            return OFF
         return f"{self.percent:g}%" if self.percent is not None else f"{self.cap:g}"
 
 
 MIN_RPS = 0.1
+OFF = "off"
 
 
 def parse_max_rps(value: Any) -> RateLimit:
-    """``"5"`` or ``5``: at most 5 requests per second per bucket; ``"50%"``: half of each quota.
+    """``"5"`` or ``5``: at most 5 requests per second per bucket; ``"50%"``: half of each quota;
+    ``"off"``: no pacing (an emulator endpoint only: checked where the endpoint is known, collect/scope).
 
     Raises ValueError naming the expected form (Settings turns it into a one-line usage error).
     """
-    expected = "expected requests per second (e.g. 5) or a share of each AWS quota (e.g. 50%)"
+    expected = "expected requests per second (e.g. 5), a share of each AWS quota (e.g. 50%) or off"
     if isinstance(value, bool):
         raise ValueError(expected)
     text = str(value).strip()
+    if text.lower() == OFF:
+        return RateLimit(off=True)
     try:
         if text.endswith("%"):
             percent = float(text[:-1])

@@ -161,7 +161,9 @@ def test_scan_under_aws_quotas_is_throttled_rarely_and_loses_nothing(demo_server
     outcomes = {}
     for label, quotas in (("plain", None), ("quotas", "aws")):
         with AwsProxy(demo_server, quotas=quotas) as proxy:
-            outcomes[label] = run_lambdaops(proxy.url, *SCAN, "--no-cache", timeout=180)
+            # the quota run is paced at AWS's rates, lambdaops' default
+            pace = {"LAMBDAOPS_MAX_RPS": "100%" if quotas else "off"}
+            outcomes[label] = run_lambdaops(proxy.url, *SCAN, "--no-cache", env=pace, timeout=180)
             RECORDER.add_external(proxy.counts(), origin="test_quota_proxy scan")
             calls = sum(proxy.counts().values())
             throttled = sum(proxy.throttled().values())

@@ -165,6 +165,8 @@ def test_max_rps_caps_or_scales_every_bucket() -> None:
         (" 2.5 ", RateLimit(cap=2.5)),
         ("50%", RateLimit(percent=50)),
         (7, RateLimit(cap=7)),
+        ("off", RateLimit(off=True)),
+        (" OFF", RateLimit(off=True)),
     ],
 )
 def test_parse_max_rps(text: object, want: RateLimit) -> None:
@@ -268,3 +270,23 @@ def test_a_disabled_pacer_never_waits() -> None:
     for _ in range(10):
         assert pacer.acquire("111111111111", "eu-west-1", "lambda", "GetPolicy") == 0.0
     assert clock.sleeps == [] and pacer.waits == 0
+
+
+def test_max_rps_off_unpaces_an_emulator_endpoint_and_is_refused_against_aws(
+    demo_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--max-rps off` is for emulators (no quotas there); without AWS_ENDPOINT_URL the run would go
+    to AWS, where pacing is what keeps deployments from being throttled: one line, exit 2."""
+    from lambdaops.cli.runner import open_run
+    from lambdaops.settings import Settings
+
+    off = Settings(regions=("eu-west-1",), max_rps=RateLimit(off=True))
+    with mock_aws():
+        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+        refused = pytest.raises(UsageError, match="--max-rps off is for an emulator")
+        with refused, open_run(_common(demo=False), off):
+            pass
+    monkeypatch.setenv("AWS_ENDPOINT_URL", demo_server)
+    with open_run(_common(demo=False), off) as run:
+        assert run.ctx.pacer is not None and not run.ctx.pacer.enabled
+    assert str(RateLimit(off=True)) == "off"

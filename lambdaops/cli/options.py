@@ -258,7 +258,8 @@ _COMMON_PARAMS: list[tuple[str, Any, Any]] = [
             str | None,
             typer.Option(
                 "--max-rps",
-                help="Pace AWS calls below AWS's rate quotas: N requests/s per quota at most, or P% of each.",
+                help="Pace AWS calls below AWS's rate quotas: N requests/s per quota at most, or P% of "
+                "each; off (no pacing) only with AWS_ENDPOINT_URL set (an emulator).",
                 rich_help_panel=AWS,
             ),
         ],

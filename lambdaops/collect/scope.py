@@ -186,7 +186,13 @@ def resolve_scope(
     # One pacer for the whole run (quotas.py): the identity and organization calls too.
     from lambdaops.collect.quotas import Pacer
 
-    pacer = Pacer(settings.max_rps, enabled=settings.paced)
+    off = settings.max_rps is not None and settings.max_rps.off
+    if off and settings.paced and not os.environ.get("AWS_ENDPOINT_URL"):  # --demo: unpaced anyway
+        raise UsageError(
+            "--max-rps off is for an emulator (LocalStack, moto) set with AWS_ENDPOINT_URL; against "
+            "AWS, pacing keeps this run from throttling deployments: lower it with --max-rps 50% instead"
+        )
+    pacer = Pacer(settings.max_rps, enabled=settings.paced and not off)
     base_account = identify(base, timeouts, pacer)
 
     explicit = parse_accounts(common.accounts, "--accounts") or list(settings.accounts)

@@ -29,7 +29,11 @@ class Outcome:
 
 
 def lambdaops_env(endpoint: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """A clean environment: fake credentials, no profile or config files, botocore aimed at `endpoint`."""
+    """A clean environment: fake credentials, no profile or config files, botocore aimed at `endpoint`.
+
+    Unpaced (`LAMBDAOPS_MAX_RPS=off`): the emulator has no quotas, and pacing every end-to-end run at
+    AWS's rates cost the suite minutes of sleeping. The runs that test pacing set
+    `LAMBDAOPS_MAX_RPS=100%` (AWS's rates, the default) through `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LAMBDAOPS_"))}
     env.update(
         {
@@ -41,6 +45,7 @@ def lambdaops_env(endpoint: str, extra: Mapping[str, str] | None = None) -> dict
             "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_CONFIG_FILE": os.devnull,
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "LAMBDAOPS_MAX_RPS": "off",
             "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
         }
     )
