@@ -11,6 +11,10 @@ region and quota: tests.support.aws_proxy.QuotaBuckets) and the benchmark report
 answers and the quota-bound minimum (per bucket: calls / rate; the slowest bucket bounds the run).
 It first runs the same command without quotas and without cache as the reference the quota runs'
 reports must equal. ``--warm`` reruns each measured scan with the cache the first run left.
+``--replay`` lets the proxy answer a read it has already seen (the reference run's, the same bytes
+from the same signing key) without asking the emulator again: every call is still counted, delayed
+and quota-checked, so a quota-bound run measures lambdaops and the quotas rather than the moto
+server's ~70 answers a second (tests.support.aws_proxy, ``replay``). It needs the reference run.
 
 Each run: a moto server (lambdaops' shims installed) seeded inside its own process by
 benchmarks.seed; tests.support.aws_proxy.AwsProxy in front of it adding ``--latency-ms`` to every
@@ -62,6 +66,7 @@ class Measured:
     checks: dict[str, Any] = field(default_factory=dict)
     throttled: dict[str, int] = field(default_factory=dict)
     admitted: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    replayed: int = 0
 
     @property
     def total_calls(self) -> int:
@@ -107,6 +112,7 @@ def measure(label: str, command: list[str], env: dict[str, str], cwd: Path, prox
         connections=proxy.connections(),
         throttled=dict(sorted(proxy.throttled().items())),
         admitted=proxy.admitted(),
+        replayed=proxy.replayed(),
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
         stderr=err_path.read_text(encoding="utf-8", errors="replace"),
     )
@@ -278,6 +284,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "workers": args.workers or "default",
             "quotas": args.quotas,
             "warm": args.warm,
+            "replay": args.replay,
         },
         "machine": machine(),
     }
@@ -297,7 +304,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["seed_s"] = round(time.perf_counter() - seed_start, 1)
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             results["seeded"] = {"states": manifest["states"], "inactive": len(manifest["inactive"])}
-            with AwsProxy(url, latency_ms=args.latency_ms, new_conn_ms=args.new_conn_ms) as proxy:
+            with AwsProxy(
+                url, latency_ms=args.latency_ms, new_conn_ms=args.new_conn_ms, replay=args.replay
+            ) as proxy:
                 env = child_env(proxy.url, regions[0])
                 report = work / "report.json"
                 command = lambdaops_command(args, manifest, report)
@@ -373,6 +382,7 @@ def summary(m: Measured, walls: Sequence[float]) -> dict[str, Any]:
         "calls": m.calls,
         "total_calls": m.total_calls,
         "connections": m.connections,
+        "replayed": m.replayed,
         **({"checks": m.checks} if m.checks else {}),
         "throttled": m.throttled,
         "throttled_share": round(sum(m.throttled.values()) / max(1, m.total_calls), 4),
@@ -412,7 +422,8 @@ def print_human(results: dict[str, Any]) -> None:
         run = results[label]
         print(
             f"  {label}: {run['wall_s']} s (runs {run['wall_s_runs']}), peak RSS {run['peak_rss_mb']} MB, "
-            f"{run['total_calls']} calls, {run['connections']} connections, exit {run['exit_code']}; "
+            f"{run['total_calls']} calls ({run['replayed']} replayed), {run['connections']} connections, "
+            f"exit {run['exit_code']}; "
             f"throttled {sum(run['throttled'].values())} ({run['throttled_share']:.2%}); quota-bound "
             f"minimum {run['quota_bound']['seconds']} s ({run['quota_bound']['bucket']}), "
             f"ratio {run['over_quota_bound']}"
@@ -457,8 +468,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-reference", action="store_true", help="skip the run without quotas (no report comparison)"
     )
+    parser.add_argument(
+        "--replay", action="store_true", help="serve reads seen before from the proxy (needs the reference)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
+    if args.replay and (args.no_reference or not (args.quotas or args.warm)):
+        parser.error("--replay needs the reference run: --quotas or --warm, without --no-reference")
     if not 1 <= args.regions <= len(REGIONS):
         parser.error(f"--regions must be from 1 to {len(REGIONS)}")
     results = run(args)

@@ -174,6 +174,27 @@ def test_a_lost_answer_reaches_the_emulator_and_the_retry_repeats_the_call(moto_
         lam.delete_alias(FunctionName=SEEDED_FUNCTION, Name="lost-answer")
 
 
+def test_replay_answers_a_read_seen_before_without_asking_the_emulator(moto_url: str) -> None:
+    """Two proxies in a row: the outer one replays, the inner one counts what reaches the emulator."""
+    with AwsProxy(moto_url) as inner, AwsProxy(inner.url, replay=True, quotas="aws") as outer:
+        lam = aws("lambda", outer.url)
+        first = lam.get_function(FunctionName=SEEDED_FUNCTION)["Configuration"]
+        again = lam.get_function(FunctionName=SEEDED_FUNCTION)["Configuration"]
+        assert again == first
+        lam.list_functions()
+        # a write is never replayed, and neither is the read after it (a different request: no
+        # match) nor a read of another region (another signing scope)
+        lam.tag_resource(Resource=first["FunctionArn"], Tags={"replay": "test"})
+        lam.untag_resource(Resource=first["FunctionArn"], TagKeys=["replay"])
+        aws("lambda", outer.url, region="eu-west-1").list_functions()
+        assert outer.counts()["lambda:GetFunction"] == 2  # every call is counted and quota-checked
+        assert inner.counts()["lambda:GetFunction"] == 1  # the emulator answered once
+        assert inner.counts()["lambda:TagResource"] == 1 and inner.counts()["lambda:UntagResource"] == 1
+        assert inner.counts()["lambda:ListFunctions"] == 2
+        assert outer.replayed() == 1
+        assert sum(outer.admitted().values()) == 6
+
+
 @pytest.mark.parametrize(
     ("service", "call", "fault", "expected"),
     [

@@ -117,17 +117,17 @@ def _collect(ctx: AwsContext) -> Any:
 def test_paced_collectors_stay_within_the_quotas_unpaced_ones_collide(
     demo_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At a fifth of AWS's rates (so the demo's 20 functions a region exceed a bucket): without the
+    """At two fifths of AWS's rates (so the demo's 20 functions a region exceed a bucket): without the
     pacer the per-function reads are throttled, and botocore's retries may run out (eight threads
-    racing for three tokens a second: a call can lose ten times running), which is then a reported
-    gap, never a silent hole; with a pacer set to the same fifth, the throttling all but stops (the
+    racing for six tokens a second: a call can lose ten times running), which is then a reported
+    gap, never a silent hole; with a pacer set to the same share, the throttling all but stops (the
     issue's bar: under 2% of calls, here on a loaded machine too) and nothing is lost."""
     answers = {}
     throttled = {}
     calls = {}
     errors = {}
-    for label, pacer in (("unpaced", None), ("paced", Pacer(RateLimit(percent=20)))):
-        with AwsProxy(demo_server, quotas="aws", quota_scale=0.2) as proxy:
+    for label, pacer in (("unpaced", None), ("paced", Pacer(RateLimit(percent=40)))):
+        with AwsProxy(demo_server, quotas="aws", quota_scale=0.4) as proxy:
             monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
             account = Account("123456789012", boto3.Session(region_name="eu-west-1"))
             inv = _collect(AwsContext(accounts=[account], workers=8, pacer=pacer))
