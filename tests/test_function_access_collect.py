@@ -164,3 +164,33 @@ def test_alias_url_configs_are_read_when_the_alias_policy_is_public(calls: list[
 
     (finding,) = lambda_public_url.run(inv, Settings())
     assert finding.evidence["qualifier"] == "live"
+
+
+def test_url_and_invoke_config_reads_follow_each_functions_own_policy_read(calls: list[Any]) -> None:
+    """The follow-up reads (control plane, 15/s) start as each function's policies arrive instead of
+    after every GetPolicy (its own 15/s): on AWS the two quotas then overlap. One worker makes the
+    order exact: policy, then that function's follow-ups, then the next function's policy. Each
+    function is read once (the URL and invoke-config collectors, which run after, find them done)."""
+    names = ["a-public", "b-s3", "c-private"]
+    client = _functions(*names)
+    client.add_permission(
+        FunctionName="a-public", StatementId="any", Action="lambda:InvokeFunctionUrl", Principal="*"
+    )
+    client.add_permission(
+        FunctionName="b-s3", StatementId="s3", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com"
+    )
+    calls.clear()
+    ctx = AwsContext(accounts=[Account(ACCOUNT, boto3.Session(region_name=REGION))], workers=1)
+    parts = {"resource_policies", "function_urls", "invoke_configs"}
+    gather(ctx, {ACCOUNT: [REGION]}, parts, Settings(workers=1), datetime.now(UTC))
+    follow = ("GetPolicy", "ListFunctionUrlConfigs", "ListFunctionEventInvokeConfigs")
+    order = [(op, p["FunctionName"]) for op, p in calls if op in follow]
+    assert order == [
+        ("GetPolicy", "a-public"),
+        ("ListFunctionUrlConfigs", "a-public"),
+        ("GetPolicy", "b-s3"),
+        ("ListFunctionUrlConfigs", "b-s3"),  # an S3 grant could be a URL grant's principal too
+        ("ListFunctionEventInvokeConfigs", "b-s3"),  # an asynchronous trigger and no DLQ
+        ("GetPolicy", "c-private"),
+    ]
+    assert len(_ops(calls, "ListMetrics")) == 1

@@ -10,7 +10,14 @@ from typing import Any
 from lambdaops.collect import awslambda
 from lambdaops.collect.context import GLOBAL_REGION
 from lambdaops.collect.fanout import run_all
-from lambdaops.collect.gather import AccountJob, RegionJob, account_collector, region_collector
+from lambdaops.collect.gather import (
+    POLICY_FOLLOWUPS,
+    AccountJob,
+    RegionJob,
+    account_collector,
+    policy_followup,
+    region_collector,
+)
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.iam import collect_iam
 from lambdaops.collect.lambda_access import functions_with_url_requests, get_resource_policy, list_url_configs
@@ -155,6 +162,12 @@ def _policies(job: RegionJob) -> None:
             value = policy(fn, q)
             if value is not None:
                 found[f"{fn.arn}:{q}"] = None if value is missing else value
+        # Known at once, so the follow-ups (URL and invoke-config reads) can start on this function
+        # while the other workers go on reading policies.
+        job.inv.resource_policies.update(found)
+        for part, follow in POLICY_FOLLOWUPS.items():
+            if part in job.parts:
+                follow(job, fn)
         return found
 
     for found in run_all(functions, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)):
@@ -179,28 +192,44 @@ def _url_lookup_needed(job: RegionJob, fn: Any) -> bool:
     return False
 
 
-# A function URL is only reachable through the resource policy, so gathering URLs gathers the
-# policies too; the two still run at once (a policy not read yet only means the URL is looked up).
-# Not concurrent: which URLs are looked up depends on the policies read first (a URL read while the
-# policies are still being read would only be read needlessly, but the call count would then vary).
-@region_collector(Part.FUNCTION_URLS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES})
-def _urls(job: RegionJob) -> None:
+def _url_callers(job: RegionJob) -> set[str] | None:
+    """Functions whose URL callers hit (one region-wide ListMetrics, once per job): a URL no policy
+    makes public answers them 403, which lambda-url-unreachable reports. None (refused): every
+    function is looked up instead."""
     account_id = job.account.account_id
-    functions = job.inv.functions.get((account_id, job.region), [])
-    # Functions whose URL callers hit (one region-wide ListMetrics): a URL no policy makes public answers
-    # them 403, which lambda-url-unreachable reports. Refused: every function is looked up instead.
-    called = guarded(
-        job.inv.errors,
-        account_id,
-        job.region,
-        "cloudwatch:ListMetrics",
-        partial(functions_with_url_requests, job.client("cloudwatch")),
+    read = partial(functions_with_url_requests, job.client("cloudwatch"))
+    called: set[str] | None = job.memo(
+        "url_callers", lambda: guarded(job.inv.errors, account_id, job.region, "cloudwatch:ListMetrics", read)
     )
-    needed = [fn for fn in functions if called is None or fn.name in called or _url_lookup_needed(job, fn)]
-    # The others' policies rule out a URL anyone could call: recorded as "no URL that matters" ([]),
-    # so the checks read them as known, the same as a listed function without URLs.
+    return called
+
+
+def _read_urls(job: RegionJob, functions: list[Any]) -> None:
+    """The URL configurations of those of `functions` not read yet in this job, for those that need
+    it; the others' policies rule out a URL anyone could call: recorded as "no URL that matters" ([]),
+    so the checks read them as known, the same as a listed function without URLs."""
+    called = _url_callers(job)
+    with job.lock:
+        done: set[str] = job.state.setdefault("urls_read", set())
+        todo = [fn for fn in functions if fn.arn not in done]
+        done.update(fn.arn for fn in todo)
+    needed = [fn for fn in todo if called is None or fn.name in called or _url_lookup_needed(job, fn)]
     looked_up = {fn.arn for fn in needed}
-    for fn in functions:
+    for fn in todo:
         if fn.arn not in looked_up:
             job.inv.function_urls[fn.arn] = []
     _per_function(job, "lambda:ListFunctionUrlConfigs", URLS, list_url_configs, job.inv.function_urls, needed)
+
+
+@policy_followup(Part.FUNCTION_URLS)
+def _urls_of_one(job: RegionJob, fn: Any) -> None:
+    _read_urls(job, [fn])
+
+
+# A function URL is only reachable through the resource policy, so gathering URLs gathers the
+# policies too. Which URLs are looked up depends on each function's own policies: the follow-up
+# above reads them as each function's policies arrive; this collector, after the policies part,
+# reads whatever the follow-ups did not (none, unless the policies part did not run).
+@region_collector(Part.FUNCTION_URLS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES})
+def _urls(job: RegionJob) -> None:
+    _read_urls(job, job.inv.functions.get((job.account.account_id, job.region), []))

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from lambdaops.collect.fanout import run_all
-from lambdaops.collect.gather import RegionJob, region_collector
+from lambdaops.collect.gather import RegionJob, policy_followup, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.invoke_configs import list_invoke_configs
 from lambdaops.collect.subnets import subnet_zones
@@ -36,17 +36,20 @@ def _subnets(job: RegionJob) -> None:
         job.inv.subnets[(account_id, job.region)] = zones
 
 
-@region_collector(Part.INVOKE_CONFIGS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES})
-def _invoke_configs(job: RegionJob) -> None:
+def _read_invoke_configs(job: RegionJob, functions: list[Any]) -> None:
     """ListFunctionEventInvokeConfigs only for functions an asynchronous service may trigger (S3, SNS,
     EventBridge, ... in the resource policy already read) and that have no dead-letter queue: the
-    others need no call (no trigger: nothing to lose; a DLQ: failures are kept)."""
+    others need no call (no trigger: nothing to lose; a DLQ: failures are kept). Each function once
+    per job (the follow-up below and the collector both come here)."""
     account_id = job.account.account_id
     client = job.client("lambda")
-    functions = job.inv.functions.get((account_id, job.region), [])
+    with job.lock:
+        done: set[str] = job.state.setdefault("invoke_configs_read", set())
+        todo = [fn for fn in functions if fn.arn not in done]
+        done.update(fn.arn for fn in todo)
     needed = [
         fn
-        for fn in functions
+        for fn in todo
         if fn.dead_letter_arn == ""
         and async_grants(job.inv.resource_policies, fn.arn)  # None (unknown) and {} skip
     ]
@@ -60,3 +63,14 @@ def _invoke_configs(job: RegionJob) -> None:
     for arn, configs in run_all(needed, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)):
         if configs is not None:
             job.inv.invoke_configs[arn] = configs
+
+
+@policy_followup(Part.INVOKE_CONFIGS)
+def _invoke_configs_of_one(job: RegionJob, fn: Any) -> None:
+    """Right after the function's policies are read (gather.policy_followup)."""
+    _read_invoke_configs(job, [fn])
+
+
+@region_collector(Part.INVOKE_CONFIGS, needs={Part.FUNCTIONS, Part.RESOURCE_POLICIES})
+def _invoke_configs(job: RegionJob) -> None:
+    _read_invoke_configs(job, job.inv.functions.get((job.account.account_id, job.region), []))
