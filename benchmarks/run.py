@@ -264,6 +264,8 @@ def lambdaops_command(args: argparse.Namespace, manifest: dict[str, Any], report
         command += ["--org", "--role-name", ORG_ROLE]
     if args.workers:
         command += ["--workers", str(args.workers)]
+    if args.max_rps:
+        command += ["--max-rps", args.max_rps]
     return [*command, "--output", "json", "--output-file", str(report), "--no-progress"]
 
 
@@ -282,6 +284,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "new_conn_ms": args.new_conn_ms,
             "command": args.command,
             "workers": args.workers or "default",
+            "max_rps": args.max_rps or "default",
             "quotas": args.quotas,
             "warm": args.warm,
             "replay": args.replay,
@@ -456,6 +459,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--new-conn-ms", type=float, default=50.0)
     parser.add_argument("--workers", type=int, default=0, help="lambdaops --workers (default: its own)")
+    parser.add_argument(
+        "--max-rps", default="", help="lambdaops --max-rps (off: to measure the pacing's own cost)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="lambdaops runs; the fastest is reported")
     parser.add_argument("--baseline", action="store_true", help="also time one call per function")
     parser.add_argument(
