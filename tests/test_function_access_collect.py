@@ -194,3 +194,53 @@ def test_url_and_invoke_config_reads_follow_each_functions_own_policy_read(calls
         ("GetPolicy", "c-private"),
     ]
     assert len(_ops(calls, "ListMetrics")) == 1
+
+
+def _reserved_region(client: Any, names: list[str]) -> None:
+    for name in names:
+        client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=5)
+
+
+def test_reservations_are_read_with_each_functions_policies_where_the_region_has_some(
+    calls: list[Any],
+) -> None:
+    """GetFunction (100/s) right after each GetPolicy (15/s) in a region with reservations, so on AWS
+    the reservation reads overlap the policy reads; the values are the same."""
+    names = ["a", "b", "c"]
+    client = _functions(*names)
+    _reserved_region(client, ["b"])
+    calls.clear()
+    ctx = AwsContext(accounts=[Account(ACCOUNT, boto3.Session(region_name=REGION))], workers=1)
+    inv = gather(
+        ctx, {ACCOUNT: [REGION]}, {"resource_policies", "concurrency"}, Settings(workers=1), datetime.now(UTC)
+    )
+    order = [(op, p["FunctionName"]) for op, p in calls if op in ("GetPolicy", "GetFunction")]
+    assert order == [(op, n) for n in names for op in ("GetPolicy", "GetFunction")]
+    base = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
+    assert {n: inv.reserved[base + n] for n in names} == {"a": None, "b": 5, "c": None}
+    assert inv.errors == []
+
+
+def test_reservation_reads_refused_one_by_one_are_one_error_record(
+    calls: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from lambdaops.collect import concurrency
+
+    def refused(client: Any, name: str) -> int | None:
+        raise ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetFunction"
+        )
+
+    client = _functions("a", "b", "c")
+    _reserved_region(client, ["b"])
+    monkeypatch.setattr(concurrency, "reserved_via_get_function", refused)
+    ctx = AwsContext(accounts=[Account(ACCOUNT, boto3.Session(region_name=REGION))], workers=1)
+    inv = gather(
+        ctx, {ACCOUNT: [REGION]}, {"resource_policies", "concurrency"}, Settings(workers=1), datetime.now(UTC)
+    )
+    assert [(e.operation, e.code) for e in inv.errors] == [("lambda:GetFunction", "ThrottlingException")]
+    assert "(and 2 more functions)" in inv.errors[0].message
+    arns = [fn.arn for fns in inv.functions.values() for fn in fns]
+    assert len(arns) == 3 and not any(arn in inv.reserved for arn in arns)

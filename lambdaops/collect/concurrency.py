@@ -121,7 +121,8 @@ class LookupResult:
     """Per-function look-ups: values by function ARN; a function whose call failed is absent."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    errors: list[ErrorRecord] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)  # one per (operation, code): collapse_errors
+    failed: list[ErrorRecord] = field(default_factory=list)  # one per function, before collapsing
 
 
 def _per_function(
@@ -147,6 +148,7 @@ def _per_function(
             result.values[arn] = value
         else:
             failed.append(error)
+    result.failed = failed
     result.errors = collapse_errors(failed)
     return result
 

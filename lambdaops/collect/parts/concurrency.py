@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lambdaops.collect import concurrency
-from lambdaops.collect.gather import RegionJob, region_collector
+from lambdaops.collect.gather import RegionJob, policy_followup, region_collector
+from lambdaops.model import ErrorRecord
 from lambdaops.parts import Part
+
+RESERVED_READ = "reserved_read"  # job.state: ARNs whose reservation a follow-up read
+RESERVED_ERRORS = "reserved_errors"  # job.state: their errors, collapsed by the collector with its own
+
+
+@policy_followup(Part.CONCURRENCY)
+def _reserved_of_one(job: RegionJob, fn: Any) -> None:
+    """Where the region has reservations, each function's reservation is read (GetFunction, its own
+    100/s quota) right after its policies, so those reads overlap GetPolicy's 15/s instead of
+    following them. A region with none, or whose account settings are not known yet, is left to
+    the collector below (which then reads only what is needed)."""
+    pool = job.inv.account_settings.get((job.account.account_id, job.region))
+    if pool is None or pool.total_reserved == 0:
+        return
+    with job.lock:
+        done: set[str] = job.state.setdefault(RESERVED_READ, set())
+        if fn.arn in done:
+            return
+        done.add(fn.arn)
+    found = concurrency.lookup_reserved(job.client("lambda"), [fn], 1, job.account.account_id, job.region)
+    job.inv.reserved.update(found.values)
+    if found.failed:
+        with job.lock:
+            job.state.setdefault(RESERVED_ERRORS, []).extend(found.failed)
 
 
 # After the policies and URLs when they are gathered: public functions' reservations are always read.
@@ -47,9 +74,15 @@ def _concurrency(job: RegionJob) -> None:
             job.inv.errors.extend(found.errors)
     else:
         # Reservations exist, or the pool is unknown (then the aggregate cannot justify skipping).
-        found = concurrency.lookup_reserved(client, functions, workers, account_id, region)
+        # The follow-ups read some already (with the policies): the rest here, and all their
+        # errors collapsed together (one record per code, not one per function).
+        with job.lock:
+            done = set(job.state.get(RESERVED_READ, ()))
+            earlier: list[ErrorRecord] = list(job.state.get(RESERVED_ERRORS, ()))
+        rest = [fn for fn in functions if fn.arn not in done]
+        found = concurrency.lookup_reserved(client, rest, workers, account_id, region)
         job.inv.reserved.update(found.values)
-        job.inv.errors.extend(found.errors)
+        job.inv.errors.extend(concurrency.collapse_errors([*earlier, *found.failed]))
         job.inv.reserved_inferred[scope] = False
 
     # The functions part listed every version (FunctionVersion=ALL) in the same pass; where that
