@@ -244,3 +244,40 @@ def test_reservation_reads_refused_one_by_one_are_one_error_record(
     assert "(and 2 more functions)" in inv.errors[0].message
     arns = [fn.arn for fns in inv.functions.values() for fn in fns]
     assert len(arns) == 3 and not any(arn in inv.reserved for arn in arns)
+
+
+class _NoIteration(dict[str, Any]):
+    """The region's policies while other workers still add theirs: picking by key is safe, iterating
+    is not (a dict that changes size mid-iteration raises)."""
+
+    def __iter__(self) -> Any:
+        raise AssertionError("iterated")
+
+    def items(self) -> Any:
+        raise AssertionError("iterated")
+
+    def keys(self) -> Any:
+        raise AssertionError("iterated")
+
+
+def test_a_follow_up_picks_its_functions_policies_by_key_never_by_iterating() -> None:
+    from types import SimpleNamespace
+
+    from lambdaops.collect.gather import RegionJob
+    from lambdaops.collect.parts.access import own_policies
+    from lambdaops.inventory import AliasInfo, Inventory, VersionInfo
+
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
+    other = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f-2"
+    inv = Inventory()
+    inv.resource_policies = _NoIteration(
+        {arn: {"Statement": []}, f"{arn}:live": {"Statement": [1]}, f"{arn}:1": None, other: {"x": 1}}
+    )
+    inv.aliases[arn] = [AliasInfo("live", "1")]
+    inv.versions[arn] = [VersionInfo("1", 10, datetime.now(UTC))]
+    job = RegionJob(None, None, REGION, Settings(), datetime.now(UTC), frozenset(), inv)  # type: ignore[arg-type]
+    assert own_policies(job, SimpleNamespace(arn=arn)) == {
+        arn: {"Statement": []},
+        f"{arn}:live": {"Statement": [1]},
+        f"{arn}:1": None,
+    }

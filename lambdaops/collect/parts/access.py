@@ -102,6 +102,16 @@ def _qualifiers(job: RegionJob, fn: Any, aliases: list[Any] | None) -> list[str]
     return [a.name for a in aliases or ()] + [v.version for v in job.inv.versions.get(fn.arn, ())]
 
 
+def own_policies(job: RegionJob, fn: Any) -> dict[str, Any]:
+    """The policies read for `fn`: its own and its aliases' and versions' (keyed `<arn>:<qualifier>`),
+    picked by key. Never by iterating the region's policies: follow-ups run while other workers are
+    still adding theirs (iterating would fail on a dict that changes size), and a scan per function
+    would be quadratic in the region's functions."""
+    policies = job.inv.resource_policies
+    keys = [fn.arn, *(f"{fn.arn}:{q}" for q in _qualifiers(job, fn, job.inv.aliases.get(fn.arn)))]
+    return {key: policies[key] for key in keys if key in policies}
+
+
 def _cached(cache: RevisionCache | None, kind: str, fn: Any, read: Any) -> Any:
     """The read, served from the (function ARN, RevisionId) cache when it can be (revision_cache:
     URL configurations only, and only for functions found without a policy in this run)."""

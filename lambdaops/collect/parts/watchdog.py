@@ -9,6 +9,7 @@ from lambdaops.collect.fanout import run_all
 from lambdaops.collect.gather import RegionJob, policy_followup, region_collector
 from lambdaops.collect.guard import guarded
 from lambdaops.collect.invoke_configs import list_invoke_configs
+from lambdaops.collect.parts.access import own_policies
 from lambdaops.collect.subnets import subnet_zones
 from lambdaops.parts import Part
 from lambdaops.policy.async_triggers import async_grants
@@ -51,7 +52,7 @@ def _read_invoke_configs(job: RegionJob, functions: list[Any]) -> None:
         fn
         for fn in todo
         if fn.dead_letter_arn == ""
-        and async_grants(job.inv.resource_policies, fn.arn)  # None (unknown) and {} skip
+        and async_grants(own_policies(job, fn), fn.arn)  # None (unknown) and {} skip
     ]
 
     def one(fn: Any) -> tuple[str, Any]:
