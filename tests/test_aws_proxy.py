@@ -193,6 +193,11 @@ def test_replay_answers_a_read_seen_before_without_asking_the_emulator(moto_url:
         assert inner.counts()["lambda:ListFunctions"] == 2
         assert outer.replayed() == 1
         assert sum(outer.admitted().values()) == 6
+        # an error answer of a read is the account's answer too (a function without a policy)
+        for _ in range(2):
+            with pytest.raises(ClientError):
+                lam.get_policy(FunctionName=SEEDED_FUNCTION)
+        assert inner.counts()["lambda:GetPolicy"] == 1 and outer.replayed() == 2
 
 
 @pytest.mark.parametrize(

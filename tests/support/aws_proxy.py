@@ -35,7 +35,8 @@ how it copes with a real network:
   delayed, quota-checked and exposed to faults; only the emulator's work is saved. For benchmarks of
   an account that does not change during the run: one Python moto server answers ~70 calls a second
   on a small machine, below what AWS's quotas let lambdaops send, so without replay a quota-bound
-  benchmark measures the emulator (:meth:`AwsProxy.replayed` counts the answers served so);
+  benchmark measures the emulator (:meth:`AwsProxy.replayed` counts the answers served so). Error
+  answers are replayed too (a 404 for a function without a policy), 5xx and throttles never;
 * answers chosen operations (``malformed_operations``, same patterns as ``deny_operations``) with
   a malformed body: the emulator's successful answer cut in half, then ``<<garbled``, so neither
   JSON nor XML parses (an AWS front end failing mid-answer, a broken corporate proxy);
@@ -777,7 +778,9 @@ class AwsProxy:
         headers: list[tuple[str, str]],
         payload: bytes,
     ) -> None:
-        if key is not None and status == 200:
+        # A read's answer, errors included (GetPolicy of a function without a policy is a 404 every
+        # time); never a 5xx or a throttle, which say nothing about the account.
+        if key is not None and status < 500 and status != 429:
             with self._lock:
                 self._answers[key] = (status, headers, payload)
 
