@@ -160,7 +160,7 @@ def _policies(job: RegionJob) -> None:
             record_policy(job.ctx.cache, fn.arn, fn.revision_id, None if value is missing else value)
         return value
 
-    def one(fn: Any) -> dict[str, Any]:
+    def one(fn: Any) -> None:
         found: dict[str, Any] = {}
         value = policy(fn, None)
         if value is not None:
@@ -178,10 +178,8 @@ def _policies(job: RegionJob) -> None:
         for part, follow in POLICY_FOLLOWUPS.items():
             if part in job.parts:
                 follow(job, fn)
-        return found
 
-    for found in run_all(functions, one, min(job.ctx.workers, PER_FUNCTION_WORKERS)):
-        job.inv.resource_policies.update(found)
+    run_all(functions, one, min(job.ctx.workers, PER_FUNCTION_WORKERS))
 
 
 def _url_lookup_needed(job: RegionJob, fn: Any) -> bool:
