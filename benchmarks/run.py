@@ -200,6 +200,9 @@ COST_BATCHED = frozenset(
         "organizations:ListAccounts",
         "sts:AssumeRole",
         "compute-optimizer:GetLambdaFunctionRecommendations",  # one paginated read per region
+        # Lambda@Edge (the activity lambda-provisioned-inactive judges by): one per account whose
+        # us-east-1 holds functions; replica metrics are GetMetricData, only for associated functions
+        "cloudfront:ListDistributions",
     }
 )
 

@@ -390,6 +390,8 @@ class Inventory:
 
     accounts: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
+    # the parts gathered (lambdaops.parts.Part values, needs included): what is absent was not read
+    gathered: frozenset[str] = frozenset()
     scopes: list[Scope] = field(default_factory=list)  # (account, region) pairs actually read
     functions: dict[Scope, list[FunctionInfo]] = field(default_factory=dict)
     invocations: dict[str, InvocationMetrics] = field(default_factory=dict)  # by function ARN (collected)

@@ -17,6 +17,7 @@ class Part(enum.StrEnum):
     FUNCTIONS = "functions"  # ListFunctions (every version with FunctionVersion=ALL when needed)
     ACCOUNT_SETTINGS = "account_settings"  # GetAccountSettings
     INVOCATIONS = "invocations"  # Invocations and Throttles metrics -> each function's activity
+    EDGE = "edge"  # Lambda@Edge: CloudFront's associations and the replicas' Invocations (per account)
     RESOURCE_POLICIES = "resource_policies"  # GetPolicy (the function's, its aliases' and versions')
     FUNCTION_URLS = "function_urls"  # ListFunctionUrlConfigs
     CONCURRENCY = "concurrency"  # reserved + provisioned concurrency

@@ -332,6 +332,7 @@ def test_declined_confirmation_writes_nothing(aws: list[str]) -> None:
     from datetime import UTC, datetime
 
     from lambdaops.collect.context import Account, AwsContext
+    from lambdaops.collect.run_scope import RunScope
     from lambdaops.reports.audit_concurrency import cap_unlimited_report
     from lambdaops.settings import Settings
 
@@ -343,9 +344,8 @@ def test_declined_confirmation_writes_nothing(aws: list[str]) -> None:
         asked.append(summary)
         return False
 
-    report = cap_unlimited_report(
-        ctx, {ACCOUNT: [REGION]}, Settings(workers=1), datetime.now(UTC), 20, apply=True, confirm=decline
-    )
+    scope = RunScope(ctx, {ACCOUNT: [REGION]}, Settings(workers=1), datetime.now(UTC))
+    report = cap_unlimited_report(scope, 20, apply=True, confirm=decline)
     assert asked and "1 function(s)" in asked[0]
     assert [c.status.value for c in report.changes or []] == ["planned"]
     assert "nothing was changed" in report.warnings[0]

@@ -51,9 +51,16 @@ def test_days_out_of_range_is_exit_2(days: str) -> None:
 
 
 def test_cost_gathers_no_part_that_reads_per_function() -> None:
-    # concurrency (GetFunctionConcurrency), resource policies, URLs, tags, versions' aliases: none
+    # concurrency (GetFunctionConcurrency), resource policies, URLs, tags, versions' aliases: none.
+    # EDGE is one CloudFront list per account (and replica metrics, batched per region).
     from lambdaops.checks.registry import select
     from lambdaops.collect.gather import expand_parts
 
     parts = expand_parts(set(PARTS).union(*(c.needs for c in select(group="cost"))))
-    assert parts == {Part.FUNCTIONS, Part.COST_METRICS, Part.INVOCATIONS, Part.MEMORY_RECOMMENDATIONS}
+    assert parts == {
+        Part.FUNCTIONS,
+        Part.COST_METRICS,
+        Part.INVOCATIONS,
+        Part.EDGE,
+        Part.MEMORY_RECOMMENDATIONS,
+    }

@@ -44,10 +44,10 @@ from lambdaops.collect.awslambda import parse_lambda_time
 from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.inventory import ActivityStatus
 from lambdaops.model import Change, ChangeStatus, ErrorRecord, FindingStatus, Report, Severity
 from lambdaops.parts import Part
-from lambdaops.settings import Settings
 from lambdaops.views import FunctionsView, PruneView
 
 KEEP_TAG = "lambdaops:keep"
@@ -101,10 +101,7 @@ TAG_PARTS = frozenset({Part.TAGS})
 
 def plan_prune(
     base: Report,
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
+    scope: RunScope,
     archive_root: Path,
     accept_incomplete: bool = False,
 ) -> PrunePlan:
@@ -114,6 +111,7 @@ def plan_prune(
     actions never import reports)."""
     from lambdaops.suppress import apply_status, expiry_warnings
 
+    ctx, regions, settings, now = scope.ctx, scope.regions, scope.settings, scope.now
     accounts = {a.account_id: a for a in ctx.accounts}
     inactive = [r for r in base.functions if r["status"] == ActivityStatus.INACTIVE.value]
     errors: list[ErrorRecord] = list(base.errors)

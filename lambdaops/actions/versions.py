@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from lambdaops.collect.archive import list_event_source_mappings
@@ -24,10 +23,11 @@ from lambdaops.collect.context import Account, AwsContext
 from lambdaops.collect.fanout import run_all
 from lambdaops.collect.guard import error_record
 from lambdaops.collect.lambda_access import list_url_configs
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.collect.version_callers import policy_callers, version_policy
 from lambdaops.inventory import FunctionInfo, VersionInfo
 from lambdaops.model import Change, ChangeStatus, ErrorRecord, Report, iso
-from lambdaops.settings import Settings
+from lambdaops.parts import Part
 from lambdaops.views import VersionsView
 
 ACTION = "delete-version"
@@ -69,17 +69,11 @@ def _protected_by_alias(aliases: list[Any]) -> dict[str, list[str]]:
 
 
 def plan_prune_versions(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
-    keep: int,
-    on_done: Callable[[], None] | None = None,
+    scope: RunScope, keep: int, on_done: Callable[[], None] | None = None
 ) -> VersionsPlan:
-    from lambdaops.collect.gather import gather
-
-    inv = gather(
-        ctx, regions, {"functions", "versions"}, settings.replace(keep_versions=keep), now, on_done=on_done
+    ctx, settings, now = scope.ctx, scope.settings, scope.now
+    inv = scope.with_settings(settings.replace(keep_versions=keep)).gather(
+        {Part.FUNCTIONS, Part.VERSIONS}, on_done=on_done
     )
     accounts = {a.account_id: a for a in ctx.accounts}
     errors: list[ErrorRecord] = list(inv.errors)

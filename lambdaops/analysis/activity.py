@@ -11,8 +11,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from lambdaops.inventory import Activity, ActivityStatus, EdgeReplicas, FunctionInfo, Inventory
+from lambdaops.parts import Part
 
 IDLE = (ActivityStatus.INACTIVE, ActivityStatus.NEW)
+# What a function's activity is judged from: a check or report that reads `Inventory.activity` needs
+# these parts (EDGE, or a busy Lambda@Edge function looks idle in us-east-1).
+ACTIVITY_PARTS = frozenset({Part.FUNCTIONS, Part.INVOCATIONS, Part.EDGE})
 
 
 def classify(

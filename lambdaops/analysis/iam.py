@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from lambdaops.model import Severity
 from lambdaops.policy.analyze import PolicyAnalysis, RuleResult, analyze_policy, judge
 from lambdaops.policy.document import PolicyParseError, Statement
-from lambdaops.policy.exposure import FUNCTION_URL, RESOURCE_POLICY, policies_of, url_reachable
-from lambdaops.policy.invoke_access import InvokeGrant, Reach, analyze_access
+from lambdaops.policy.exposure import function_exposure, url_reachable
+from lambdaops.policy.invoke_access import InvokeGrant, Reach
 
 if TYPE_CHECKING:
     from lambdaops.inventory import FunctionInfo, Inventory, RoleInfo, UrlConfig
@@ -263,28 +263,19 @@ def _functions(inv: Inventory, known: frozenset[str]) -> FunctionFacts:
     urls: list[OpenUrl] = []
     public: dict[str, str] = {}
     for f in inv.all_functions():
-        url_public: dict[str | None, bool] = {}
-        for qualifier, doc in policies_of(inv, f):
-            if doc is None:
-                url_public[qualifier] = False
-                continue
-            analysis = analyze_access(doc, f.account_id, known)
-            url_public[qualifier] = analysis.url_public
+        exposure = function_exposure(inv, f, known)  # the same reading public_functions makes
+        for qualifier, analysis in exposure.analyses:
             unreadable.extend(UnreadableResourcePolicy(f, qualifier, err) for err in analysis.errors)
-            if analysis.errors:
-                url_public[qualifier] = True  # unreadable statements may grant anything
-            for g in analysis.grants:
-                if g.reach in (Reach.PUBLIC, Reach.CONFUSED_DEPUTY, Reach.CROSS_ACCOUNT):
-                    grants.append(FunctionGrant(f, qualifier, g))
-                if g.reach is Reach.PUBLIC and not g.denied_by:
-                    public.setdefault(f.arn, RESOURCE_POLICY)
+            grants.extend(
+                FunctionGrant(f, qualifier, g)
+                for g in analysis.grants
+                if g.reach in (Reach.PUBLIC, Reach.CONFUSED_DEPUTY, Reach.CROSS_ACCOUNT)
+            )
+        if exposure.public is not None:
+            public[f.arn] = exposure.public
         for url in inv.function_urls.get(f.arn, ()):
-            if url.auth_type.upper() != "NONE":
-                continue
-            reachable = url_reachable(inv, f, url, url_public)
-            if reachable is not False:
-                public.setdefault(f.arn, FUNCTION_URL)
-            urls.append(OpenUrl(f, url, reachable))
+            if url.auth_type.upper() == "NONE":
+                urls.append(OpenUrl(f, url, url_reachable(inv, f, url, exposure.url_public)))
     by_arn = {fn.arn: fn for fn in inv.all_functions()}
     unlimited = tuple(
         (by_arn[arn], why)

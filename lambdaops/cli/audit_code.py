@@ -87,7 +87,7 @@ def audit_code(
     with open_run(common, settings, SCAN_FORMATS) as run:
         prepare(run.ctx, run.settings, announcer())
         with run.progress(len(run.scope_pairs), "Reading code") as bar:
-            report, inv = audit_code_report(run.ctx, run.regions, run.settings, run.now, on_done=bar.advance)
+            report, inv = audit_code_report(run.scope, on_done=bar.advance)
     if sbom is not None:
         from lambdaops.reports.code_sbom import write_sboms
 

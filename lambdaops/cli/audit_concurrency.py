@@ -90,19 +90,14 @@ def audit_concurrency(
             from lambdaops.render.concurrency_table import render_concurrency_table
             from lambdaops.reports.audit_concurrency import audit_concurrency_report
 
-            report = audit_concurrency_report(
-                run.ctx, run.regions, settings, run.now, settings.concurrency_days, on_done=bar.advance
-            )
+            report = audit_concurrency_report(run.scope, settings.concurrency_days, on_done=bar.advance)
             finish(run, report, render_concurrency_table)
         else:
             from lambdaops.render.concurrency_table import render_concurrency_plan
             from lambdaops.reports.audit_concurrency import cap_unlimited_report
 
             report = cap_unlimited_report(
-                run.ctx,
-                run.regions,
-                settings,
-                run.now,
+                run.scope,
                 cap_unlimited,
                 apply,
                 confirm=lambda summary: confirm_apply(summary, yes),

@@ -35,6 +35,6 @@ def audit_iam(
 
     settings = settings_from(common, strict=strict or None)
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
-        report = audit_iam_report(run.ctx, run.regions, settings, run.now, on_done=bar.advance)
+        report = audit_iam_report(run.scope, on_done=bar.advance)
     report.view = IamView(group_by=by.value)
     finish(run, report, render_iam_table)

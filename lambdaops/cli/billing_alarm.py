@@ -179,9 +179,7 @@ def billing_set(
     settings = billing_settings(common)
     with open_run(common, settings) as run:
         report = billing_set_report(
-            run.ctx,
-            settings,
-            run.now,
+            run.scope,
             spec,
             dry_run=dry_run,
             confirm=lambda summary: confirm_apply(summary, yes),
@@ -201,7 +199,7 @@ def billing_check(common: Common) -> None:
 
     settings = billing_settings(common)
     with open_run(common, settings) as run:
-        report = billing_check_report(run.ctx, run.regions, settings, run.now)
+        report = billing_check_report(run.scope)
     finish(run, report, render_billing_check)
 
 
@@ -227,9 +225,7 @@ def billing_remove(
     settings = billing_settings(common)
     with open_run(common, settings) as run:
         report = billing_remove_report(
-            run.ctx,
-            settings,
-            run.now,
+            run.scope,
             apply=do_apply,
             confirm=lambda summary: confirm_apply(summary, yes),
             show=lambda plan: show_plan(plan, render_changes_table, yes),

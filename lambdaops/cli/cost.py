@@ -75,10 +75,7 @@ def cost(
         from lambdaops.reports.cost import cost_report
 
         report = cost_report(
-            run.ctx,
-            run.regions,
-            settings,
-            run.now,
+            run.scope,
             on_done=bar.advance,
             from_logs=from_logs,
             confirm=confirm,

@@ -58,7 +58,7 @@ def least_privilege(
         role_filter=roles or None,
     )
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
-        report = least_privilege_report(run.ctx, run.regions, run.settings, run.now, on_done=bar.advance)
+        report = least_privilege_report(run.scope, on_done=bar.advance)
     if write_policies is not None:
         from lambdaops.reports.least_privilege import write_policy_files
 

@@ -38,10 +38,7 @@ def list_inactive(
     settings = settings_from(common, days=days)
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         report = list_inactive_report(
-            run.ctx,
-            run.regions,
-            settings,
-            run.now,
+            run.scope,
             settings.days,
             show=show.value,
             sort=sort.value,

@@ -83,10 +83,7 @@ def prune(
         raise UsageError(f"--archive-dir {root} is not a directory; pass a directory path")
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
         plan = plan_prune(
-            run.ctx,
-            run.regions,
-            settings,
-            run.now,
+            run.scope,
             settings.days,
             root,
             on_done=bar.advance,
@@ -195,9 +192,7 @@ def prune_versions(
     do_apply = apply_flag(apply, dry_run)
     settings = settings_from(common, keep_versions=validate_flag("keep_versions", keep, "--keep"))
     with open_run(common, settings) as run, run.progress(len(run.scope_pairs), "Reading regions") as bar:
-        plan = plan_prune_versions(
-            run.ctx, run.regions, settings, run.now, settings.keep_versions, bar.advance
-        )
+        plan = plan_prune_versions(run.scope, settings.keep_versions, bar.advance)
         planned = plan.planned
         if do_apply and planned:
             summary = f"Delete {len(planned)} published version(s)."

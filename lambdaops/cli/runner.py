@@ -211,6 +211,14 @@ class Run:
         return [a.account_id for a in self.ctx.accounts]
 
     @property
+    def scope(self) -> Any:
+        """What the library's reports read (lambdaops.collect.run_scope.RunScope; typed loosely, as
+        `ctx` is, so that boto3 stays out of --help)."""
+        from lambdaops.collect.run_scope import RunScope
+
+        return RunScope(self.ctx, self.regions, self.settings, self.now)
+
+    @property
     def scope_pairs(self) -> list[tuple[str, str]]:
         return [(a, r) for a, rs in self.regions.items() for r in rs]
 

@@ -157,7 +157,7 @@ def scan(
             from lambdaops.reports.audit_code import prepare
 
             prepare(run.ctx, run.settings, announcer())
-        result = scan_report(run.ctx, run.regions, settings, run.now, checks, on_done=bar.advance)
+        result = scan_report(run.scope, checks, on_done=bar.advance)
         result.compliance = framework
         bar.stop()
         # inside the run: an SNS notification goes through its AWS context (in --demo, the emulation)

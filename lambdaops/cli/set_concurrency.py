@@ -80,7 +80,5 @@ def set_concurrency(
         regions = run.regions.get(account.account_id, [])
         if len(regions) != 1:
             raise UsageError("set-concurrency changes one function: pass one --region")
-        report = set_concurrency_report(
-            run.ctx, account, regions[0], name, reserved, settings, run.now, dry_run
-        )
+        report = set_concurrency_report(run.scope, account, regions[0], name, reserved, dry_run)
         finish_plan(run, report, render_concurrency_plan)

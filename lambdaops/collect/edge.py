@@ -19,13 +19,13 @@ more: the replica metrics of every idle us-east-1 function in every region, or o
 role to find trust in `edgelambda.amazonaws.com` (which says a function *may* be replicated, not
 that it is). Only for associated functions that recorded no invocation in us-east-1 are the
 replica metrics read: one batched `GetMetricData` per enabled region (`ec2:DescribeRegions`).
-Collect records what it read (`Inventory.edge`); lambdaops.analysis.activity folds it into each
-function's status.
+Collect records what it read (`Inventory.edge`, the EDGE part: collect/parts/edge.py);
+lambdaops.analysis.activity folds it into each function's status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,13 +136,17 @@ def replica_invocations(
     return out
 
 
-def record_edge_replicas(ctx: Any, inv: Any, now: datetime, days: int) -> None:
-    """Record Lambda@Edge associations and replica metrics in `inv.edge` (judged in analysis.activity).
+def record_account_edge(
+    client: Callable[[str, str], Any], account_id: str, inv: Any, now: datetime, days: int
+) -> None:
+    """Record one account's Lambda@Edge associations and replica metrics in `inv.edge` (judged in
+    analysis.activity); `client(service, region)` gives the account's clients.
 
-    Run after gathering `functions` and `invocations`: for each account whose us-east-1 was read,
-    one ListDistributions pass; only for an associated function that recorded no invocation and no
-    throttle in us-east-1 are its replicas' Invocations read, in every enabled region. What could not
-    be read is recorded as such (distributions None, complete False), never as zero.
+    `inv` holds the account's gathered `functions` and `invocations` (the EDGE part runs after them,
+    collect/parts/edge.py). When its us-east-1 was read: one ListDistributions pass; only for an
+    associated function that recorded no invocation and no throttle in us-east-1 are its replicas'
+    Invocations read, in every enabled region. What could not be read is recorded as such
+    (distributions None, complete False), never as zero.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -150,43 +154,41 @@ def record_edge_replicas(ctx: Any, inv: Any, now: datetime, days: int) -> None:
     from lambdaops.collect.scope import enabled_regions
     from lambdaops.inventory import EdgeReplicas
 
-    for account in ctx.accounts:
-        account_id = account.account_id
-        home = inv.functions.get((account_id, EDGE_HOME))
-        if not home:
-            continue
-        found = list_associations(ctx.client(account, "cloudfront", EDGE_HOME), account_id)
-        if found.error is not None:
-            inv.errors.append(found.error)
-            for fn in home:  # which of them CloudFront replicates is unknown
-                inv.edge[fn.arn] = EdgeReplicas(distributions=None)
-            continue
-        edge = [fn for fn in home if fn.arn in found.by_function]
-        for fn in edge:
-            inv.edge[fn.arn] = EdgeReplicas(distributions=tuple(sorted(found.by_function[fn.arn])))
-        idle = [fn for fn in edge if _no_calls_at_home(inv.invocations.get(fn.arn))]
-        if not idle:
-            continue
-        try:
-            regions = enabled_regions(ctx.client(account, "ec2", EDGE_HOME))
-        except (ClientError, BotoCoreError) as exc:
-            inv.errors.append(error_record(exc, account_id, GLOBAL, "ec2:DescribeRegions"))
-            for fn in idle:
-                inv.edge[fn.arn] = replace(inv.edge[fn.arn], complete=False)
-            continue
-        end = now.replace(second=0, microsecond=0)
-        period = window_period(days)
-        start = grid_floor(end - timedelta(days=days), period)
-        clients = {r: ctx.client(account, "cloudwatch", r) for r in regions}
-        replicas = replica_invocations(clients, [fn.name for fn in idle], start, end, period, account_id)
-        inv.errors.extend(replicas.errors)
+    home = inv.functions.get((account_id, EDGE_HOME))
+    if not home:
+        return
+    found = list_associations(client("cloudfront", EDGE_HOME), account_id)
+    if found.error is not None:
+        inv.errors.append(found.error)
+        for fn in home:  # which of them CloudFront replicates is unknown
+            inv.edge[fn.arn] = EdgeReplicas(distributions=None)
+        return
+    edge = [fn for fn in home if fn.arn in found.by_function]
+    for fn in edge:
+        inv.edge[fn.arn] = EdgeReplicas(distributions=tuple(sorted(found.by_function[fn.arn])))
+    idle = [fn for fn in edge if _no_calls_at_home(inv.invocations.get(fn.arn))]
+    if not idle:
+        return
+    try:
+        regions = enabled_regions(client("ec2", EDGE_HOME))
+    except (ClientError, BotoCoreError) as exc:
+        inv.errors.append(error_record(exc, account_id, GLOBAL, "ec2:DescribeRegions"))
         for fn in idle:
-            inv.edge[fn.arn] = replace(
-                inv.edge[fn.arn],
-                window_sum=replicas.invocations.get(fn.name, 0.0),
-                last_invocation=replicas.last.get(fn.name),
-                complete=fn.name not in replicas.unreadable,
-            )
+            inv.edge[fn.arn] = replace(inv.edge[fn.arn], complete=False)
+        return
+    end = now.replace(second=0, microsecond=0)
+    period = window_period(days)
+    start = grid_floor(end - timedelta(days=days), period)
+    clients = {r: client("cloudwatch", r) for r in regions}
+    replicas = replica_invocations(clients, [fn.name for fn in idle], start, end, period, account_id)
+    inv.errors.extend(replicas.errors)
+    for fn in idle:
+        inv.edge[fn.arn] = replace(
+            inv.edge[fn.arn],
+            window_sum=replicas.invocations.get(fn.name, 0.0),
+            last_invocation=replicas.last.get(fn.name),
+            complete=fn.name not in replicas.unreadable,
+        )
 
 
 def _no_calls_at_home(metrics: Any) -> bool:

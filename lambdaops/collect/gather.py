@@ -208,7 +208,7 @@ def gather(
     """Collect `parts` for every account in ctx over its regions (`regions[account_id]`)."""
     _load_collectors()
     wanted = expand_parts(parts)
-    inv = Inventory(now=now, window_days=days or settings.days)
+    inv = Inventory(now=now, window_days=days or settings.days, gathered=frozenset(wanted))
     inv.accounts = [a.account_id for a in ctx.accounts]
     inv.regions = sorted({r for rs in regions.values() for r in rs})
 
@@ -254,18 +254,28 @@ def gather(
                 settings,
                 now,
                 wanted,
-                Inventory(now=now),
+                Inventory(now=now, window_days=inv.window_days),
                 tuple(regions.get(account.account_id, [])),
             )
             for account in ctx.accounts
         ]
 
         def run_account(job: AccountJob) -> Inventory:
-            # account parts may read the region parts already gathered (e.g. functions -> roles)
-            job.inv.functions = {k: v for k, v in inv.functions.items() if k[0] == job.account.account_id}
+            # account parts may read the region parts already gathered (functions -> roles, the
+            # functions' invocations -> which edge functions look idle at home); handed in read-only
+            # and taken out again before the fragment is merged, so nothing is merged twice.
+            account_id = job.account.account_id
+            job.inv.functions = {k: v for k, v in inv.functions.items() if k[0] == account_id}
+            job.inv.invocations = {
+                fn.arn: inv.invocations[fn.arn]
+                for fns in job.inv.functions.values()
+                for fn in fns
+                if fn.arn in inv.invocations
+            }
             for part in account_parts:
                 ACCOUNT_COLLECTORS[part](job)
             job.inv.functions = {}
+            job.inv.invocations = {}
             return job.inv
 
         for fragment in run_all(account_jobs, run_account, ctx.workers):

@@ -7,10 +7,11 @@ inference), and the audit-iam and audit-concurrency checks select from it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from lambdaops.inventory import FunctionInfo, Inventory, UrlConfig
-from lambdaops.policy.invoke_access import Reach, analyze_access
+from lambdaops.policy.invoke_access import AccessAnalysis, Reach, analyze_access
 
 RESOURCE_POLICY = "resource-policy"
 FUNCTION_URL = "function-url"
@@ -49,6 +50,42 @@ def url_reachable(
     return reachable
 
 
+@dataclass(frozen=True)
+class FunctionExposure:
+    """What one function's resource policies and URLs say about who can call it."""
+
+    analyses: tuple[tuple[str | None, AccessAnalysis], ...]  # (qualifier, analysis) per policy read
+    url_public: dict[str | None, bool]  # qualifier -> its policy lets anyone call the URL
+    public: str | None  # RESOURCE_POLICY, FUNCTION_URL, or None (not public, or not read)
+
+
+def function_exposure(
+    inv: Inventory, f: FunctionInfo, known: frozenset[str] = frozenset()
+) -> FunctionExposure:
+    """The one reading of `f`'s exposure: public_functions and the IAM facts (analysis/iam.py) both
+    build on it. `known`: the accounts a grant may name without being cross-account (it changes
+    only the cross-account reach, never whether a grant is public)."""
+    analyses: list[tuple[str | None, AccessAnalysis]] = []
+    url_public: dict[str | None, bool] = {}
+    public: str | None = None
+    for qualifier, doc in policies_of(inv, f):
+        if doc is None:
+            url_public[qualifier] = False
+            continue
+        analysis = analyze_access(doc, f.account_id, known)
+        analyses.append((qualifier, analysis))
+        # unreadable statements may grant anything
+        url_public[qualifier] = analysis.url_public or bool(analysis.errors)
+        if public is None and any(g.reach is Reach.PUBLIC and not g.denied_by for g in analysis.grants):
+            public = RESOURCE_POLICY
+    if public is None:
+        for url in inv.function_urls.get(f.arn, ()):
+            if url.auth_type.upper() == "NONE" and url_reachable(inv, f, url, url_public) is not False:
+                public = FUNCTION_URL
+                break
+    return FunctionExposure(tuple(analyses), url_public, public)
+
+
 def public_functions(inv: Inventory) -> dict[str, str]:
     """Function ARN -> why anyone can invoke it: "resource-policy" or "function-url".
 
@@ -58,17 +95,7 @@ def public_functions(inv: Inventory) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for f in inv.all_functions():
-        url_public: dict[str | None, bool] = {}
-        for qualifier, doc in policies_of(inv, f):
-            if doc is None:
-                url_public[qualifier] = False
-                continue
-            analysis = analyze_access(doc, f.account_id)
-            # unreadable statements may grant anything
-            url_public[qualifier] = analysis.url_public or bool(analysis.errors)
-            if any(g.reach is Reach.PUBLIC and not g.denied_by for g in analysis.grants):
-                out.setdefault(f.arn, RESOURCE_POLICY)
-        for url in inv.function_urls.get(f.arn, ()):
-            if url.auth_type.upper() == "NONE" and url_reachable(inv, f, url, url_public) is not False:
-                out.setdefault(f.arn, FUNCTION_URL)
+        public = function_exposure(inv, f).public
+        if public is not None:
+            out[f.arn] = public
     return out

@@ -4,16 +4,16 @@ vulnerabilities, its dead weight and its secrets."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from lambdaops.checks.registry import all_checks, select
 from lambdaops.collect.code.code_run import code_run
 from lambdaops.collect.context import AwsContext
-from lambdaops.collect.gather import gather
-from lambdaops.coverage import record_coverage
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.inventory import Inventory
 from lambdaops.model import Report
+from lambdaops.parts import Part
+from lambdaops.reports.checked import checked_report, gather_for
 from lambdaops.settings import Settings
 
 
@@ -41,29 +41,9 @@ def code_summary(ctx: AwsContext, inv: Inventory) -> dict[str, Any]:
     }
 
 
-def audit_code_report(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
-    on_done: Callable[[], None] | None = None,
-) -> tuple[Report, Inventory]:
+def audit_code_report(scope: RunScope, on_done: Callable[[], None] | None = None) -> tuple[Report, Inventory]:
     checks = select(group="audit-code")
-    parts: set[str] = {"functions", "tags"}
-    for check in checks:
-        parts |= check.needs
-    inv = gather(ctx, regions, parts, settings, now, on_done=on_done)
-    report = Report(
-        command="audit-code",
-        generated_at=now,
-        accounts=ctx.account_ids,
-        regions=inv.regions,
-        errors=list(inv.errors),
-        catalogue=all_checks(),
-    )
-    for check in checks:
-        report.findings.extend(check.run(inv, settings))
-    record_coverage(report, checks, inv)
-    report.function_tags = inv.tags
-    report.sections["code"] = code_summary(ctx, inv)
+    inv = gather_for(scope, checks, Part.FUNCTIONS, Part.TAGS, on_done=on_done)
+    report = checked_report(scope, "audit-code", checks, inv, catalogue=all_checks())
+    report.sections["code"] = code_summary(scope.ctx, inv)
     return report, inv

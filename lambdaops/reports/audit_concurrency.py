@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from lambdaops.actions.concurrency import Target, apply_changes, plan_cap_unlimited
 from lambdaops.analysis.exposure import public_functions, publicly_invokable
-from lambdaops.checks.registry import CheckInfo, select
+from lambdaops.checks.registry import select
 from lambdaops.collect.context import AwsContext
-from lambdaops.collect.gather import gather
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.concurrency_floor import audit_floor
-from lambdaops.coverage import record_coverage
 from lambdaops.inventory import FunctionInfo, Inventory
 from lambdaops.model import ChangeStatus, Report, iso
 from lambdaops.parts import Part
+from lambdaops.reports.checked import checked_report, gather_for
 from lambdaops.settings import Settings
 from lambdaops.views import ConcurrencyView, Phase
 
 COMMAND = "audit-concurrency"
 # What a --cap-unlimited plan reads: the pool and every reservation (no metrics, no policies).
 PLAN_PARTS = frozenset({Part.FUNCTIONS, Part.ACCOUNT_SETTINGS, Part.CONCURRENCY})
-
-
-def audit_parts(checks: list[CheckInfo]) -> frozenset[str]:
-    return frozenset({"functions", "account_settings", "concurrency"}).union(*(c.needs for c in checks))
 
 
 def _count(value: float | None) -> float | int | None:
@@ -116,39 +111,21 @@ def pool_sections(inv: Inventory, settings: Settings) -> list[dict[str, Any]]:
     return pools
 
 
-def report_from_inventory(
-    inv: Inventory, settings: Settings, now: datetime, accounts: list[str], checks: list[CheckInfo]
-) -> Report:
-    report = Report(
-        command=COMMAND,
-        generated_at=now,
-        accounts=accounts,
-        regions=inv.regions,
-        errors=list(inv.errors),
-    )
-    for check in checks:
-        report.findings.extend(check.run(inv, settings))
-    record_coverage(report, checks, inv)
-    report.sections["pools"] = pool_sections(inv, settings)
-    report.view = ConcurrencyView(window_days=settings.concurrency_days)
-    return report
-
-
 def audit_concurrency_report(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
+    scope: RunScope,
     days: int | None = None,
     on_done: Callable[[], None] | None = None,
 ) -> Report:
     """Read the pools, reservations, provisioned configs and metrics; run the concurrency checks."""
     checks = select(group=COMMAND)
     if days is not None:
-        settings = settings.replace(concurrency_days=days)
-    days = settings.concurrency_days
-    inv = gather(ctx, regions, audit_parts(checks), settings, now, days=days, on_done=on_done)
-    return report_from_inventory(inv, settings, now, ctx.account_ids, checks)
+        scope = scope.with_settings(scope.settings.replace(concurrency_days=days))
+    settings = scope.settings
+    inv = gather_for(scope, checks, *PLAN_PARTS, days=settings.concurrency_days, on_done=on_done)
+    report = checked_report(scope, COMMAND, checks, inv)
+    report.sections["pools"] = pool_sections(inv, settings)
+    report.view = ConcurrencyView(window_days=settings.concurrency_days)
+    return report
 
 
 def _exact_reservations(ctx: AwsContext, inv: Inventory, settings: Settings) -> None:
@@ -183,10 +160,7 @@ def targets_from(inv: Inventory) -> list[Target]:
 
 
 def cap_unlimited_report(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
+    scope: RunScope,
     cap: int,
     apply: bool,
     confirm: Callable[[str], bool] = lambda _summary: True,
@@ -198,13 +172,14 @@ def cap_unlimited_report(
 
     A plan refused anywhere (floor breach) is written out and nothing is changed.
     """
-    inv = gather(ctx, regions, PLAN_PARTS, settings, now, days=settings.concurrency_days, on_done=on_done)
+    ctx, settings = scope.ctx, scope.settings
+    inv = scope.gather(PLAN_PARTS, days=settings.concurrency_days, on_done=on_done)
     _exact_reservations(ctx, inv, settings)
     changes = plan_cap_unlimited(targets_from(inv), inv.account_settings, cap, settings.concurrency_floor)
     report = Report(
         command=COMMAND,
-        generated_at=now,
-        accounts=ctx.account_ids,
+        generated_at=scope.now,
+        accounts=scope.account_ids,
         regions=inv.regions,
         errors=list(inv.errors),
         changes=changes,

@@ -3,48 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from lambdaops.actions import billing as actions
 from lambdaops.checks.registry import select
 from lambdaops.collect import billing as aws
 from lambdaops.collect.context import Account, AwsContext
-from lambdaops.collect.gather import gather
 from lambdaops.collect.guard import aws_errors, error_record
-from lambdaops.coverage import record_coverage
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.inventory import BILLING_REGION, BillingState
 from lambdaops.model import Change, ChangeStatus, Report
-from lambdaops.settings import Settings
+from lambdaops.parts import Part
+from lambdaops.reports.checked import checked_report, gather_for
 from lambdaops.views import Phase, WriteView
 
 REGION = BILLING_REGION
 
 
-def billing_check_report(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
-    command: str = "billing-alarm check",
-) -> Report:
+def billing_check_report(scope: RunScope, command: str = "billing-alarm check") -> Report:
     """Every billing guardrail of each account (hand-made ones included) and what is wrong with them.
 
-    `regions` is accepted for symmetry with the other reports and ignored: billing lives in us-east-1.
+    The scope's regions are not read: billing lives in us-east-1 (an account part).
     """
-    _ = regions
     checks = select(group="billing")
-    inv = gather(ctx, {a.account_id: [] for a in ctx.accounts}, {"billing"}, settings, now)
-    report = Report(
-        command=command,
-        generated_at=now,
-        accounts=ctx.account_ids,
-        regions=[REGION],
-        errors=list(inv.errors),
-    )
-    for check in checks:
-        report.findings.extend(check.run(inv, settings))
-    record_coverage(report, checks, inv)
+    billing_only = replace(scope, regions={a.account_id: [] for a in scope.ctx.accounts})
+    inv = gather_for(billing_only, checks, Part.BILLING)
+    report = checked_report(scope, command, checks, inv, regions=[REGION])
     report.sections["billing"] = [_guardrails(a, inv.billing[a]) for a in sorted(inv.billing)]
     return report
 
@@ -109,9 +94,7 @@ def _clients(ctx: AwsContext, account: Account, budgets: bool) -> actions.Billin
 
 
 def billing_set_report(
-    ctx: AwsContext,
-    settings: Settings,
-    now: datetime,
+    scope: RunScope,
     spec: actions.BillingSpec,
     dry_run: bool,
     confirm: Callable[[str], bool] | None = None,
@@ -122,7 +105,7 @@ def billing_set_report(
     `spec.prune_unlisted`) are a bulk write: `confirm` is asked once, with their count, and a "no"
     changes nothing anywhere.
     """
-    _ = settings
+    ctx, now = scope.ctx, scope.now
     report = Report(
         command="billing-alarm set", generated_at=now, accounts=ctx.account_ids, regions=[REGION], changes=[]
     )
@@ -207,16 +190,14 @@ def _confirmation_notes(changes: list[Change], dry_run: bool) -> list[str]:
 
 
 def billing_remove_report(
-    ctx: AwsContext,
-    settings: Settings,
-    now: datetime,
+    scope: RunScope,
     apply: bool,
     confirm: Callable[[str], bool] | None = None,
     show: Callable[[Report], None] | None = None,
 ) -> Report:
     """Plan (and with `apply`, make) the deletion of every lambdaops-managed billing alarm; `show` is
     given the whole plan before `confirm` asks."""
-    _ = settings
+    ctx, now = scope.ctx, scope.now
     report = Report(
         command="billing-alarm remove",
         generated_at=now,

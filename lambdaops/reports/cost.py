@@ -8,24 +8,25 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from lambdaops.analysis.activity import classify_all
+from lambdaops.analysis.activity import ACTIVITY_PARTS
 from lambdaops.analysis.cost import GROUP, MONTH_SECONDS, cost_rows, free_tier_credit
 from lambdaops.checks.registry import CheckInfo, all_checks, select
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.cost_metrics import cost_window
-from lambdaops.collect.gather import gather
 from lambdaops.collect.logs_insights import PRICE_PER_GB_SCANNED, LogStats, estimate, report_stats
-from lambdaops.coverage import record_coverage
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.inventory import Inventory
 from lambdaops.model import Report, iso
 from lambdaops.parts import Part
 from lambdaops.prices import PriceTable, load_prices
+from lambdaops.reports.checked import checked_report, gather_for
 from lambdaops.settings import Settings
 
 COMMAND = "cost"
-# Functions, their usage (batched metrics) and their activity (batched metrics): no per-function
-# call. The cost checks add nothing to this (tests/test_cost_cli.py holds it).
-PARTS = frozenset({Part.FUNCTIONS, Part.COST_METRICS, Part.INVOCATIONS, Part.MEMORY_RECOMMENDATIONS})
+# Functions, their usage (batched metrics) and their activity (batched metrics, and for Lambda@Edge
+# functions one CloudFront list per account): no per-function call. The cost checks add nothing to
+# this (tests/test_cost_cli.py holds it).
+PARTS = ACTIVITY_PARTS | {Part.COST_METRICS, Part.MEMORY_RECOMMENDATIONS}
 FREE_TIER_REGION = "us-east-1"  # the free tier's value is priced at the first-tier x86 rates
 
 
@@ -130,24 +131,10 @@ def _gap_warnings(section: dict[str, Any]) -> list[str]:
 
 
 def report_from_inventory(
-    inv: Inventory,
-    settings: Settings,
-    now: datetime,
-    accounts: list[str],
-    checks: list[CheckInfo],
-    prices: PriceTable,
+    scope: RunScope, inv: Inventory, checks: list[CheckInfo], prices: PriceTable
 ) -> Report:
-    report = Report(
-        command=COMMAND,
-        generated_at=now,
-        accounts=accounts,
-        regions=inv.regions,
-        errors=list(inv.errors),
-        catalogue=all_checks(),
-    )
-    for check in checks:
-        report.findings.extend(check.run(inv, settings))
-    record_coverage(report, checks, inv)
+    report = checked_report(scope, COMMAND, checks, inv, catalogue=all_checks())
+    settings = scope.settings
     section = cost_section(inv, prices, settings)
     report.sections["cost"] = section
     report.warnings.extend(_gap_warnings(section))
@@ -236,22 +223,18 @@ def read_logs(ctx: AwsContext, inv: Inventory, report: Report, confirm: Callable
 
 
 def cost_report(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
+    scope: RunScope,
     on_done: Callable[[], None] | None = None,
     from_logs: bool = False,
     confirm: Callable[[str], bool] = lambda _summary: True,
 ) -> Report:
     """Read usage for every function in scope (batched metrics only) and price it; with
     `from_logs`, also the REPORT lines (after `confirm` of what the query would scan)."""
+    settings = scope.settings
     prices = load_prices(settings.price_file)
     checks = select(group=GROUP)
-    parts = set(PARTS).union(*(c.needs for c in checks))
-    inv = gather(ctx, regions, parts, settings, now, days=settings.cost_days, on_done=on_done)
-    classify_all(inv)
-    report = report_from_inventory(inv, settings, now, ctx.account_ids, checks, prices)
+    inv = gather_for(scope, checks, *PARTS, days=settings.cost_days, on_done=on_done)
+    report = report_from_inventory(scope, inv, checks, prices)
     if from_logs:
-        read_logs(ctx, inv, report, confirm)
+        read_logs(scope.ctx, inv, report, confirm)
     return report

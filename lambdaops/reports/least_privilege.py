@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from lambdaops.analysis.least_privilege import RoleProposal, role_proposals
 from lambdaops.checks.registry import select
-from lambdaops.collect.context import AwsContext
-from lambdaops.collect.gather import gather
-from lambdaops.coverage import record_coverage
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.model import Report, iso
 from lambdaops.parts import Part
 from lambdaops.policy.least_privilege import Proposal, canonical, policy_size
-from lambdaops.settings import Settings
+from lambdaops.reports.checked import checked_report, gather_for
 
 COMMAND = "least-privilege"
 SECTION = "least_privilege"
@@ -134,28 +131,11 @@ def role_entry(rp: RoleProposal) -> dict[str, Any]:
     }
 
 
-def least_privilege_report(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
-    on_done: Callable[[], None] | None = None,
-) -> Report:
+def least_privilege_report(scope: RunScope, on_done: Callable[[], None] | None = None) -> Report:
+    settings = scope.settings
     checks = select(group=COMMAND)
-    parts: set[str] = {Part.FUNCTIONS, Part.IAM, Part.LAST_ACCESSED}
-    for check in checks:
-        parts |= check.needs
-    inv = gather(ctx, regions, parts, settings, now, on_done=on_done)
-    report = Report(
-        command=COMMAND,
-        generated_at=now,
-        accounts=ctx.account_ids,
-        regions=inv.regions,
-        errors=list(inv.errors),
-    )
-    for check in checks:
-        report.findings.extend(check.run(inv, settings))
-    record_coverage(report, checks, inv)
+    inv = gather_for(scope, checks, Part.FUNCTIONS, Part.IAM, Part.LAST_ACCESSED, on_done=on_done)
+    report = checked_report(scope, COMMAND, checks, inv)
     proposals = role_proposals(inv, settings)
     report.sections[SECTION] = [role_entry(rp) for rp in proposals]
     found = {rp.role.arn for rp in proposals} | {rp.role.name for rp in proposals}

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from lambdaops.actions import prune as actions
-from lambdaops.collect.context import AwsContext
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.parts import Part
 from lambdaops.reports.list_inactive import list_inactive_report
-from lambdaops.settings import Settings
 
 
 def plan_prune(
-    ctx: AwsContext,
-    regions: dict[str, list[str]],
-    settings: Settings,
-    now: datetime,
+    scope: RunScope,
     days: int,
     archive_root: Path,
     on_done: Callable[[], None] | None = None,
@@ -28,14 +23,6 @@ def plan_prune(
     # ListTags call per candidate. A region whose tags could not be read leaves its candidates
     # without tags, and they stay in place (see actions/prune.py).
     base = list_inactive_report(
-        ctx,
-        regions,
-        settings,
-        now,
-        days,
-        show="all",
-        sort="name",
-        on_done=on_done,
-        extra_parts=frozenset({Part.TAGS}),
+        scope, days, show="all", sort="name", on_done=on_done, extra_parts=frozenset({Part.TAGS})
     )
-    return actions.plan_prune(base, ctx, regions, settings, now, archive_root, accept_incomplete)
+    return actions.plan_prune(base, scope, archive_root, accept_incomplete)

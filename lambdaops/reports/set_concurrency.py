@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from lambdaops.actions.concurrency import Target, apply_changes, plan_reservation
-from lambdaops.collect.context import Account, AwsContext
+from lambdaops.collect.context import Account
 from lambdaops.collect.guard import aws_errors, error_code, error_record
+from lambdaops.collect.run_scope import RunScope
 from lambdaops.concurrency_floor import write_floor
 from lambdaops.errors import UsageError
 from lambdaops.inventory import AccountSettings
 from lambdaops.model import ChangeStatus, ErrorRecord, Report
-from lambdaops.settings import Settings
 from lambdaops.views import Phase, WriteView
 
 COMMAND = "set-concurrency"
@@ -81,16 +80,15 @@ def _read_target(
 
 
 def set_concurrency_report(
-    ctx: AwsContext,
+    scope: RunScope,
     account: Account,
     region: str,
     name: str,
     reserved: int | None,
-    settings: Settings,
-    now: datetime,
     dry_run: bool,
 ) -> Report:
     """Set (`reserved` = N) or remove (`reserved` = None) the reservation of one function."""
+    ctx, settings, now = scope.ctx, scope.settings, scope.now
     client = ctx.client(account, "lambda", region)
     errors: list[ErrorRecord] = []
     warnings: list[str] = []

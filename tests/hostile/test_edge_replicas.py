@@ -9,7 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from lambdaops.analysis.activity import classify_all, edge_associations
-from lambdaops.collect.edge import record_edge_replicas
+from lambdaops.collect.edge import record_account_edge
 from lambdaops.inventory import ActivityStatus, FunctionInfo, Inventory, InvocationMetrics
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -68,7 +68,14 @@ class _Ctx:
 
 def refine_edge_activity(ctx: _Ctx, inv: Inventory, now: datetime, days: int) -> dict[str, list[str]]:
     """What list-inactive does: collect records the replicas, analysis folds them into the status."""
-    record_edge_replicas(ctx, inv, now, days)
+    for account in ctx.accounts:  # what the EDGE part's collector does for each account
+        record_account_edge(
+            lambda service, region, a=account: ctx.client(a, service, region),
+            account.account_id,
+            inv,
+            now,
+            days,
+        )
     classify_all(inv)
     return edge_associations(inv)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdaops.analysis.activity import ACTIVITY_PARTS
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import ActivityStatus, Inventory
 from lambdaops.model import Finding, Severity, iso
-from lambdaops.parts import Part
 from lambdaops.settings import Settings
 
 CHECK_ID = "lambda-inactive"
@@ -46,7 +46,7 @@ INFO = register(
         severity=Severity.LOW,
         title="Function not invoked within the window",
         remediation=REMEDIATION,
-        needs=frozenset({Part.FUNCTIONS, Part.INVOCATIONS}),
+        needs=ACTIVITY_PARTS,
         run=run,
         group="list-inactive",
     )

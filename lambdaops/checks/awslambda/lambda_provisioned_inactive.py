@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lambdaops.analysis.activity import ACTIVITY_PARTS
 from lambdaops.checks.awslambda.cost_common import GROUP, prices_for, provisioned_month, usd
 from lambdaops.checks.registry import CheckInfo, register
 from lambdaops.inventory import ActivityStatus, Inventory
@@ -57,7 +58,7 @@ INFO = register(
             "Remove the provisioned concurrency (`aws lambda delete-provisioned-concurrency-config`), "
             "or the function itself if nothing needs it (`lambdaops prune`)."
         ),
-        needs=frozenset({Part.COST_METRICS, Part.INVOCATIONS}),
+        needs=ACTIVITY_PARTS | {Part.COST_METRICS},
         run=run,
         group=GROUP,
     )
