@@ -9,12 +9,16 @@ started, no identifier (function, role, check id, region) split across lines or 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+import lambdaops
 from lambdaops.checks.registry import all_checks
 from lambdaops.demo.seed import FUNCTIONS, REGIONS
 from tests.support.terminal import TerminalRun, run_on_terminal
+
+DEMO_OSV = Path(lambdaops.__file__).parent / "demo" / "data" / "osv"  # the bundled OSV export
 
 IDENTIFIERS = frozenset(
     {fn.name for fn in FUNCTIONS} | {fn.role for fn in FUNCTIONS} | set(all_checks()) | set(REGIONS)
@@ -78,6 +82,8 @@ CASES = [
     (["prune-versions", "--demo"], "Prune-versions plan"),
     (["iam-policy"], "Version"),
     (["cost", "--demo"], "Cost per function"),
+    (["least-privilege", "--demo"], "finding"),
+    (["audit-code", "--demo", "--region", "eu-central-1", "--osv-db", str(DEMO_OSV)], "finding"),
 ]
 
 

@@ -75,8 +75,9 @@ def cloudformation_snippet(p: Proposal) -> str:
         return ""
     body = json.dumps(p.document, indent=2, sort_keys=False).replace("\n", "\n      ")
     lines = [
-        f"# {p.role_name}: least privilege from {p.observed_days} day(s) of use (lambdaops least-privilege)",
-        "# AWS::IAM::Role Properties (SAM: the function's Policies take the same entries)",
+        # short enough for an 80-column terminal, where the snippet is printed as it is (copied, not folded)
+        f"# {p.role_name}: least privilege from {p.observed_days} day(s) of use",
+        "# AWS::IAM::Role properties (in SAM, the function's Policies: same entries)",
     ]
     if p.keep_managed:
         lines.append("ManagedPolicyArns:")
