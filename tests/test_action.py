@@ -48,7 +48,7 @@ def test_the_docs_table_lists_exactly_the_action_inputs_with_their_defaults() ->
 def test_the_docs_workflow_uses_only_declared_inputs() -> None:
     action = load_action()
     section = action_section()
-    block = re.search(r"uses: lambdaops/lambdaops@v1.*?\n        with:\n(.*?)```", section, re.S)
+    block = re.search(r"uses: your-org/lambdaops@v1.*?\n        with:\n(.*?)```", section, re.S)
     assert block is not None
     used = re.findall(r"^          ([a-z-]+):", block.group(1), re.M)
     assert used and set(used) <= set(action["inputs"])
