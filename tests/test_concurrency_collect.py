@@ -19,6 +19,7 @@ from lambdaops.demo import moto_shims
 from lambdaops.inventory import FunctionInfo
 from lambdaops.settings import Settings
 from tests.support.fixtures import record_operations, zip_bytes
+from tests.support.inventory import function
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -26,17 +27,7 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def _fn(name: str) -> FunctionInfo:
-    return FunctionInfo(
-        ACCOUNT,
-        REGION,
-        name,
-        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}",
-        "python3.12",
-        128,
-        1,
-        NOW,
-        "arn:aws:iam::123456789012:role/r",
-    )
+    return function(name, account=ACCOUNT, region=REGION, last_modified=NOW, code_size_bytes=1)
 
 
 # ------------------------------------------------------------------ Stubber: paging

@@ -160,10 +160,11 @@ def _expected(document: dict[str, Any]) -> tuple[set[int], set[int], set[int]]:
 
 def test_aws_managed_policies_on_execution_roles_end_to_end(aws: None) -> None:
     from lambdaops.checks.registry import all_checks
-    from lambdaops.inventory import FunctionInfo, Inventory
+    from lambdaops.inventory import Inventory
     from lambdaops.model import Finding
     from lambdaops.policy.analyze import analyze_policy
     from lambdaops.settings import Settings
+    from tests.support.inventory import function
 
     iam = boto3.client("iam")
     functions = []
@@ -172,15 +173,12 @@ def test_aws_managed_policies_on_execution_roles_end_to_end(aws: None) -> None:
         iam.attach_role_policy(RoleName=f"role{i}", PolicyArn=f"arn:aws:iam::aws:policy/{name}")
         made = make_function(f"fn{i}", arn)
         functions.append(
-            FunctionInfo(
-                account_id=ACCOUNT,
+            function(
+                made["FunctionName"],
+                account=ACCOUNT,
                 region=REGION,
-                name=made["FunctionName"],
-                arn=made["FunctionArn"],
-                runtime="python3.12",
-                memory_mb=128,
-                code_size_bytes=1,
                 last_modified=datetime.now(UTC),
+                code_size_bytes=1,
                 role_arn=made["Role"],
             )
         )

@@ -16,9 +16,10 @@ from moto import mock_aws
 from lambdaops.actions.concurrency import Target, plan_cap_unlimited, plan_reservation
 from lambdaops.checks.concurrency import concurrency_unreserved_below_floor as below_floor
 from lambdaops.concurrency_floor import audit_floor, aws_floor, write_floor
-from lambdaops.inventory import AccountSettings, FunctionInfo, Inventory
+from lambdaops.inventory import AccountSettings, Inventory
 from lambdaops.model import ChangeStatus, Severity
 from lambdaops.settings import Settings
+from tests.support.inventory import function
 from tests.test_concurrency_cli import ACCOUNT, REGION, run, seed, writes
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -32,17 +33,7 @@ def test_derived_floors() -> None:
 
 def _inventory(limit: int, unreserved: int) -> Inventory:
     name = "web"
-    fn = FunctionInfo(
-        ACCOUNT,
-        REGION,
-        name,
-        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}",
-        "python3.12",
-        128,
-        1,
-        NOW,
-        "r",
-    )
+    fn = function(name, account=ACCOUNT, region=REGION, last_modified=NOW, role_arn="r")
     inv = Inventory(accounts=[ACCOUNT], regions=[REGION], scopes=[(ACCOUNT, REGION)], now=NOW)
     inv.functions[(ACCOUNT, REGION)] = [fn]
     inv.account_settings[(ACCOUNT, REGION)] = AccountSettings(limit, unreserved, 0, 0, 1)

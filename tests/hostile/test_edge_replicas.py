@@ -11,22 +11,15 @@ from botocore.exceptions import ClientError
 from lambdaops.analysis.activity import classify_all, edge_associations
 from lambdaops.collect.edge import record_account_edge
 from lambdaops.inventory import ActivityStatus, FunctionInfo, Inventory, InvocationMetrics
+from tests.support.inventory import function
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 ACCOUNT = "123456789012"
 
 
 def _fn(name: str, region: str = "us-east-1") -> FunctionInfo:
-    return FunctionInfo(
-        account_id=ACCOUNT,
-        region=region,
-        name=name,
-        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}",
-        runtime="nodejs22.x",
-        memory_mb=128,
-        code_size_bytes=1,
-        last_modified=NOW - timedelta(days=200),
-        role_arn="arn:aws:iam::123456789012:role/r",
+    return function(
+        name, account=ACCOUNT, region=region, runtime="nodejs22.x", last_modified=NOW - timedelta(days=200)
     )
 
 

@@ -10,6 +10,7 @@ from botocore.stub import Stubber
 from lambdaops.analysis.activity import classify
 from lambdaops.collect.invocations import collect_invocations
 from lambdaops.inventory import ActivityStatus, FunctionInfo
+from tests.support.inventory import function
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 ACCOUNT = "123456789012"
@@ -17,17 +18,7 @@ REGION = "eu-west-1"
 
 
 def _fn(name: str) -> FunctionInfo:
-    return FunctionInfo(
-        account_id=ACCOUNT,
-        region=REGION,
-        name=name,
-        arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}",
-        runtime="python3.12",
-        memory_mb=128,
-        code_size_bytes=1,
-        last_modified=NOW - timedelta(days=400),
-        role_arn="arn:aws:iam::123456789012:role/r",
-    )
+    return function(name, account=ACCOUNT, region=REGION, last_modified=NOW - timedelta(days=400))
 
 
 def _status(results: list[dict[str, object]]) -> ActivityStatus:
