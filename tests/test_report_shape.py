@@ -119,3 +119,15 @@ def test_the_inventory_says_which_parts_were_gathered() -> None:
     inv = scope.gather({Part.EDGE})
     assert inv.gathered == ACTIVITY_PARTS  # needs included
     assert inv.window_days == Settings().days
+
+
+def test_tests_build_functions_through_the_one_factory() -> None:
+    # tests/support/inventory.function is the one FunctionInfo builder: a field added to FunctionInfo
+    # is then a change to one test file, not to every test that builds a function by hand.
+    tests = Path(__file__).parent
+    by_hand = sorted(
+        str(path.relative_to(tests))
+        for path in tests.rglob("*.py")
+        if "support" not in path.parts and path != Path(__file__) and "FunctionInfo(" in path.read_text()
+    )
+    assert by_hand == []
