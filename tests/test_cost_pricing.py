@@ -105,7 +105,7 @@ def test_ephemeral_storage_above_512mb_only() -> None:
 
 def test_shipped_table_is_dated_and_has_the_demo_and_benchmark_regions() -> None:
     prices = load_prices()
-    assert prices.source == "https://aws.amazon.com/lambda/pricing/"
+    assert prices.source.startswith("AWS Price List API, AWSLambda offer 20261001184746 (https://pricing.")
     assert prices.read == "2026-12-06"
     for region in ("eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2", "sa-east-1"):
         assert {"x86_64", "arm64"} <= set(prices.regions[region].architectures)
@@ -114,6 +114,38 @@ def test_shipped_table_is_dated_and_has_the_demo_and_benchmark_regions() -> None
     assert us.architectures["arm64"].duration_gb_s == 0.0000133334
     assert us.requests_per_million == 0.20
     assert MONTH_SECONDS == 730 * 3600
+
+
+def test_shipped_table_prices_every_rate_in_every_region_it_lists() -> None:
+    # A listed region prices everything `cost` measures: no function there is unpriced for want of
+    # a provisioned or ephemeral-storage rate.
+    for name, region in load_prices().regions.items():
+        assert region.ephemeral_storage_gb_s is not None, name
+        for arch in ("x86_64", "arm64"):
+            rates = region.architectures[arch]
+            assert rates.provisioned_gb_s is not None and rates.provisioned_duration_gb_s is not None, name
+
+
+@pytest.mark.parametrize(
+    ("region", "x86", "arm", "ephemeral"),
+    [
+        # (provisioned concurrency, provisioned duration) per GB-s, ephemeral storage per GB-s, from
+        # the AWSLambda offer file, version 20261001184746 (prices.json `sources`): us-east-1 is the
+        # pricing page's; the others are dearer, and were set equal to us-east-1's before.
+        ("us-east-1", (0.0000041667, 0.0000097222), (0.0000033334, 0.0000077778), 0.0000000309),
+        ("eu-west-1", (0.000004646, 0.0000108407), (0.0000037168, 0.0000086726), 0.000000034),
+        ("eu-central-1", (0.0000050147, 0.0000117011), (0.0000040118, 0.0000093609), 0.0000000367),
+        ("sa-east-1", (0.0000066372, 0.0000154867), (0.0000053098, 0.0000123894), 0.0000000586),
+    ],
+)
+def test_shipped_provisioned_and_storage_rates_are_the_offer_files_per_region(
+    region: str, x86: tuple[float, float], arm: tuple[float, float], ephemeral: float
+) -> None:
+    rates = load_prices().regions[region]
+    for arch, (provisioned, provisioned_duration) in (("x86_64", x86), ("arm64", arm)):
+        assert rates.architectures[arch].provisioned_gb_s == provisioned
+        assert rates.architectures[arch].provisioned_duration_gb_s == provisioned_duration
+    assert rates.ephemeral_storage_gb_s == ephemeral
 
 
 def test_a_region_missing_from_the_table_is_a_gap_never_zero() -> None:
