@@ -1,9 +1,12 @@
 """The Lambda price table `cost` prices by: lambdaops/data/prices.json, or a user's --price-file.
 
-The shipped table says where its numbers come from and when they were read (`source`, `read`): the
-AWS Lambda pricing page, https://aws.amazon.com/lambda/pricing/. A region missing from the table, or
-a rate a function needs that the region's entry lacks, is a gap the report names: never a price of 0.
-A --price-file has the same format (a negotiated rate, or a region the shipped table lacks).
+The shipped table says where its numbers come from and when they were read (`source`, `read`, and
+`sources` per group of rates): the AWS Price List API offer file for AWSLambda, one file per region,
+cross-checked against the AWS Lambda pricing page, https://aws.amazon.com/lambda/pricing/. Keys the
+loader does not use (`sources`, `about`, a region's `note`) are documentation and are ignored. A
+region missing from the table, or a rate a function needs that the region's entry lacks, is a gap the
+report names: never a price of 0. A --price-file has the same format (a negotiated rate, or a region
+the shipped table lacks).
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ from tests.support.inventory import function, inventory
 
 END = datetime(2026, 12, 6, tzinfo=UTC)
 MONTH = 730 * 3600
+# Provisioned concurrency, eu-west-1 x86, per GB-s: the shipped table's rate (AWSLambda offer file,
+# usage type EU-Lambda-Provisioned-Concurrency; prices.json `sources`).
+EU_WEST_1_PC = 0.000004646
 
 
 def usage(utilization: float | None, allocated: int = 10) -> ProvisionedUsage:
@@ -28,10 +31,10 @@ def activity(status: ActivityStatus) -> Activity:
 
 
 def test_idle_fires_below_the_threshold_with_the_monthly_money() -> None:
-    fn = function("warm", memory_mb=1024)  # eu-west-1, x86: 0.0000041667 per GB-s in the shipped table
+    fn = function("warm", memory_mb=1024)  # eu-west-1, x86
     inv = inventory([fn], cost_metrics={fn.arn: cost(usage(0.05))})
     (finding,) = lambda_provisioned_idle.run(inv, Settings())
-    month = 10 * 1.0 * MONTH * 0.0000041667
+    month = 10 * 1.0 * MONTH * EU_WEST_1_PC
     assert finding.evidence["monthly_cost_usd"] == pytest.approx(round(month, 2))
     assert finding.evidence["monthly_idle_usd"] == pytest.approx(round(month * 0.95, 2))
     assert f"${month:,.2f} a month" in finding.message
@@ -60,7 +63,7 @@ def test_idle_threshold_is_a_setting() -> None:
 
 
 def test_idle_in_a_region_without_a_price_says_unpriced_never_zero() -> None:
-    fn = function("warm", region="eu-central-1")  # no provisioned-concurrency rate shipped there
+    fn = function("warm", region="me-south-1")  # a region the shipped table does not list
     inv = inventory([fn], cost_metrics={fn.arn: cost(usage(0.01))})
     (finding,) = lambda_provisioned_idle.run(inv, Settings())
     assert finding.evidence["monthly_cost_usd"] is None
@@ -87,4 +90,4 @@ def test_inactive_fires_only_for_an_inactive_function_with_provisioned_concurren
     )
     (finding,) = lambda_provisioned_inactive.run(inv, Settings())
     assert finding.resource_name == "idle"
-    assert finding.evidence["monthly_cost_usd"] == pytest.approx(round(5 * 2.0 * MONTH * 0.0000041667, 2))
+    assert finding.evidence["monthly_cost_usd"] == pytest.approx(round(5 * 2.0 * MONTH * EU_WEST_1_PC, 2))

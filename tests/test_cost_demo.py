@@ -19,6 +19,11 @@ from lambdaops.cli.app import app
 from lambdaops.demo import seed_cost
 
 MONTH_SECONDS = 730 * 3600
+# Provisioned concurrency per GB-s, x86 (AWSLambda offer file 20261001184746, usage types
+# EU-/EUC1-Lambda-Provisioned-Concurrency; lambdaops/data/prices.json `sources`): written out here so
+# a changed table shows up as a failing test, not as a silently different expectation.
+EU_WEST_1_PC = 0.000004646
+EU_CENTRAL_1_PC = 0.0000050147
 
 
 def _snapshot() -> dict[str, Any]:
@@ -144,8 +149,8 @@ def test_every_function_and_the_total_match_an_independent_recomputation(run: di
     (account,) = section["accounts"]
     priced = [v for v in expected.values() if v is not None]
     assert account["cost_monthly"] == pytest.approx(sum(priced), rel=1e-6)
-    assert account["unpriced_functions"] == sum(1 for v in expected.values() if v is None)
-    assert account["complete"] is False  # the eu-central-1 provisioned concurrency is a gap
+    assert account["unpriced_functions"] == sum(1 for v in expected.values() if v is None) == 0
+    assert account["complete"] is True  # the shipped table has every rate for both demo regions
 
 
 def test_planted_cases_price_as_seeded(run: dict[str, Any]) -> None:
@@ -153,10 +158,12 @@ def test_planted_cases_price_as_seeded(run: dict[str, Any]) -> None:
     arm = rows[seed_cost.ARM_STORAGE.name]
     assert arm["architecture"] == "arm64" and arm["ephemeral_gb_seconds"] > 0
     assert arm["cost_ephemeral"] > 0
-    gap = rows[seed_cost.PC_GAP.name]
-    assert gap["priced"] is False and gap["cost_monthly"] is None
-    assert "no provisioned-concurrency price for eu-central-1 x86_64" in gap["gaps"]
-    assert "not priced" in run["stderr"]
+    busy = rows[seed_cost.PC_BUSY.name]  # eu-central-1: its own provisioned-concurrency rate
+    assert busy["priced"] is True and busy["gaps"] == []
+    assert busy["provisioned_gb_seconds"] > 0
+    want = busy["provisioned_gb_seconds"] * EU_CENTRAL_1_PC
+    assert busy["cost_provisioned"] == pytest.approx(want, rel=1e-5)
+    assert "not priced" not in run["stderr"]
     # most expensive first; unpriced last
     months = [r["cost_monthly"] for r in run["report"]["cost"]["functions"]]
     priced = [m for m in months if m is not None]
@@ -166,11 +173,11 @@ def test_planted_cases_price_as_seeded(run: dict[str, Any]) -> None:
 def test_idle_provisioned_concurrency_fires_with_its_money(run: dict[str, Any]) -> None:
     findings = {(f["check_id"], f["resource_name"]): f for f in run["report"]["findings"]}
     idle = findings[("lambda-provisioned-idle", seed_cost.PC_IDLE.name)]
-    month = 10 * 1.0 * MONTH_SECONDS * 0.0000041667
+    month = 10 * 1.0 * MONTH_SECONDS * EU_WEST_1_PC
     assert idle["evidence"]["monthly_cost_usd"] == pytest.approx(round(month, 2))
     assert idle["evidence"]["utilization_avg_percent"] == pytest.approx(2.5, abs=0.2)
     inactive = findings[("lambda-provisioned-inactive", seed_cost.PC_INACTIVE.name)]
-    want = round(5 * 2.0 * MONTH_SECONDS * 0.0000041667, 2)
+    want = round(5 * 2.0 * MONTH_SECONDS * EU_WEST_1_PC, 2)
     assert inactive["evidence"]["monthly_cost_usd"] == pytest.approx(want)
 
 
@@ -199,5 +206,5 @@ def test_memory_right_sizing_from_compute_optimizer(run: dict[str, Any]) -> None
         "eu-central-1": "not-enabled",
         "eu-west-1": "enabled",
     }
-    assert rows[seed_cost.PC_GAP.name]["memory"] is None
+    assert rows[seed_cost.PC_BUSY.name]["memory"] is None
     assert run["calls"]["compute-optimizer:GetLambdaFunctionRecommendations"] == 2  # one per region

@@ -9,9 +9,8 @@
   invocation for 200 days: lambda-provisioned-inactive;
 - `media-thumbnails-arm` (eu-west-1, arm64, 1536 MB, 4096 MB ephemeral storage): busy, priced at the
   Arm rates, with ephemeral storage above the free 512 MB;
-- `search-suggest-warm` (eu-central-1, x86, 512 MB): provisioned concurrency 2, well used; the
-  shipped price table has no provisioned-concurrency rate for eu-central-1, so `cost` reports it
-  unpriced (a gap, never $0).
+- `search-suggest-warm` (eu-central-1, x86, 512 MB): provisioned concurrency 2, well used, priced
+  at eu-central-1's provisioned-concurrency rates (higher than eu-west-1's: prices differ by region).
 
 REPORT log lines for the planted functions go to their log groups (`/aws/lambda/<name>`) as Lambda
 writes them (Duration, Billed Duration, Memory Size, Max Memory Used, Init Duration on cold starts).
@@ -27,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 REGION = "eu-west-1"
-GAP_REGION = "eu-central-1"
+CENTRAL_REGION = "eu-central-1"
 DURATION_MS = 120.0  # per invocation, for the demo functions seeded elsewhere
 HISTORY_DAYS = 40  # metrics for this many days back: any --days up to 40 sees a full window
 
@@ -72,9 +71,9 @@ ARM_STORAGE = CostFunction(
     duration_ms=400.0,
     max_memory_mb=900,
 )
-PC_GAP = CostFunction(
+PC_BUSY = CostFunction(
     "search-suggest-warm",
-    GAP_REGION,
+    CENTRAL_REGION,
     512,
     per_day=30000.0,
     duration_ms=25.0,
@@ -84,7 +83,7 @@ PC_GAP = CostFunction(
     provisioned_share=1.0,
     max_memory_mb=300,
 )
-COST_FUNCTIONS = (PC_IDLE, PC_INACTIVE, ARM_STORAGE, PC_GAP)
+COST_FUNCTIONS = (PC_IDLE, PC_INACTIVE, ARM_STORAGE, PC_BUSY)
 
 # Compute Optimizer (demo/compute_optimizer_shim.py): opted in for eu-west-1, not for eu-central-1.
 # function -> (current MB, recommended MB, finding, reasons, estimated monthly savings USD)
@@ -94,7 +93,7 @@ MEMORY_RECOMMENDATIONS: dict[str, tuple[int, int, str, tuple[str, ...], float]] 
     ARM_STORAGE.name: (1536, 2048, "NotOptimized", ("MemoryUnderprovisioned",), 0.0),
     PC_IDLE.name: (1024, 1024, "Optimized", (), 0.0),
 }
-NOT_OPTED_IN = (GAP_REGION,)
+NOT_OPTED_IN = (CENTRAL_REGION,)
 
 
 def _zip(name: str) -> bytes:

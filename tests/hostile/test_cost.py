@@ -4,6 +4,7 @@ config that cannot be read, and a bad price file are each said, never turned int
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,25 @@ def test_a_region_the_price_file_lacks_is_a_gap_with_a_warning(tmp_path: Path) -
     )
     assert "not priced: no prices for region eu-west-1" in stderr
     assert report["cost"]["prices"]["file"] == str(path)
+
+
+def test_a_rate_the_price_file_lacks_is_a_gap_never_zero(tmp_path: Path) -> None:
+    # The shipped table prices everything in the demo regions; a table without eu-central-1's
+    # provisioned-concurrency rates must leave the function that has some unpriced, with a warning.
+    table = json.loads(resources.files("lambdaops").joinpath("data/prices.json").read_text())
+    for arch in ("x86_64", "arm64"):
+        del table["regions"]["eu-central-1"][arch]["provisioned_gb_s"]
+    path = tmp_path / "prices.json"
+    path.write_text(json.dumps(table))
+    code, report, stderr = _run(["--price-file", str(path)])
+    assert code == 0 and report is not None
+    rows = {r["name"]: r for r in report["cost"]["functions"]}
+    busy = rows[seed_cost.PC_BUSY.name]
+    assert busy["priced"] is False and busy["cost_monthly"] is None
+    assert "no provisioned-concurrency price for eu-central-1 x86_64" in busy["gaps"]
+    assert rows[seed_cost.PC_IDLE.name]["priced"] is True  # eu-west-1 keeps its rates
+    assert not report["cost"]["accounts"][0]["complete"]
+    assert "not priced" in stderr
 
 
 @pytest.mark.parametrize(
