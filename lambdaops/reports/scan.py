@@ -48,6 +48,10 @@ def scan_report(
     for check in checks:
         report.findings.extend(check.run(inv, settings))
     record_coverage(report, checks, inv)
+    if any(c.id.startswith("code-") for c in checks):  # --with-code: what was read, and what was not
+        from lambdaops.reports.audit_code import code_summary
+
+        report.sections["code"] = code_summary(ctx, inv)
     report.warnings.extend(runtime_table_warnings([c.id for c in checks], now))
     report.function_tags = inv.tags
     if inv.account_settings:  # the pools, for the HTML report's chart (not in the JSON: scan's stays as is)
