@@ -295,6 +295,22 @@ def test_image_functions_are_listed_not_scanned_and_never_passed(
     assert [r["function"] for r in json.loads(scanned.stdout)["code"]["not_scanned"]] == ["renderer"]
 
 
+def test_osv_source_from_the_config_and_the_environment(
+    code_account: Account, osv_export: Path, osv_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = tmp_path / "lambdaops.toml"
+    cfg.write_text(f'osv_db = "{osv_export}"\n')
+    code, report, stderr = audit("--config", str(cfg))
+    assert code == 3, stderr
+    assert report["code"]["osv_source"] == "offline export" and vulns(report) == EXPECTED
+    assert _Osv.queries == []
+    monkeypatch.setenv("LAMBDAOPS_OSV_URL", osv_server)
+    code, report, stderr = audit()
+    assert code == 3, stderr
+    assert report["code"]["osv_source"] == "OSV API" and vulns(report) == EXPECTED
+    assert _Osv.queries  # the API named by the environment was asked
+
+
 def test_sbom_per_function_version(code_account: Account, osv_export: Path, tmp_path: Path) -> None:
     out = tmp_path / "sbom"
     code, _, stderr = audit("--osv-db", str(osv_export), "--sbom", str(out))

@@ -15,8 +15,8 @@ from lambdaops.inventory import Inventory, dependency_key
 
 IMAGE_REASON = (
     "deployed as a container image: GetFunction gives no downloadable package for it (only the ECR "
-    "image URI), and scanning ECR images is out of scope; scan the image with Amazon Inspector or "
-    "ECR image scanning"
+    "image URI), and scanning ECR images is out of scope; scan the image in Amazon ECR with Amazon "
+    "Inspector (ECR enhanced scanning) or ECR basic scanning"
 )
 
 
