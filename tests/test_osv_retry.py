@@ -197,3 +197,31 @@ def test_retry_after_as_an_http_date() -> None:
     assert retry_after_seconds("Sun, 06 Dec 2026 11:00:00 GMT", now) == 0.0  # already past
     assert retry_after_seconds("12", now) == 12.0
     assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
+
+
+def test_after_an_outage_the_run_does_not_wait_out_the_retries_again(osv: str) -> None:
+    from lambdaops.collect.code.code_run import CodeRun
+
+    sleeps = Sleeps()
+    run = CodeRun(cache=None, osv_db=None, osv_url=osv, max_download=1, retry=sleeps.policy())
+    _FlakyOsv.script = {"batch": ["forever"]}
+    with pytest.raises(OsvError, match="tried 5 times"):
+        run.lookup(deps())
+    asked = len(_FlakyOsv.requests)
+    with pytest.raises(OsvError, match="earlier in this run; not asked again"):
+        run.lookup(deps()[:1])  # the next region
+    assert len(_FlakyOsv.requests) == asked and len(sleeps.slept) == 4
+    assert run.advisories == {}  # nothing recorded as "no advisories"
+
+
+def test_unread_dependencies_are_asked_again_by_the_next_lookup(osv: str) -> None:
+    from lambdaops.collect.code.code_run import CodeRun
+
+    sleeps = Sleeps()
+    run = CodeRun(cache=None, osv_db=None, osv_url=osv, max_download=1, retry=sleeps.policy(attempts=2))
+    _FlakyOsv.script = {"vuln:GHSA-35jh-r3h4-6jhm": [500, 500]}
+    found, unread = run.lookup(deps())
+    lodash = dependency_key(deps()[1])
+    assert lodash in unread and lodash not in found and lodash not in run.advisories
+    found, unread = run.lookup(deps())  # OSV recovered: only lodash is asked again, and read
+    assert unread == {} and {a.id for a in found[lodash]} == {"GHSA-p6mc-m468-83gw", "GHSA-35jh-r3h4-6jhm"}
