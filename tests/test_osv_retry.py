@@ -197,6 +197,7 @@ def test_retry_after_as_an_http_date() -> None:
     assert retry_after_seconds("Sun, 06 Dec 2026 11:00:00 GMT", now) == 0.0  # already past
     assert retry_after_seconds("12", now) == 12.0
     assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
+    assert retry_after_seconds("\u00b2", now) is None  # a digit to str.isdigit, not to float()
 
 
 def test_after_an_outage_the_run_does_not_wait_out_the_retries_again(osv: str) -> None:

@@ -171,7 +171,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return float(text)
     try:
         when = parsedate_to_datetime(text)
@@ -197,7 +197,8 @@ def _once(url: str, body: Any | None) -> Any:
     except urllib.error.HTTPError as exc:
         message = f"OSV answered HTTP {exc.code} for {path}"
         if exc.code == 429 or exc.code >= 500:
-            raise _Transient(message, retry_after_seconds(exc.headers.get("Retry-After"))) from None
+            wait = retry_after_seconds(exc.headers.get("Retry-After")) if exc.headers else None
+            raise _Transient(message, wait) from None
         raise OsvError(message) from None  # another 4xx: asking again would get the same answer
     except urllib.error.URLError as exc:
         reason = exc.reason
