@@ -8,6 +8,10 @@ nothing, and a check never claims resources it did not see. The unit follows wha
   (account, region) whose GetAccountSettings answered;
 - `iam-orphan-policy`: customer-managed policies read;
 - other IAM checks (`iam-*`): the distinct execution roles of the functions in scope;
+- audit-code's checks (`code-*`): the functions whose code was read, every version in scope (a zip
+  package and its layers, downloaded and not refused; for `code-vulnerable-dependency` also every
+  dependency looked up in OSV). Container-image functions, refused packages and dependencies OSV
+  could not answer for are not counted: never passed (collect/code/scanned.py);
 - every other check: the functions in scope (after `--function`/`--tag` filters).
 
 `passed` in the summary is then the checked resources with no finding of that check (in any status).
@@ -36,6 +40,12 @@ def checked_resources(check_id: str, inv: Inventory) -> tuple[int, str]:
         policies = [p for details in inv.iam.values() for p in details.policies.values()]
         count = sum(1 for p in policies if p.kind == "customer-managed")
         return count, "policies"
+    if check_id.startswith("code-"):
+        from lambdaops.collect.code.scanned import read_functions
+
+        in_scope = {fn.arn for fn in inv.all_functions()}
+        read = read_functions(inv, with_advisories=check_id == "code-vulnerable-dependency")
+        return len(read & in_scope), "functions"
     functions = inv.all_functions()
     if check_id.startswith("iam-"):
         roles = {fn.role_arn for fn in functions if fn.role_arn and fn.account_id in inv.iam}

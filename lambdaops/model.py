@@ -337,6 +337,16 @@ def summarize(findings: Sequence[Finding]) -> dict[str, Any]:
     }
 
 
+def _flagged(finding: Finding) -> set[tuple[str, str, str]]:
+    """The checked resources a finding counts against: its own; for a finding about a package that
+    functions share (code-vulnerable-dependency: an account-level resource), the functions it lists
+    (`function_arns`, qualified), so they are not counted as passed."""
+    arns = finding.evidence.get("function_arns")
+    if isinstance(arns, list) and arns:
+        return {(finding.account_id, "", str(arn).rsplit(":", 1)[0]) for arn in arns}
+    return {(finding.account_id, finding.region, finding.resource_arn)}
+
+
 def summarize_checks(
     coverage: Mapping[str, tuple[int, str]], findings: Sequence[Finding], fail_on: Severity | None
 ) -> list[dict[str, Any]]:
@@ -350,7 +360,7 @@ def summarize_checks(
     for cid in ids:
         mine = [f for f in findings if f.check_id == cid]
         checked, kind = coverage.get(cid, (None, None))
-        flagged = len({(f.account_id, f.region, f.resource_arn) for f in mine})
+        flagged = len({key for f in mine for key in _flagged(f)})
         fails = [f for f in mine if f.status is FindingStatus.FAIL]
         out.append(
             {

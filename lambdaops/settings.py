@@ -106,8 +106,9 @@ class Settings:
     cost_days: int = 30
     price_file: Path | None = None
     provisioned_idle_percent: float = 20.0
-    # audit-code: a local OSV export (None: OSV's API), the API's base URL (None: $LAMBDAOPS_OSV_URL or
-    # https://api.osv.dev), and a cap on one package's download (bytes).
+    # audit-code: a local OSV export (None: OSV's API), the API's base URL (None: https://api.osv.dev),
+    # both also from lambdaops.toml and LAMBDAOPS_OSV_DB / LAMBDAOPS_OSV_URL, and a cap on one
+    # package's download (bytes).
     osv_db: Path | None = None
     osv_url: str | None = None
     code_max_download_bytes: int = 300 * 1024 * 1024
@@ -278,6 +279,45 @@ def _price_file(v: Any) -> Path:
     return path
 
 
+def _osv_db(v: Any) -> Path | None:
+    """audit-code's local OSV export: it must exist (a directory of records or the per-ecosystem
+    all.zip files); an empty value means none (OSV's API), so the environment can undo the file."""
+    if isinstance(v, Path):
+        v = str(v)
+    if isinstance(v, str) and not v.strip():
+        return None
+    path = _file_path(v)
+    if not path.exists():
+        raise ValueError(f"{path}: no such file or directory (an OSV export: a directory or zip)")
+    return path
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _osv_url(v: Any) -> str | None:
+    """OSV's API base URL: https, or plain http only on this machine (a local mirror); empty: the
+    default (https://api.osv.dev)."""
+    from urllib.parse import urlsplit
+
+    text = _opt_str(v)
+    if text is None:
+        return None
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        host = None
+        parts = None
+    secure = parts is not None and parts.scheme == "https" and bool(host)
+    local = parts is not None and parts.scheme == "http" and host in LOOPBACK
+    if not (secure or local) or parts is None or parts.query or parts.fragment:
+        raise ValueError(
+            f"{text!r} is not an https:// URL (plain http:// only on 127.0.0.1 or localhost, a local mirror)"
+        )
+    return text.rstrip("/")
+
+
 def _opt_str(v: Any) -> str | None:
     if not isinstance(v, str):
         raise ValueError(f"expected a string, got {_shown(v)}")
@@ -323,6 +363,8 @@ KEYS: dict[str, tuple[str, Any]] = {
     "error_rate_min_invocations": ("error_rate_min_invocations", _int_range(1, 1_000_000_000)),
     "timeout_near_percent": ("timeout_near_percent", _percent),
     "unused_days": ("unused_days", _int_range(1, UNUSED_DAYS_MAX)),
+    "osv_db": ("osv_db", _osv_db),
+    "osv_url": ("osv_url", _osv_url),
     "slack_webhook_url": ("slack_webhook_url", _opt_str),
     "teams_webhook_url": ("teams_webhook_url", _opt_str),
     "sns_topic_arn": ("sns_topic_arn", _opt_str),

@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lambdaops.cli.app import app
+from lambdaops.collect.code import osv_sources
 from lambdaops.demo import code_packages as cp
 from tests.prune_support import REGION, Account, account
 from tests.support.fixtures import serve_locally
@@ -137,17 +138,27 @@ class _Osv(BaseHTTPRequestHandler):
     answers the record."""
 
     queries: list[dict[str, Any]] = []
+    # Failures answered to querybatch before the real answers, one a request: (status, headers);
+    # "forever" answers 500 to every request.
+    faults: list[Any] = []
 
-    def _send(self, code: int, body: Any) -> None:
+    def _send(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        faults = type(self).faults
+        if faults:
+            status, headers = (500, {}) if faults[0] == "forever" else faults.pop(0)
+            self._send(status, {"code": status, "message": "scripted"}, headers)
+            return
         results = []
         for query in body["queries"]:
             type(self).queries.append(query)
@@ -178,8 +189,17 @@ class _Osv(BaseHTTPRequestHandler):
 @pytest.fixture
 def osv_server() -> Iterator[str]:
     _Osv.queries = []
+    _Osv.faults = []
     with serve_locally(_Osv) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """OSV's retries wait on a list, not the clock (the backoff at its low end: no jitter)."""
+    waits: list[float] = []
+    monkeypatch.setattr(osv_sources, "RETRY", osv_sources.Retry(sleep=waits.append, jitter=lambda: 0.0))
+    return waits
 
 
 def test_online_querybatch_finds_the_same(code_account: Account, osv_server: str) -> None:
@@ -198,6 +218,97 @@ def test_osv_unreachable_is_an_incomplete_run(code_account: Account) -> None:
     assert code == 4
     assert any(e["operation"] == "osv:QueryBatch" for e in report["errors"])
     assert not any(f["check_id"] == "code-vulnerable-dependency" for f in report["findings"])
+
+
+def checks_summary(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["check_id"]: c for c in report["summary"]["checks"]}
+
+
+def test_osv_503_then_200_finds_the_advisories(
+    code_account: Account, osv_server: str, slept: list[float]
+) -> None:
+    _Osv.faults = [(503, {})]
+    code, report, stderr = audit("--osv-url", osv_server)
+    assert code == 3, stderr
+    assert report["errors"] == [] and vulns(report) == EXPECTED
+    assert slept == [0.5]  # one retry, after the first backoff
+
+
+def test_osv_429_retry_after_is_honoured(code_account: Account, osv_server: str, slept: list[float]) -> None:
+    _Osv.faults = [(429, {"Retry-After": "3"}), (429, {"Retry-After": "86400"})]
+    code, report, stderr = audit("--osv-url", osv_server)
+    assert code == 3, stderr
+    assert report["errors"] == [] and vulns(report) == EXPECTED
+    assert slept == [3.0, 60.0]  # what OSV asked, then capped: a nightly job ends in bounded time
+
+
+def test_osv_500_forever_is_a_gap_never_clean(
+    code_account: Account, osv_server: str, slept: list[float]
+) -> None:
+    _Osv.faults = ["forever"]
+    code, report, _ = audit("--osv-url", osv_server)
+    assert code == 4
+    (error,) = [e for e in report["errors"] if e["operation"] == "osv:QueryBatch"]
+    assert error["message"].startswith("OSV answered HTTP 500") and "tried 5 times" in error["message"]
+    # the packages left unread are counted and named (the first five)
+    assert "the advisories of 11 package version(s) (" in error["message"]
+    assert "lodash 4.17.15" in error["message"] and "and 6 more) were not read" in error["message"]
+    assert len(slept) == 4  # bounded: five tries in all
+    assert not any(f["check_id"] == "code-vulnerable-dependency" for f in report["findings"])
+    vulnerable = checks_summary(report)["code-vulnerable-dependency"]
+    # only `plain` counts (it carries no dependency, so nothing was left unread); no other passes
+    assert vulnerable["checked"] == 1 and vulnerable["passed"] == 1
+    assert checks_summary(report)["code-package-bloat"]["checked"] == 5  # the packages were read
+
+
+def test_image_functions_are_listed_not_scanned_and_never_passed(
+    code_account: Account, osv_export: Path
+) -> None:
+    code_account.lam.create_function(
+        FunctionName="renderer",
+        Role=code_account.role_arn,
+        PackageType="Image",
+        Code={"ImageUri": f"123456789012.dkr.ecr.{REGION}.amazonaws.com/renderer:latest"},
+    )
+    code, report, stderr = audit("--osv-db", str(osv_export))
+    assert code == 3, stderr
+    (row,) = report["code"]["not_scanned"]
+    assert row["function"] == "renderer" and row["qualifier"] == "$LATEST" and row["package_type"] == "Image"
+    assert "container image" in row["reason"] and "Amazon Inspector" in row["reason"]
+    summary = checks_summary(report)
+    # six functions in scope, five read: the image is neither checked nor passed
+    assert {
+        summary[c]["checked"] for c in ("code-vulnerable-dependency", "code-package-bloat", "code-secret")
+    } == {5}
+    # orders, orders-copy, web and batch carry advisories: only plain passes
+    assert summary["code-vulnerable-dependency"]["passed"] == 1
+    table = runner.invoke(app, ["audit-code", "--region", REGION, "--osv-db", str(osv_export)])
+    assert "Not scanned (1)" in table.stdout and "renderer:$LATEST" in table.stdout
+    assert "Amazon Inspector" in table.stdout
+    markdown = runner.invoke(
+        app, ["audit-code", "--region", REGION, "--osv-db", str(osv_export), "-o", "markdown"]
+    )
+    assert "### Not scanned (1)" in markdown.stdout and "does not mean clean" in markdown.stdout
+    scanned = runner.invoke(
+        app, ["scan", "--region", REGION, "-o", "json", "--with-code", "--osv-db", str(osv_export)]
+    )
+    assert [r["function"] for r in json.loads(scanned.stdout)["code"]["not_scanned"]] == ["renderer"]
+
+
+def test_osv_source_from_the_config_and_the_environment(
+    code_account: Account, osv_export: Path, osv_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = tmp_path / "lambdaops.toml"
+    cfg.write_text(f'osv_db = "{osv_export}"\n')
+    code, report, stderr = audit("--config", str(cfg))
+    assert code == 3, stderr
+    assert report["code"]["osv_source"] == "offline export" and vulns(report) == EXPECTED
+    assert _Osv.queries == []
+    monkeypatch.setenv("LAMBDAOPS_OSV_URL", osv_server)
+    code, report, stderr = audit()
+    assert code == 3, stderr
+    assert report["code"]["osv_source"] == "OSV API" and vulns(report) == EXPECTED
+    assert _Osv.queries  # the API named by the environment was asked
 
 
 def test_sbom_per_function_version(code_account: Account, osv_export: Path, tmp_path: Path) -> None:

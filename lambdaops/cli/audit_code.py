@@ -13,17 +13,19 @@ from lambdaops.errors import UsageError
 
 
 def validate_osv_db(path: Path | None) -> Path | None:
-    if path is not None and not path.exists():
-        raise UsageError(f"--osv-db {path}: no such file or directory (an OSV export: a directory or zip)")
-    return path
+    """--osv-db through the settings' own validator (the same as osv_db in lambdaops.toml and
+    LAMBDAOPS_OSV_DB): a path that does not exist is exit 2 naming the flag."""
+    from lambdaops.settings import validate_flag
+
+    return validate_flag("osv_db", None if path is None else str(path))  # type: ignore[no-any-return]
 
 
 def validate_osv_url(url: str | None) -> str | None:
-    if url is not None and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise UsageError(
-            f"--osv-url {url!r}: use an https:// URL (or http:// on 127.0.0.1 for a local mirror)"
-        )
-    return url
+    """--osv-url through the settings' validator (osv_url, LAMBDAOPS_OSV_URL): https, or http on
+    127.0.0.1 / localhost only."""
+    from lambdaops.settings import validate_flag
+
+    return validate_flag("osv_url", url)  # type: ignore[no-any-return]
 
 
 def code_checks_wanted(checks: list[Any], with_code: bool, explicit: bool) -> list[Any]:
@@ -54,13 +56,15 @@ def audit_code(
         typer.Option(
             "--osv-db",
             help="Match against a local OSV export (a directory or the per-ecosystem all.zip files) "
-            "instead of OSV's API: for air-gapped CI.",
+            "instead of OSV's API: for air-gapped CI (also osv_db in lambdaops.toml, $LAMBDAOPS_OSV_DB).",
         ),
     ] = None,
     osv_url: Annotated[
         str | None,
         typer.Option(
-            "--osv-url", help="OSV API base URL (default $LAMBDAOPS_OSV_URL, else https://api.osv.dev)."
+            "--osv-url",
+            help="OSV API base URL (default: osv_url in lambdaops.toml or $LAMBDAOPS_OSV_URL, "
+            "else https://api.osv.dev).",
         ),
     ] = None,
     sbom: Annotated[

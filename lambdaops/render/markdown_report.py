@@ -179,6 +179,37 @@ def _checks(report: Report) -> list[str]:
     ]
 
 
+def _not_scanned(report: Report) -> list[str]:
+    """audit-code's function versions listed but not read (container images), and why."""
+    rows: list[dict[str, Any]] = (report.sections.get("code") or {}).get("not_scanned") or []
+    if not rows:
+        return []
+    table = _table(
+        ["Account", "Region", "Function", "Package"],
+        [
+            [
+                r.get("account_id"),
+                r.get("region"),
+                f"{r.get('function', '')}:{r.get('qualifier', '')}",
+                r.get("package_type"),
+            ]
+            for r in rows
+        ],
+    )
+    why = dict.fromkeys(str(r.get("reason", "")) for r in rows)
+    reasons = [f"Not scanned: {md_escape(reason)}." for reason in why]
+    return [
+        "",
+        f"### Not scanned ({len(rows)})",
+        "",
+        "No findings for these function versions does not mean clean: their code was not read.",
+        "",
+        *_maybe_collapsed(_plural(len(rows), "function version"), table, len(rows)),
+        "",
+        *reasons,
+    ]
+
+
 def _compliance(report: Report) -> list[str]:
     """`scan --compliance`: pass/fail per control."""
     from lambdaops.model import compliance_results
@@ -306,6 +337,7 @@ def render_markdown(report: Report) -> str:
     if report.findings or findings_command:
         lines += ["", "### Summary", "", *_summary(report.findings), *_findings(report)]
     lines += _checks(report)
+    lines += _not_scanned(report)
     lines += _compliance(report)
     lines += _errors(report)
     return "\n".join(lines).rstrip() + "\n"

@@ -256,9 +256,29 @@ def render_checks_summary(report: Report, console: Console) -> None:
     _print_fitting(console, table)
 
 
+def render_not_scanned(report: Report, console: Console) -> None:
+    """audit-code's function versions that were listed but not read (container images), and why:
+    never to be mistaken for clean (the section `code.not_scanned`)."""
+    rows: list[dict[str, Any]] = (report.sections.get("code") or {}).get("not_scanned") or []
+    if not rows:
+        return
+    table = _table(f"Not scanned ({len(rows)}): no findings here does not mean clean")
+    for name in ("Account", "Region", "Function", "Package"):
+        table.add_column(name, no_wrap=True)
+    for r in rows:
+        function = f"{r.get('function', '')}:{r.get('qualifier', '')}"
+        values = (r.get("account_id"), r.get("region"), function, r.get("package_type"))
+        table.add_row(*(cell(v) for v in values))
+    _print_fitting(console, table)
+    for reason in dict.fromkeys(str(r.get("reason", "")) for r in rows):
+        console.print(cell(f"Not scanned: {reason}."))
+
+
 def render_errors_table(report: Report, console: Console) -> None:
-    """The report's tail: the per-check summary, then the gaps in red (nothing when there are none)."""
+    """The report's tail: the per-check summary, what was not scanned, then the gaps in red
+    (nothing when there are none)."""
     render_checks_summary(report, console)
+    render_not_scanned(report, console)
     errors = report.sorted_errors()
     if not errors:
         return

@@ -8,6 +8,7 @@ from typing import Any
 
 from lambdaops.checks.registry import all_checks, select
 from lambdaops.collect.code.code_run import code_run
+from lambdaops.collect.code.scanned import not_scanned
 from lambdaops.collect.context import AwsContext
 from lambdaops.collect.run_scope import RunScope
 from lambdaops.inventory import Inventory
@@ -38,6 +39,7 @@ def code_summary(ctx: AwsContext, inv: Inventory) -> dict[str, Any]:
         "cache_hits": getattr(run, "cache_hits", 0),
         "refused": [{"code_sha256": sha, "reason": why} for sha, why in refused],
         "osv_source": "offline export" if getattr(run, "osv_db", None) else "OSV API",
+        "not_scanned": not_scanned(inv),  # container images: listed, never counted as checked
     }
 
 

@@ -28,6 +28,10 @@ def scan_report(
     report = checked_report(scope, "scan", checks, inv, catalogue=all_checks())
     if with_rows:
         report.functions = sort_rows([function_row(fn, inv) for fn in inv.all_functions()], "name")
+    if any(c.id.startswith("code-") for c in checks):  # --with-code: what was read, and what was not
+        from lambdaops.reports.audit_code import code_summary
+
+        report.sections["code"] = code_summary(scope.ctx, inv)
     report.warnings.extend(runtime_table_warnings([c.id for c in checks], scope.now))
     if inv.account_settings:  # the pools, for the HTML report's chart (not in the JSON: scan's stays as is)
         from lambdaops.reports.audit_concurrency import pool_sections

@@ -30,6 +30,7 @@ class CodeRun:
     osv_url: str
     max_download: int
     announce: Callable[[str], None] | None = None
+    retry: osv_sources.Retry | None = None  # None: osv_sources.RETRY
     packages: dict[str, PackageContents] = field(default_factory=dict)
     advisories: dict[str, tuple[Advisory, ...]] = field(default_factory=dict)
     downloads: int = 0
@@ -39,6 +40,7 @@ class CodeRun:
     _failed: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _osv_lock: threading.Lock = field(default_factory=threading.Lock)
+    _osv_down: str | None = None  # why OSV could not be read, once it could not
 
     def package(
         self, code_sha256: str, size: int, download: Callable[[Any, int], int]
@@ -95,18 +97,29 @@ class CodeRun:
             self.cache.put(contents)
         return contents
 
-    def lookup(self, deps: Iterable[Dependency]) -> dict[str, tuple[Advisory, ...]]:
-        """Advisories of `deps` (OsvError when OSV cannot be read); each looked up once per run."""
+    def lookup(self, deps: Iterable[Dependency]) -> tuple[osv_sources.Found, dict[str, str]]:
+        """Advisories of `deps`, each looked up once per run, and those (by key) whose advisories
+        could not be read, with why. OsvError when OSV cannot be read at all; once that happened,
+        later lookups of the run fail at once with the same reason rather than each waiting out
+        the retries again (a nightly job over many regions must end in bounded time)."""
         deps = list(deps)
         with self._osv_lock:
+            if self._osv_down is not None:
+                raise osv_sources.OsvError(f"{self._osv_down} (earlier in this run; not asked again)")
             todo = [d for d in deps if dependency_key(d) not in self.advisories]
+            unread: dict[str, str] = {}
             if todo:
                 if self.osv_db is not None:
                     found = osv_sources.lookup_offline(self.osv_db, todo)
                 else:
-                    found = osv_sources.lookup_online(self.osv_url, todo)
-                self.advisories.update(found)
-            return {dependency_key(d): self.advisories.get(dependency_key(d), ()) for d in deps}
+                    try:
+                        found, unread = osv_sources.lookup_online(self.osv_url, todo, retry=self.retry)
+                    except osv_sources.OsvError as exc:
+                        self._osv_down = str(exc)
+                        raise
+                self.advisories.update(found)  # never the unread ones: the next lookup tries them again
+            keys = {dependency_key(d) for d in deps}
+            return {k: self.advisories[k] for k in sorted(keys) if k in self.advisories}, unread
 
 
 def code_run(shared: dict[str, Any], settings: Any) -> CodeRun:

@@ -27,7 +27,7 @@ from lambdaops.collect.code.osv_sources import OsvError
 from lambdaops.collect.fanout import run_all
 from lambdaops.collect.gather import RegionJob, region_collector
 from lambdaops.collect.guard import guarded
-from lambdaops.inventory import DeployedCode, FunctionInfo, PackageContents, dependency_key
+from lambdaops.inventory import Dependency, DeployedCode, FunctionInfo, PackageContents, dependency_key
 from lambdaops.model import ErrorRecord
 from lambdaops.parts import Part
 
@@ -184,11 +184,39 @@ def _match(job: RegionJob, run: CodeRun) -> None:
     if not deps:
         return
     try:
-        found = run.lookup(deps)
+        found, unread = run.lookup(deps)
     except OsvError as exc:
+        keys = {dependency_key(d): d for d in deps}
         job.inv.errors.append(
-            ErrorRecord(job.account.account_id, job.region, "osv:QueryBatch", "OsvUnavailable", str(exc))
+            ErrorRecord(
+                job.account.account_id,
+                job.region,
+                "osv:QueryBatch",
+                "OsvUnavailable",
+                f"{exc}; the advisories of {_named(list(keys.values()))} were not read",
+            )
         )
         return
     for dep in deps:
-        job.inv.advisories[dependency_key(dep)] = found.get(dependency_key(dep), ())
+        key = dependency_key(dep)
+        if key in found:  # the unread ones stay out: coverage and checks never call them clean
+            job.inv.advisories[key] = found[key]
+    if unread:
+        missed = {dependency_key(d): d for d in deps if dependency_key(d) in unread}
+        first = unread[sorted(unread)[0]]
+        job.inv.errors.append(
+            ErrorRecord(
+                job.account.account_id,
+                job.region,
+                "osv:GetVuln",
+                "OsvUnavailable",
+                f"OSV: the advisories of {_named(list(missed.values()))} were not read: {first}",
+            )
+        )
+
+
+def _named(deps: list[Dependency]) -> str:
+    """`3 package version(s) (a 1.0, b 2.0, c 3.0)`, at most 5 named."""
+    names = sorted({f"{d.name} {d.version}" for d in deps})
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"{len(names)} package version(s) ({shown})"
