@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from lambdaops.model import Report
@@ -34,20 +35,19 @@ def render_least_privilege(report: Report, console: Console) -> None:
 
 def _role(entry: dict[str, Any], console: Console) -> None:
     console.print(Text(f"role {entry['role_name']} ({entry['account_id']})", style="bold"))
-    console.print(Text(f"  used by: {', '.join(lp.function_names(entry))}"))
+    _hang(console, "  used by: ", Text(", ".join(lp.function_names(entry))))
     level, statement = lp.confidence(entry)
-    line = Text("  confidence: ")
-    line.append(level, style=LEVEL_STYLES.get(level, ""))
+    line = Text(level, style=LEVEL_STYLES.get(level, ""))
     line.append(f" ({statement})")
-    console.print(line)
-    diff = entry.get("diff") or []
+    _hang(console, "  confidence: ", line)
+    diff = [str(d) for d in entry.get("diff") or []]
     if diff:
         console.print(Text("  against today's permissions:"))
         for d in diff:
             style = "red" if d.startswith("-") else "dim"
-            console.print(Text(f"    {d}", style=style))
+            _hang(console, f"    {d[:2]}", Text(d[2:], style=style), style)
     for note in lp.notes(entry):
-        console.print(Text(f"  note: {note}", style="yellow"))
+        _hang(console, "  note: ", Text(note, style="yellow"), "yellow")
     outcome = lp.outcome(entry)
     if outcome != lp.PROPOSED:
         console.print(Text(f"  {outcome}", style="dim"))
@@ -58,6 +58,15 @@ def _role(entry: dict[str, Any], console: Console) -> None:
     console.print(Text("  CloudFormation / SAM:"))
     console.print(Text(_indent(str(entry.get("cloudformation", "")).rstrip(), 4)), soft_wrap=True)
     console.print()
+
+
+def _hang(console: Console, prefix: str, body: Text, style: str = "") -> None:
+    """`prefix` then `body`, its wrapped lines under its first (a hanging indent at any width)."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(prefix, style=style), body)
+    console.print(grid)
 
 
 def _indent(text: str, n: int) -> str:
