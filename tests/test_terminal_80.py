@@ -78,6 +78,7 @@ CASES = [
     (["prune-versions", "--demo"], "Prune-versions plan"),
     (["iam-policy"], "Version"),
     (["cost", "--demo"], "Cost per function"),
+    (["least-privilege", "--demo"], "Selection:"),
 ]
 
 

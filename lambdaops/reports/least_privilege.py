@@ -78,8 +78,10 @@ def cloudformation_snippet(p: Proposal) -> str:
         return ""
     body = json.dumps(p.document, indent=2, sort_keys=False).replace("\n", "\n      ")
     lines = [
-        f"# {p.role_name}: least privilege from {p.observed_days} day(s) of use (lambdaops least-privilege)",
-        "# AWS::IAM::Role Properties (SAM: the function's Policies take the same entries)",
+        # short lines: the snippet is printed unwrapped (to copy) on an 80-column terminal
+        f"# {p.role_name}: least privilege from {p.observed_days} day(s) of use",
+        "# (lambdaops least-privilege). AWS::IAM::Role Properties; in SAM,",
+        "# the function's Policies take the same entries.",
     ]
     if p.keep_managed:
         lines.append("ManagedPolicyArns:")
