@@ -7,7 +7,8 @@ nothing, and a check never claims resources it did not see. The unit follows wha
 - account-level checks (`concurrency-*`, `lambda-code-storage-high`): regions read, one per
   (account, region) whose GetAccountSettings answered;
 - `iam-orphan-policy`: customer-managed policies read;
-- other IAM checks (`iam-*`): the distinct execution roles of the functions in scope;
+- other IAM checks (`iam-*`): the distinct execution roles of the functions in scope (only those
+  `--role` names, when given: least-privilege reads and judges no other);
 - audit-code's checks (`code-*`): the functions whose code was read, every version in scope (a zip
   package and its layers, downloaded and not refused; for `code-vulnerable-dependency` also every
   dependency looked up in OSV). Container-image functions, refused packages and dependencies OSV
@@ -19,8 +20,10 @@ nothing, and a check never claims resources it did not see. The unit follows wha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+from lambdaops.policy.least_privilege import role_selected
 
 if TYPE_CHECKING:
     from lambdaops.checks.registry import CheckInfo
@@ -30,8 +33,9 @@ if TYPE_CHECKING:
 ACCOUNT_LEVEL = frozenset({"lambda-code-storage-high"})
 
 
-def checked_resources(check_id: str, inv: Inventory) -> tuple[int, str]:
-    """(how many, of what) the check `check_id` looked at in `inv`."""
+def checked_resources(check_id: str, inv: Inventory, roles: Sequence[str] = ()) -> tuple[int, str]:
+    """(how many, of what) the check `check_id` looked at in `inv`; `roles`: the `--role` selection
+    (names or ARNs; empty: every role of the functions in scope)."""
     if check_id.startswith("billing-"):
         return len(inv.billing), "accounts"
     if check_id.startswith("concurrency-") or check_id in ACCOUNT_LEVEL:
@@ -48,15 +52,21 @@ def checked_resources(check_id: str, inv: Inventory) -> tuple[int, str]:
         return len(read & in_scope), "functions"
     functions = inv.all_functions()
     if check_id.startswith("iam-"):
-        roles = {fn.role_arn for fn in functions if fn.role_arn and fn.account_id in inv.iam}
-        return len(roles), "roles"
+        judged = {
+            fn.role_arn
+            for fn in functions
+            if fn.role_arn and fn.account_id in inv.iam and role_selected(fn.role_arn, roles)
+        }
+        return len(judged), "roles"
     return len(functions), "functions"
 
 
-def record_coverage(report: Report, checks: Iterable[CheckInfo], inv: Inventory) -> None:
+def record_coverage(
+    report: Report, checks: Iterable[CheckInfo], inv: Inventory, roles: Sequence[str] = ()
+) -> None:
     """Note in `report` which checks ran and what each looked at (the per-check summary)."""
     for check in checks:
-        report.coverage[check.id] = checked_resources(check.id, inv)
+        report.coverage[check.id] = checked_resources(check.id, inv, roles)
 
 
 _SINGULAR = {

@@ -4,8 +4,10 @@ warning in the JSON's `warnings` and never changes the exit code."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -17,6 +19,7 @@ from typer.testing import CliRunner
 from lambdaops.cli.app import app
 from lambdaops.model import FindingStatus, Severity
 from lambdaops.render.notify_message import TOP, build_notice, slack_payload, teams_payload
+from lambdaops.reports.webhook_post import ATTEMPTS
 from tests.render_samples import finding, scan_report
 from tests.support.fixtures import serve_locally
 
@@ -27,6 +30,10 @@ class Inbox:
     def __init__(self) -> None:
         self.posts: list[dict[str, Any]] = []
         self.status = 200
+        self.headers: dict[str, str] = {}
+        # answers for the first posts, in order, before `status`: a status, (status, headers),
+        # "reset" (the connection closed without an answer) or ("slow", seconds)
+        self.script: list[Any] = []
         self.lock = threading.Lock()
 
 
@@ -45,15 +52,36 @@ def inbox() -> Iterator[tuple[Inbox, str]]:
                         "type": self.headers["Content-Type"],
                     }
                 )
-            self.send_response(box.status)
+                answer = box.script.pop(0) if box.script else (box.status, box.headers)
+            if answer == "reset":
+                self.close_connection = True  # no status line at all: the client sees a dropped connection
+                return
+            if isinstance(answer, tuple) and answer[0] == "slow":
+                time.sleep(answer[1])
+                answer = 200
+            status, headers = answer if isinstance(answer, tuple) else (answer, {})
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(b"ok")
+            with contextlib.suppress(OSError):  # the client gave up (the timeout test)
+                self.wfile.write(b"ok")
 
         def log_message(self, *args: Any) -> None:
             pass
 
     with serve_locally(Handler) as base:
         yield box, base + SECRET_PATH
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits between attempts, recorded instead of slept (the backoff costs no test time)."""
+    from lambdaops.reports import webhook_post
+
+    waited: list[float] = []
+    monkeypatch.setattr(webhook_post, "SLEEP", waited.append)
+    return waited
 
 
 def run_scan(*args: str, env: dict[str, str] | None = None) -> Any:
@@ -103,21 +131,96 @@ def test_teams_gets_an_adaptive_card_and_the_kind_alone_reads_the_environment(
     assert any("failing finding" in t for t in texts) and any("Exit status 3" in t for t in texts)
 
 
-def test_a_failed_notification_is_a_warning_and_keeps_the_exit_code(inbox: tuple[Inbox, str]) -> None:
+def notify_warnings(result: Any) -> list[str]:
+    return [w for w in json.loads(result.stdout)["warnings"] if w.startswith("--notify")]
+
+
+def test_a_failed_notification_is_a_warning_and_keeps_the_exit_code(
+    inbox: tuple[Inbox, str], sleeps: list[float]
+) -> None:
     box, url = inbox
     box.status = 500
     failed = run_scan("--notify", f"slack={url}")
     assert failed.exit_code == 3
     no_secret(failed)
-    warnings = json.loads(failed.stdout)["warnings"]
-    assert any(w.startswith("--notify slack: the notification was not sent (HTTP 500)") for w in warnings)
-    assert "--notify slack" in failed.stderr
+    # 500 every time: exactly ATTEMPTS posts, backing off (doubling, jittered) between them, one warning
+    assert len(box.posts) == ATTEMPTS == 3
+    assert len(sleeps) == ATTEMPTS - 1 and 0.5 <= sleeps[0] <= 1.0 and 1.0 <= sleeps[1] <= 2.0
+    assert notify_warnings(failed) == [
+        "--notify slack: the notification was not sent (HTTP 500, 3 attempts); the exit code is unchanged"
+    ]
+    assert failed.stderr.count("--notify slack") == 1
     # nobody listening at all: still a warning, still exit 3, and the URL (port, path) not shown
     dead = "http://127.0.0.1:9" + SECRET_PATH
     unreachable = run_scan("--notify", f"slack={dead}", "--fail-on", "none")
     assert unreachable.exit_code == 0
     no_secret(unreachable)
     assert any("--notify slack" in w for w in json.loads(unreachable.stdout)["warnings"])
+
+
+def test_a_rate_limit_waits_retry_after_and_delivers_once(
+    inbox: tuple[Inbox, str], sleeps: list[float]
+) -> None:
+    box, url = inbox
+    box.script = [(429, {"Retry-After": "1"})]
+    result = run_scan("--notify", f"slack={url}")
+    assert result.exit_code == 3
+    no_secret(result)
+    assert sleeps == [1.0]  # what Slack asked, not the backoff
+    assert (
+        len(box.posts) == 2 and box.posts[0]["body"] == box.posts[1]["body"]
+    )  # refused once, then delivered
+    assert notify_warnings(result) == []
+
+
+def test_a_client_error_is_not_retried(inbox: tuple[Inbox, str], sleeps: list[float]) -> None:
+    box, url = inbox
+    box.status = 400
+    result = run_scan("--notify", f"teams={url}")
+    assert result.exit_code == 3
+    no_secret(result)
+    assert len(box.posts) == 1 and sleeps == []
+    assert notify_warnings(result) == [
+        "--notify teams: the notification was not sent (HTTP 400); the exit code is unchanged"
+    ]
+
+
+def test_a_retry_after_beyond_the_cap_is_not_waited_for(
+    inbox: tuple[Inbox, str], sleeps: list[float]
+) -> None:
+    box, url = inbox
+    box.status, box.headers = 429, {"Retry-After": "3600"}
+    result = run_scan("--notify", f"slack={url}")
+    assert result.exit_code == 3
+    no_secret(result)
+    assert len(box.posts) == 1 and sleeps == []  # a nightly job is not held for an hour
+    (warning,) = notify_warnings(result)
+    assert "HTTP 429: asked to retry after 3600 s, more than the 10 s lambdaops waits" in warning
+
+
+def test_a_dropped_connection_and_a_timeout_are_retried(inbox: tuple[Inbox, str]) -> None:
+    from lambdaops.reports.webhook_post import post_json
+
+    box, url = inbox
+    waited: list[float] = []
+    box.script = ["reset", (503, {"Retry-After": "0"})]
+    assert post_json(url, {"text": "x"}, sleep=waited.append, jitter=lambda: 1.0) == 3
+    assert waited == [1.0, 0.0]  # the backoff after the reset, then the server's Retry-After: 0
+    box.script = [("slow", 1.0)]
+    assert post_json(url, {"text": "y"}, sleep=waited.append, timeout=0.2) == 2
+    assert len(box.posts) == 5
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    from datetime import UTC, datetime
+
+    from lambdaops.reports.webhook_post import retry_after
+
+    now = datetime(2026, 12, 6, 20, 0, 0, tzinfo=UTC)
+    assert retry_after("7") == 7.0
+    assert retry_after("Sun, 06 Dec 2026 20:00:05 GMT", now) == 5.0
+    assert retry_after("Sun, 06 Dec 2026 19:00:00 GMT", now) == 0.0  # already past
+    assert retry_after("soon") is None and retry_after(None) is None and retry_after("-3") is None
 
 
 def test_sns_publishes_and_a_missing_topic_is_a_warning() -> None:

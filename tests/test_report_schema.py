@@ -92,6 +92,7 @@ COMMANDS = [
     ["set-concurrency", "image-resize", "--reserved", "160", "--region", "eu-central-1", "--demo"],
     ["audit-code", "--demo", "--region", "eu-central-1", "--osv-db", str(OSV_EXPORT)],
     ["scan", "--demo", "--region", "eu-central-1", "--with-code", "--osv-db", str(OSV_EXPORT)],
+    ["least-privilege", "--demo", "--role", "reports-exporter-role"],
 ]
 
 

@@ -82,7 +82,7 @@ CASES = [
     (["prune-versions", "--demo"], "Prune-versions plan"),
     (["iam-policy"], "Version"),
     (["cost", "--demo"], "Cost per function"),
-    (["least-privilege", "--demo"], "finding"),
+    (["least-privilege", "--demo"], "Selection:"),
     (["audit-code", "--demo", "--region", "eu-central-1", "--osv-db", str(DEMO_OSV)], "finding"),
 ]
 

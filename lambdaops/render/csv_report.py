@@ -1,4 +1,5 @@
-"""CSV: one row per function (list-inactive), per planned change (write commands) or per finding.
+"""CSV: one row per function (list-inactive), per role (least-privilege), per planned change (write
+commands) or per finding.
 
 Resource names, tags and messages come from the audited account, so every text cell that a
 spreadsheet would read as a formula gets a leading apostrophe (CSV injection).
@@ -82,6 +83,10 @@ def render_csv(report: Report) -> str:
         from lambdaops.render.cost_table import cost_csv_rows
 
         return _write(*cost_csv_rows(report))
+    if report.command == "least-privilege":
+        from lambdaops.render.least_privilege_text import csv_rows
+
+        return _write(*csv_rows(report))  # one row per role; its findings in a column
     if report.changes is not None:
         return _write(
             CHANGE_COLUMNS,

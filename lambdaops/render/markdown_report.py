@@ -68,6 +68,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], align: Sequence
     return lines
 
 
+# for the command-specific sections other modules draw (render/least_privilege_text.py)
+md_table = _table
+
+
 def _console_link(arn: str) -> Markup:
     from lambdaops.render.console_url import console_url
 
@@ -80,6 +84,9 @@ def _maybe_collapsed(summary: str, lines: list[str], count: int) -> list[str]:
         return lines
     # GitHub renders markdown inside <details> only with a blank line after </summary>
     return ["<details>", f"<summary>{summary}</summary>", "", *lines, "", "</details>"]
+
+
+maybe_collapsed = _maybe_collapsed
 
 
 def _plural(n: int, word: str) -> str:
@@ -331,6 +338,10 @@ def render_markdown(report: Report) -> str:
         from lambdaops.render.cost_table import cost_markdown
 
         lines += cost_markdown(report)
+    if report.command == "least-privilege":
+        from lambdaops.render.least_privilege_text import markdown_lines
+
+        lines += markdown_lines(report)
     if report.changes is not None:
         lines += _changes(report)
     findings_command = report.command != "list-inactive" and report.changes is None

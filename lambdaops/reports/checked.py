@@ -60,7 +60,8 @@ def checked_report(
     )
     for check in checks:
         report.findings.extend(check.run(inv, scope.settings))
-    record_coverage(report, checks, inv)
+    # `--role` (least-privilege) narrows what the IAM checks judge, so it narrows what they checked too
+    record_coverage(report, checks, inv, scope.settings.role_filter)
     if Part.TAGS in inv.gathered:
         report.function_tags = inv.tags
     return report

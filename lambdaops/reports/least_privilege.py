@@ -20,6 +20,7 @@ from lambdaops.model import Report, iso
 from lambdaops.parts import Part
 from lambdaops.policy.least_privilege import Proposal, canonical, policy_size
 from lambdaops.reports.checked import checked_report, gather_for
+from lambdaops.settings import Settings
 
 COMMAND = "least-privilege"
 SECTION = "least_privilege"
@@ -132,6 +133,20 @@ def role_entry(rp: RoleProposal) -> dict[str, Any]:
     }
 
 
+def selection_entry(settings: Settings, proposals: list[RoleProposal]) -> dict[str, Any]:
+    """The JSON's `selection`: what `--role` / `--function` / `--tag` picked (empty lists: every
+    role of the functions in scope) and how many roles, and functions using them, that covers."""
+    picked = settings.function_filter
+    return {
+        "roles": list(settings.role_filter),
+        "functions": list(picked.globs) if picked else [],
+        "tags": [f"{k}={v}" for k, v in picked.tags] if picked else [],
+        "exclude_tags": [f"{k}={v}" for k, v in picked.exclude_tags] if picked else [],
+        "roles_covered": len(proposals),
+        "functions_covered": sum(len(rp.functions) for rp in proposals),
+    }
+
+
 def least_privilege_report(scope: RunScope, on_done: Callable[[], None] | None = None) -> Report:
     settings = scope.settings
     checks = select(group=COMMAND)
@@ -139,6 +154,7 @@ def least_privilege_report(scope: RunScope, on_done: Callable[[], None] | None =
     report = checked_report(scope, COMMAND, checks, inv)
     proposals = role_proposals(inv, settings)
     report.sections[SECTION] = [role_entry(rp) for rp in proposals]
+    report.sections["selection"] = selection_entry(settings, proposals)
     found = {rp.role.arn for rp in proposals} | {rp.role.name for rp in proposals}
     for wanted in settings.role_filter:
         if wanted not in found:

@@ -6,16 +6,17 @@ no message here ever quotes one. Given inline (`slack=URL`) or, better in CI, on
 (`--notify slack`) with the URL from LAMBDAOPS_SLACK_WEBHOOK_URL / LAMBDAOPS_TEAMS_WEBHOOK_URL /
 LAMBDAOPS_SNS_TOPIC_ARN or lambdaops.toml (`slack_webhook_url`, ...).
 
-A notification that fails is a warning (stderr and the JSON's `warnings`); it never changes the exit
-code: the job's result is the scan, not the chat.
+A webhook post that meets a rate limit (429), a server error (5xx) or a dropped connection is
+retried a few times (lambdaops/reports/webhook_post.py says how and cites Slack's and Teams' rules);
+SNS goes through boto3, which botocore already retries. A notification that still fails is a
+warning (stderr and the JSON's `warnings`); it never changes the exit code: the job's result is the
+scan, not the chat.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,6 @@ KINDS = {
     "teams": ("teams_webhook_url", "LAMBDAOPS_TEAMS_WEBHOOK_URL"),
     "sns": ("sns_topic_arn", "LAMBDAOPS_SNS_TOPIC_ARN"),
 }
-TIMEOUT_S = 10.0
 SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_.-]{1,256}$")
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -81,26 +81,24 @@ def parse_notify(specs: Sequence[str], settings: Settings) -> list[Target]:
     return out
 
 
-def _post(url: str, payload: dict[str, Any]) -> None:
-    body = json.dumps(payload).encode("utf-8")
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", "User-Agent": "lambdaops"}
-    )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:  # scheme checked in parse_notify
-        if not 200 <= answer.status < 300:
-            raise urllib.error.HTTPError("", answer.status, "unexpected status", answer.headers, None)
-
-
 def _why(exc: BaseException) -> str:
     """Why a send failed, in words that cannot carry the address (and are redacted anyway)."""
     from lambdaops.redact import redact
+    from lambdaops.reports.webhook_post import TIMEOUT_S, PostFailed
 
+    if isinstance(exc, PostFailed):
+        why = _why(exc.cause)
+        if exc.note:
+            return f"{why}: {exc.note}"
+        return why if exc.attempts == 1 else f"{why}, {exc.attempts} attempts"
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code}"
     if isinstance(exc, urllib.error.URLError):
         return redact(str(exc.reason))
     if isinstance(exc, TimeoutError):
         return f"no answer within {TIMEOUT_S:g} s"
+    if isinstance(exc, ConnectionError):
+        return "connection dropped"
     from lambdaops.collect.guard import aws_errors, error_code
 
     if isinstance(exc, aws_errors()):
@@ -113,15 +111,16 @@ def send_all(
 ) -> list[str]:
     """Send the message to each target; returns one warning per failure."""
     from lambdaops.render.notify_message import build_notice, slack_payload, sns_message, teams_payload
+    from lambdaops.reports.webhook_post import post_json
 
     notice = build_notice(report, exit_code, report_url)
     warnings = []
     for target in targets:
         try:
             if target.kind == "slack":
-                _post(target.address, slack_payload(notice))
+                post_json(target.address, slack_payload(notice))
             elif target.kind == "teams":
-                _post(target.address, teams_payload(notice))
+                post_json(target.address, teams_payload(notice))
             else:
                 _publish(ctx, target.address, *sns_message(notice))
         except Exception as exc:  # any failure is a warning: the exit code is the scan's
