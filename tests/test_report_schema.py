@@ -93,6 +93,7 @@ COMMANDS = [
     ["audit-code", "--demo", "--region", "eu-central-1", "--osv-db", str(OSV_EXPORT)],
     ["scan", "--demo", "--region", "eu-central-1", "--with-code", "--osv-db", str(OSV_EXPORT)],
     ["least-privilege", "--demo", "--role", "reports-exporter-role"],
+    ["cost", "--demo"],
 ]
 
 
