@@ -213,6 +213,19 @@ def test_online_querybatch_finds_the_same(code_account: Account, osv_server: str
     ]
 
 
+def test_scan_with_code_takes_the_osv_url_too(code_account: Account, osv_server: str) -> None:
+    result = runner.invoke(
+        app,
+        ["scan", "--region", REGION, "-o", "json", "--with-code", "--osv-url", osv_server],
+        catch_exceptions=False,
+    )
+    report = json.loads(result.stdout)
+    assert vulns(report) == EXPECTED, result.stderr
+    assert report["code"]["osv_source"] == "OSV API"
+    bad = runner.invoke(app, ["scan", "--demo", "--with-code", "--osv-url", "ftp://osv.example.com"])
+    assert bad.exit_code == 2 and "--osv-url" in bad.stderr
+
+
 def test_osv_unreachable_is_an_incomplete_run(code_account: Account) -> None:
     code, report, _ = audit("--osv-url", "http://127.0.0.1:9")  # nothing listens on the discard port
     assert code == 4

@@ -109,6 +109,14 @@ def scan(
         Path | None,
         typer.Option("--osv-db", help="With --with-code: a local OSV export instead of OSV's API."),
     ] = None,
+    osv_url: Annotated[
+        str | None,
+        typer.Option(
+            "--osv-url",
+            help="With --with-code: OSV API base URL (default: osv_url in lambdaops.toml or "
+            "$LAMBDAOPS_OSV_URL, else https://api.osv.dev).",
+        ),
+    ] = None,
 ) -> None:
     """Run every read-only check at once: the scheduled CI hygiene job.
 
@@ -116,7 +124,7 @@ def scan(
     (lambdaops.toml), `lambdaops:ignore` tags and a baseline keep accepted findings out of the exit code.
     """
     from lambdaops.checks.registry import select
-    from lambdaops.cli.audit_code import code_checks_wanted, validate_osv_db
+    from lambdaops.cli.audit_code import code_checks_wanted, validate_osv_db, validate_osv_url
     from lambdaops.cli.runner import finish, open_run, settings_from
     from lambdaops.render import REPORT_FORMATS, SCAN_FORMATS
     from lambdaops.reports.history import load_history
@@ -137,6 +145,7 @@ def scan(
         unused_days=unused_days,
         tag_suppressions=False if no_tag_suppressions else None,
         osv_db=validate_osv_db(osv_db),
+        osv_url=validate_osv_url(osv_url),
     )
     try:
         checks = select(check or (), skip_check or (), enabled=settings.enable_checks, framework=framework)
