@@ -24,7 +24,7 @@ from lambdaops.cli.app import app
 from lambdaops.collect.code import osv_sources
 from lambdaops.demo import code_packages as cp
 from tests.prune_support import REGION, Account, account
-from tests.support.fixtures import serve_locally
+from tests.support.fixtures import send_json, serve_locally
 
 __all__ = ["account"]
 runner = CliRunner()
@@ -143,14 +143,7 @@ class _Osv(BaseHTTPRequestHandler):
     faults: list[Any] = []
 
     def _send(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, code, body, headers)
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))

@@ -22,7 +22,7 @@ from lambdaops.collect.code.osv_sources import OsvError, Retry, lookup_online, r
 from lambdaops.collect.code.purls import dependency
 from lambdaops.demo import code_packages as cp
 from lambdaops.inventory import Dependency, dependency_key
-from tests.support.fixtures import serve_locally
+from tests.support.fixtures import send_json, serve_locally
 
 
 def records() -> dict[str, dict[str, Any]]:
@@ -39,17 +39,7 @@ class _FlakyOsv(BaseHTTPRequestHandler):
     requests: list[str] = []
 
     def _send(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        try:
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
-            self.close_connection = True
+        send_json(self, code, body, headers)
 
     def _fault(self, kind: str) -> bool:
         type(self).requests.append(kind)

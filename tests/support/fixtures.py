@@ -4,6 +4,7 @@ throwaway local HTTP servers."""
 from __future__ import annotations
 
 import io
+import json
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -66,3 +67,21 @@ def serve_locally(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def send_json(
+    handler: BaseHTTPRequestHandler, code: int, body: Any, headers: dict[str, str] | None = None
+) -> None:
+    """Answer `body` as JSON with `code` and any extra `headers` (the fake OSV servers' answers); a
+    client that timed out and left is not an error of the server."""
+    data = json.dumps(body).encode()
+    try:
+        handler.send_response(code)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+    except (BrokenPipeError, ConnectionResetError):
+        handler.close_connection = True
